@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** DART's money fields are decimal strings; some deployments send numbers, which we keep as text. */
+const decimalString = z
+  .union([z.string(), z.number()])
+  .transform((value) => String(value))
+  .pipe(z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal amount'));
+
+export const customerSchema = z.object({
+  first_name: z.string(),
+  last_name: z.string(),
+  dart_user_name: z.string(),
+  email: z.string(),
+});
+export type Customer = z.infer<typeof customerSchema>;
+
+export const tradeScriptSchema = z.object({
+  trade_script_name: z.string(),
+  initial_amount: decimalString,
+  current_amount: decimalString,
+  status: z.union([z.number(), z.string()]),
+  total_deposit: decimalString,
+  activate_date: z.string().nullable(),
+});
+export type TradeScript = z.infer<typeof tradeScriptSchema>;
+
+export const tradeScriptDetailsSchema = z.object({ data: z.array(tradeScriptSchema) });
+
+export const usdcBalanceSchema = z.object({ total_usdc_balance: decimalString });
+
+export const tokenValueSchema = z.object({ token_value: decimalString });
+
+/** Writes answer a JSON string such as "Customer Created Successfully." (or, elsewhere, an object). */
+export const writeAnswerSchema = z.union([
+  z.string(),
+  z.looseObject({ message: z.string().optional() }),
+]);
+export type WriteAnswer = z.infer<typeof writeAnswerSchema>;
+
+/** The shape of DART's error bodies as a Laravel API sends them; every field optional. */
+export const errorBodySchema = z.looseObject({
+  message: z.string().optional(),
+  error: z.string().optional(),
+  errors: z.record(z.string(), z.union([z.array(z.string()), z.string()])).optional(),
+});
