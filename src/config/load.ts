@@ -1,6 +1,6 @@
 import { parseEnv } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { environmentSchema, type Environment } from './schema.ts';
+import { conditionalRequirements, environmentSchema, type Environment } from './schema.ts';
 
 export type Config = Environment;
 
@@ -16,13 +16,15 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const result = environmentSchema.safeParse(present);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
+  const requirements = conditionalRequirements(present);
+  if (result.success && requirements.length === 0) return result.data;
+  const issues = result.success ? [] : result.error.issues;
+  const lines = issues.map((issue) => {
     const name = String(issue.path[0] ?? 'environment');
     const expected = issue.code === 'invalid_type' && present[name] === undefined ? 'is required' : issue.message;
     return `${name}: ${expected}`;
   });
-  throw new ConfigError(lines.join('\n'));
+  throw new ConfigError([...lines, ...requirements].join('\n'));
 }
 
 /**

@@ -72,20 +72,6 @@ export const environmentSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
-    if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'required in HTTP mode (set SLACK_APP_TOKEN instead to use Socket Mode)',
-      });
-    }
-    if (env.WEBHOOK_AUTH === 'secret' && env.WEBHOOK_SECRET === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['WEBHOOK_SECRET'],
-        message: 'required so that only DART can post webhooks (or set WEBHOOK_AUTH=none on purpose)',
-      });
-    }
     if (env.TRANSFER_APPROVAL_THRESHOLD > env.TRANSFER_MAX_AMOUNT) {
       ctx.addIssue({
         code: 'custom',
@@ -96,3 +82,18 @@ export const environmentSchema = z
   });
 
 export type Environment = z.output<typeof environmentSchema>;
+
+/**
+ * Requirements that depend on other variables, checked on the raw values so that they are
+ * reported together with every other problem rather than only after those are fixed.
+ */
+export function conditionalRequirements(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined) {
+    problems.push('SLACK_SIGNING_SECRET: is required in HTTP mode (or set SLACK_APP_TOKEN to use Socket Mode)');
+  }
+  if (env.WEBHOOK_AUTH !== 'none' && env.WEBHOOK_SECRET === undefined) {
+    problems.push('WEBHOOK_SECRET: is required so that only DART can post webhooks (or set WEBHOOK_AUTH=none on purpose)');
+  }
+  return problems;
+}

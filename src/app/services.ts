@@ -1,0 +1,23 @@
+import type { Config } from '../config/load.ts';
+import type { DartClient } from '../dart/client.ts';
+import type { AccessControl } from '../slack/access.ts';
+import type { WebClient } from '@slack/web-api';
+import type { HttpRouter } from '../http/router.ts';
+import type { Database } from '../store/database.ts';
+import type { Logger } from '../util/logger.ts';
+
+/** What every capability's `register` receives: configuration and the shared clients. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  dart: DartClient;
+  access: AccessControl;
+  /** The embedded store; capabilities wrap it in their own store interfaces. */
+  database: Database;
+  /** The bot's Web API client (fails fast: for interactive replies). */
+  webClient: WebClient;
+  /** The HTTP listener, for routes outside Slack (webhooks, health). */
+  router: HttpRouter;
+  /** The clock, injectable so tests can move time (expiry, schedules). */
+  now: () => Date;
+}

@@ -1,0 +1,138 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Config } from '../config/load.ts';
+import { DartClient } from '../dart/client.ts';
+import { registerCustomerLookups } from '../customers/lookups.ts';
+import { registerHelp } from '../help/help.ts';
+import { HttpRouter, sendJson } from '../http/router.ts';
+import { Database } from '../store/database.ts';
+import { MIGRATIONS } from '../store/migrations.ts';
+import { AccessControl } from '../slack/access.ts';
+import { slackLogger } from '../slack/bolt-logger.ts';
+import { verifyBotToken } from '../slack/identity.ts';
+import { SlackRoutes } from '../slack/routes.ts';
+import { SocketReceiver } from '../slack/socket-receiver.ts';
+import { registerTradeScriptLookups } from '../tsp/lookups.ts';
+import { createLogger, type Logger } from '../util/logger.ts';
+import type { Services } from './services.ts';
+
+export interface StartOptions {
+  logger?: Logger;
+  now?: () => Date;
+  /** Host to listen on; all interfaces by default. */
+  host?: string;
+}
+
+/** A started app. `ready` settles once Slack has confirmed the bot token. */
+export interface RunningApp {
+  readonly port: number;
+  /** e.g. `http://127.0.0.1:3000` */
+  readonly url: string;
+  readonly ready: Promise<void>;
+  readonly services: Services;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the app: the HTTP listener at once (health answers 503 until ready), then Slack:
+ * the bot token is verified (waiting out a Slack outage), Bolt is wired, every capability
+ * registered, and in Socket Mode the socket opened.
+ */
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const now = options.now ?? (() => new Date());
+  const sdkLogger = slackLogger(logger);
+  // Interactive replies fail fast: a person is waiting, and a slow retry would outlive
+  // Slack's trigger ids and response windows.
+  const clientOptions: WebClientOptions = {
+    slackApiUrl: config.SLACK_API_URL,
+    timeout: 5000,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+    rejectRateLimitedCalls: true,
+    logger: sdkLogger,
+  };
+  const webClient = new WebClient(config.SLACK_BOT_TOKEN, clientOptions);
+  const dart = new DartClient({ baseUrl: config.DART_API_URL, token: config.DART_API_TOKEN, timeoutMs: config.DART_TIMEOUT_MS }, (call) =>
+    logger.debug({ dart: call }, 'DART call'),
+  );
+  const access = new AccessControl(
+    { viewers: config.DART_VIEWERS, operators: config.DART_OPERATORS, treasurers: config.DART_TREASURERS },
+    webClient,
+    logger,
+  );
+  const router = new HttpRouter(logger);
+  const database = new Database(config.DATABASE_PATH);
+  database.migrate(MIGRATIONS);
+  const services: Services = { config, logger, dart, access, database, webClient, router, now };
+
+  let readyState: 'starting' | 'ready' | 'stopping' = 'starting';
+  router.add('GET', '/healthz', (_request, response) =>
+    sendJson(response, readyState === 'ready' ? 200 : 503, {
+      status: readyState,
+      mode: config.SLACK_APP_TOKEN ? 'socket' : 'http',
+    }),
+  );
+
+  const server = createServer(router.listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  logger.info({ port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'listening');
+
+  const stopping = new AbortController();
+  let receiver: Receiver | undefined;
+  const ready = (async () => {
+    const identity = await verifyBotToken(config.SLACK_BOT_TOKEN, clientOptions, logger, stopping.signal);
+    receiver = config.SLACK_APP_TOKEN
+      ? new SocketReceiver(config.SLACK_APP_TOKEN, clientOptions, sdkLogger)
+      : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET ?? '', endpoints: '/slack/events', logger: sdkLogger });
+    const app = new App({
+      token: config.SLACK_BOT_TOKEN,
+      botId: identity.botId,
+      botUserId: identity.botUserId,
+      receiver,
+      logger: sdkLogger,
+      clientOptions,
+    });
+    const routes = new SlackRoutes(app, access, logger);
+    registerHelp(routes, services);
+    registerCustomerLookups(routes, services);
+    registerTradeScriptLookups(routes, services);
+    routes.listen();
+    if (receiver instanceof HTTPReceiver) {
+      router.add('POST', '/slack/events', receiver.requestListener);
+    } else {
+      await receiver.start();
+    }
+    readyState = 'ready';
+    logger.info({ botUserId: identity.botUserId }, 'ready');
+  })();
+  // Callers await `ready`; this keeps a refused token from also being an unhandled rejection.
+  ready.catch(() => {});
+
+  return {
+    port,
+    url,
+    ready,
+    services,
+    async stop() {
+      readyState = 'stopping';
+      stopping.abort(new Error('stopping'));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await receiver?.stop();
+      // Give in-flight requests a moment, then cut what is left (keep-alive sockets).
+      const timer = setTimeout(() => server.closeAllConnections(), 2000);
+      await closed;
+      clearTimeout(timer);
+      database.close();
+      logger.info('stopped');
+    },
+  };
+}
+

@@ -1,0 +1,56 @@
+import type { Customer } from '../dart/schemas.ts';
+import type { Role } from '../slack/access.ts';
+import { actions, button, context, fields, header, message, section, type Button, type SlackMessage } from '../slack/blocks.ts';
+import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
+import { formatMoney } from '../util/money.ts';
+
+/** Action ids of the customer card's buttons; each button's value is the DART user name. */
+export const CARD_ACTIONS = {
+  balance: 'customer.balance',
+  scripts: 'customer.scripts',
+} as const;
+
+export function fullName(customer: Customer): string {
+  return `${customer.first_name} ${customer.last_name}`.trim() || customer.dart_user_name;
+}
+
+/** The follow-up buttons the caller's roles allow. */
+function cardButtons(userName: string, roles: ReadonlySet<Role>): Button[] {
+  const buttons: Button[] = [];
+  if (roles.has('viewer')) {
+    buttons.push(button('Balance', CARD_ACTIONS.balance, userName), button('Trade scripts', CARD_ACTIONS.scripts, userName));
+  }
+  return buttons;
+}
+
+/** The customer card: name, user name, email, and buttons for what the caller may do next. */
+export function customerCard(customer: Customer, roles: ReadonlySet<Role>): SlackMessage {
+  const name = fullName(customer);
+  const buttons = cardButtons(customer.dart_user_name, roles);
+  return message(`${escapeMrkdwn(name)} (${customer.dart_user_name}) · ${escapeMrkdwn(customer.email)}`, [
+    header(name),
+    ...fields([
+      ['Name', escapeMrkdwn(name)],
+      ['User name', code(customer.dart_user_name)],
+      ['Email', escapeMrkdwn(customer.email)],
+    ]),
+    ...(buttons.length > 0 ? [actions(`customer:${customer.dart_user_name}`.slice(0, 255), buttons)] : []),
+  ]);
+}
+
+/** The total USDC balance of one customer. */
+export function balanceMessage(userName: string, balance: string): SlackMessage {
+  const shown = formatMoney(balance);
+  return message(`USDC balance of ${userName}: ${shown}`, [
+    section(`*USDC balance* of ${code(userName)}\n*${escapeMrkdwn(shown)}*`),
+    context('Total across the customer’s wallets, as DART reports it.'),
+  ]);
+}
+
+/** The value of one custom token (e.g. Chaos). */
+export function tokenValueMessage(userName: string, token: string, value: string): SlackMessage {
+  const shown = formatMoney(value);
+  return message(`${token} value of ${userName}: ${shown}`, [
+    section(`*${escapeMrkdwn(token)}* token value of ${code(userName)}\n*${escapeMrkdwn(shown)}*`),
+  ]);
+}

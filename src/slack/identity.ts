@@ -1,0 +1,46 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Logger } from '../util/logger.ts';
+
+/** Slack's answers to `auth.test` that no amount of waiting will fix. */
+const FATAL_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission']);
+
+export class SlackTokenRefusedError extends Error {
+  override name = 'SlackTokenRefusedError';
+}
+
+export interface BotIdentity {
+  botId: string;
+  botUserId: string;
+  teamId: string;
+}
+
+/**
+ * Asks Slack who the bot token belongs to. While Slack is unreachable or failing it waits
+ * and asks again (backing off to 30 s), logging each failure, so an outage at start-up
+ * neither crashes the process nor ends it; a refused token ends the start with a clear
+ * message. Stops waiting when `signal` aborts.
+ */
+export async function verifyBotToken(
+  token: string,
+  clientOptions: WebClientOptions,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<BotIdentity> {
+  const client = new WebClient(token, { ...clientOptions, retryConfig: { retries: 0 } });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const answer = await client.auth.test();
+      return { botId: answer.bot_id ?? '', botUserId: answer.user_id ?? '', teamId: answer.team_id ?? '' };
+    } catch (error) {
+      const code = (error as { code?: string; data?: { error?: string } }).code;
+      const slackError = code === ErrorCode.PlatformError ? (error as { data?: { error?: string } }).data?.error : undefined;
+      if (slackError && FATAL_ERRORS.has(slackError)) {
+        throw new SlackTokenRefusedError(`SLACK_BOT_TOKEN: Slack refused the token (${slackError}); check the bot token in the Slack app settings`);
+      }
+      const waitMs = Math.min(30_000, 500 * 2 ** Math.min(attempt - 1, 6));
+      logger.warn({ attempt, reason: slackError ?? String((error as Error).message), retryInMs: waitMs }, 'Slack is not reachable yet; retrying');
+      await sleep(waitMs, undefined, { signal });
+    }
+  }
+}

@@ -1,0 +1,7 @@
+import type { Migration } from './database.ts';
+
+/**
+ * Every capability's schema steps, in the order they are applied. A capability appends
+ * its own list; names carry the capability so they never collide.
+ */
+export const MIGRATIONS: readonly Migration[] = [];
