@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/log.ts';
 import type { Config } from '../config/load.ts';
 import type { DartClient } from '../dart/client.ts';
 import type { AccessControl } from '../slack/access.ts';
@@ -12,6 +13,8 @@ export interface Services {
   logger: Logger;
   dart: DartClient;
   access: AccessControl;
+  /** Every write is recorded here (and posted to the audit channel when set). */
+  audit: AuditLog;
   /** The embedded store; capabilities wrap it in their own store interfaces. */
   database: Database;
   /** The bot's Web API client (fails fast: for interactive replies). */

@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { AuditLog } from '../audit/log.ts';
+import { SqliteAuditStore } from '../audit/store.ts';
 import type { Config } from '../config/load.ts';
 import { DartClient } from '../dart/client.ts';
 import { registerCustomerLookups } from '../customers/lookups.ts';
@@ -65,7 +67,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const router = new HttpRouter(logger);
   const database = new Database(config.DATABASE_PATH);
   database.migrate(MIGRATIONS);
-  const services: Services = { config, logger, dart, access, database, webClient, router, now };
+  const audit = new AuditLog(new SqliteAuditStore(database), webClient, config.DART_AUDIT_CHANNEL, logger);
+  const services: Services = { config, logger, dart, access, audit, database, webClient, router, now };
 
   let readyState: 'starting' | 'ready' | 'stopping' = 'starting';
   router.add('GET', '/healthz', (_request, response) =>

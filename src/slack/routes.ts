@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, App, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { ROLE_VARIABLE, type AccessControl, type Role } from './access.ts';
-import { code } from './mrkdwn.ts';
+import { code, escapeMrkdwn } from './mrkdwn.ts';
 import type { Logger } from '../util/logger.ts';
 
 export const SLASH_COMMAND = '/dart';
@@ -119,7 +119,7 @@ export class SlackRoutes {
     }
     const prepared = subcommand.prepare(words);
     if (!prepared.ok) {
-      await ack(ephemeral(`${prepared.error}\nUsage: ${code(subcommand.usage)}`));
+      await ack(ephemeral(`${escapeMrkdwn(prepared.error)}\nUsage: ${code(subcommand.usage)}`));
       return;
     }
     await ack();

@@ -1,7 +1,8 @@
+import { AUDIT_MIGRATIONS } from '../audit/store.ts';
 import type { Migration } from './database.ts';
 
 /**
  * Every capability's schema steps, in the order they are applied. A capability appends
  * its own list; names carry the capability so they never collide.
  */
-export const MIGRATIONS: readonly Migration[] = [];
+export const MIGRATIONS: readonly Migration[] = [...AUDIT_MIGRATIONS];

@@ -1,0 +1,66 @@
+import type { WebClient } from '@slack/web-api';
+import { context, message, section, type SlackMessage } from '../slack/blocks.ts';
+import { code, escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
+import type { Logger } from '../util/logger.ts';
+import type { AuditEntry, AuditEntryInput, AuditStore } from './store.ts';
+
+const OUTCOME_ICON: Record<AuditEntry['outcome'], string> = {
+  succeeded: ':white_check_mark:',
+  failed: ':x:',
+  unknown: ':grey_question:',
+  recorded: ':memo:',
+};
+
+/** One audit entry as a line people can read: icon, action, customer, who, when, outcome. */
+export function auditLine(entry: AuditEntry): string {
+  const who = entry.confirmedBy && entry.confirmedBy !== entry.requestedBy
+    ? `${mention(entry.requestedBy)}, confirmed by ${mention(entry.confirmedBy)}`
+    : mention(entry.requestedBy);
+  const answer = entry.dartAnswer ? ` · DART: ${escapeMrkdwn(entry.dartAnswer)}` : '';
+  return `${OUTCOME_ICON[entry.outcome]} *${entry.action}* ${code(entry.customer)} by ${who} · ${slackDate(entry.at)} · ${entry.outcome}${answer}`;
+}
+
+/** The audit-channel post for one entry, with what was sent. */
+export function auditMessage(entry: AuditEntry): SlackMessage {
+  const sent = Object.entries(entry.sent)
+    .map(([key, value]) => `${escapeMrkdwn(key)}=${code(String(value))}`)
+    .join(' ');
+  return message(`Audit: ${entry.action} ${entry.customer} (${entry.outcome})`, [
+    section(auditLine(entry)),
+    ...(sent ? [context(`Sent: ${sent}`)] : []),
+  ]);
+}
+
+/**
+ * Records every write: in the store first (the record that counts), then, when an audit
+ * channel is configured, as a post there. A failed post is logged, never thrown: the
+ * write itself has already happened.
+ */
+export class AuditLog {
+  readonly #store: AuditStore;
+  readonly #client: WebClient;
+  readonly #channel: string | undefined;
+  readonly #logger: Logger;
+
+  constructor(store: AuditStore, client: WebClient, channel: string | undefined, logger: Logger) {
+    this.#store = store;
+    this.#client = client;
+    this.#channel = channel;
+    this.#logger = logger;
+  }
+
+  get store(): AuditStore {
+    return this.#store;
+  }
+
+  async record(input: AuditEntryInput): Promise<AuditEntry> {
+    const entry = this.#store.append(input);
+    this.#logger.info({ audit: { id: entry.id, action: entry.action, customer: entry.customer, outcome: entry.outcome } }, 'audit');
+    if (this.#channel) {
+      await this.#client.chat
+        .postMessage({ channel: this.#channel, ...auditMessage(entry) })
+        .catch((error: unknown) => this.#logger.warn({ err: error, auditId: entry.id }, 'could not post to the audit channel'));
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,99 @@
+import { Writable } from 'node:stream';
+import { startApp, type RunningApp } from '../../src/app/start.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { createDartSandbox, type DartSandbox } from '../../src/sandbox/dart/server.ts';
+import { SlackRequests, type SlackUser } from '../../src/sandbox/slack/requests.ts';
+import { createSlackStandin, type SlackStandin } from '../../src/sandbox/slack/standin.ts';
+import { createLogger } from '../../src/util/logger.ts';
+
+export const SECRETS = {
+  botToken: 'xoxb-test-bot-token-0001',
+  signingSecret: 'test-signing-secret-0123456789',
+  dartToken: '2|TestDartTokenAbcdefghijklmnopqrstuv',
+  webhookSecret: 'test-webhook-secret-0123456789',
+} as const;
+
+/** Ready-made Slack users, one per role (see `baseEnvironment`). */
+export const USERS = {
+  viewer: { id: 'U0VIEWER01', name: 'vera' },
+  operator: { id: 'U0OPERAT01', name: 'otto' },
+  treasurer: { id: 'U0TREASU01', name: 'tess' },
+  treasurer2: { id: 'U0TREASU02', name: 'theo' },
+  stranger: { id: 'U0STRANG01', name: 'sam' },
+} as const satisfies Record<string, SlackUser>;
+
+export const CHANNELS = { alerts: 'C0ALERTS01', withdrawals: 'C0WITHDR01', audit: 'C0AUDIT001', ops: 'C0DEMO001' } as const;
+
+/** The environment every test starts from; viewers are listed so a stranger has no role. */
+export function baseEnvironment(): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: SECRETS.botToken,
+    SLACK_SIGNING_SECRET: SECRETS.signingSecret,
+    DART_API_TOKEN: SECRETS.dartToken,
+    DART_ALERT_CHANNEL: CHANNELS.alerts,
+    WEBHOOK_SECRET: SECRETS.webhookSecret,
+    DART_VIEWERS: USERS.viewer.id,
+    DART_OPERATORS: USERS.operator.id,
+    DART_TREASURERS: `${USERS.treasurer.id},${USERS.treasurer2.id}`,
+    DART_TIMEOUT_MS: '1500',
+    PORT: '0',
+    DATABASE_PATH: ':memory:',
+    LOG_LEVEL: 'debug',
+  };
+}
+
+/** Everything one test needs: DART and Slack stand-ins, the app pointed at them, its logs. */
+export interface Harness {
+  dart: DartSandbox;
+  slack: SlackStandin;
+  app: RunningApp;
+  requests: SlackRequests;
+  /** Every log line the app wrote, raw. */
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  now?: () => Date;
+  /** Reuse stand-ins (e.g. across an app restart). */
+  dart?: DartSandbox;
+  slack?: SlackStandin;
+}
+
+/** Starts the stand-ins (unless given) and the app, and waits until the app is ready. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dart = options.dart ?? createDartSandbox({ token: SECRETS.dartToken });
+  const slack = options.slack ?? createSlackStandin({ botToken: SECRETS.botToken });
+  if (!options.dart) await dart.start();
+  if (!options.slack) await slack.start();
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig({ ...baseEnvironment(), DART_API_URL: dart.url, SLACK_API_URL: slack.apiUrl, ...options.env });
+  const app = await startApp(config, { logger: createLogger(config.LOG_LEVEL, sink), host: '127.0.0.1', now: options.now });
+  await app.ready;
+  const requests = new SlackRequests({ appUrl: `${app.url}/slack/events`, signingSecret: SECRETS.signingSecret, standin: slack });
+  return {
+    dart,
+    slack,
+    app,
+    requests,
+    logs,
+    async stop() {
+      await app.stop();
+      if (!options.slack) await slack.stop();
+      if (!options.dart) await dart.stop();
+    },
+  };
+}
+
+/** Every string a test can see that left the app: Slack calls, response_url posts and logs. */
+export function everythingSent(harness: Harness): string {
+  return JSON.stringify([harness.slack.calls, harness.slack.responses]) + harness.logs.join('');
+}
+
