@@ -27,7 +27,7 @@ function cardButtons(userName: string, roles: ReadonlySet<Role>): Button[] {
 export function customerCard(customer: Customer, roles: ReadonlySet<Role>): SlackMessage {
   const name = fullName(customer);
   const buttons = cardButtons(customer.dart_user_name, roles);
-  return message(`${escapeMrkdwn(name)} (${customer.dart_user_name}) · ${escapeMrkdwn(customer.email)}`, [
+  return message(`${name} (${customer.dart_user_name}) · ${customer.email}`, [
     header(name),
     ...fields([
       ['Name', escapeMrkdwn(name)],

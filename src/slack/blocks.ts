@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { escapeMrkdwn } from './mrkdwn.ts';
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;
@@ -78,15 +79,20 @@ export function actions(blockId: string, buttons: Button[]): Block {
   return { type: 'actions', block_id: blockId, elements: buttons };
 }
 
-/** A message that fits Slack's limits: at most 50 blocks (the last one says how many were left out). */
+/** A message: the notification/fallback `text` (mrkdwn) and its blocks. */
 export interface SlackMessage {
   text: string;
   blocks: Block[];
 }
 
-export function message(text: string, blocks: Block[]): SlackMessage {
+/**
+ * A message that fits Slack's limits: at most 50 blocks (the last one says how many were
+ * left out). `plainText` is the notification fallback; it is escaped here, because Slack
+ * parses it as mrkdwn and it is usually built from DART's data.
+ */
+export function message(plainText: string, blocks: Block[]): SlackMessage {
   const max = SLACK_LIMITS.blocksPerMessage;
   const fitted =
     blocks.length <= max ? blocks : [...blocks.slice(0, max - 1), context(`…and ${blocks.length - (max - 1)} more not shown`)];
-  return { text: truncate(text, SLACK_LIMITS.sectionText), blocks: fitted };
+  return { text: truncate(escapeMrkdwn(plainText), SLACK_LIMITS.sectionText), blocks: fitted };
 }

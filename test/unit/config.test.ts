@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/load.ts';
+
+const minimal = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+  SLACK_SIGNING_SECRET: 'signing-secret-123',
+  DART_API_TOKEN: '2|abc',
+  DART_ALERT_CHANNEL: 'C0123ABC',
+  WEBHOOK_SECRET: 'a-long-webhook-secret',
+};
+
+function problems(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  return '';
+}
+
+describe('loadConfig', () => {
+  it('fills PRODUCT.md defaults', () => {
+    const config = loadConfig(minimal);
+    expect(config.DART_API_URL).toBe('https://api.dart.cash/api/');
+    expect(config.SLACK_API_URL).toBe('https://slack.com/api/');
+    expect(config.DART_VIEWERS).toEqual(['*']);
+    expect(config.DART_OPERATORS).toEqual([]);
+    expect(config.TRANSFER_CONFIRM_MINUTES).toBe(10);
+    expect(config.LOG_LEVEL).toBe('info');
+    expect(config.WEBHOOK_PATH_PREFIX).toBe('');
+  });
+
+  it('reads lists, amounts and URLs', () => {
+    const config = loadConfig({
+      ...minimal,
+      DART_OPERATORS: 'U111AAA, S222BBB',
+      TRANSFER_MAX_AMOUNT: '25,000',
+      TRANSFER_APPROVAL_THRESHOLD: '999.99',
+      SLACK_API_URL: 'http://127.0.0.1:9/api',
+    });
+    expect(config.DART_OPERATORS).toEqual(['U111AAA', 'S222BBB']);
+    expect(config.TRANSFER_MAX_AMOUNT).toBe(2_500_000n);
+    expect(config.TRANSFER_APPROVAL_THRESHOLD).toBe(99_999n);
+    expect(config.SLACK_API_URL).toBe('http://127.0.0.1:9/api/');
+  });
+
+  it('names every missing required variable, one line each', () => {
+    const text = problems({});
+    for (const name of ['SLACK_BOT_TOKEN', 'DART_API_TOKEN', 'DART_ALERT_CHANNEL', 'SLACK_SIGNING_SECRET', 'WEBHOOK_SECRET']) {
+      expect(text).toMatch(new RegExp(`^${name}: `, 'm'));
+    }
+  });
+
+  it('does not need a signing secret in Socket Mode, nor a webhook secret with WEBHOOK_AUTH=none', () => {
+    const { SLACK_SIGNING_SECRET: _s, WEBHOOK_SECRET: _w, ...rest } = minimal;
+    expect(problems({ ...rest, SLACK_APP_TOKEN: 'xapp-1-abc', WEBHOOK_AUTH: 'none' })).toBe('');
+  });
+
+  it.each([
+    ['SLACK_BOT_TOKEN', 'xoxp-user-token'],
+    ['SLACK_APP_TOKEN', 'xoxb-not-app'],
+    ['DART_API_URL', 'ftp://dart'],
+    ['PORT', 'eighty'],
+    ['DART_ALERT_CHANNEL', '#alerts'],
+    ['DART_TREASURERS', 'alice,bob'],
+    ['TRANSFER_MAX_AMOUNT', '1e6'],
+    ['TRANSFER_CONFIRM_MINUTES', '0'],
+    ['WEBHOOK_PATH_PREFIX', 'dart/'],
+    ['WEBHOOK_AUTH', 'off'],
+    ['LOG_LEVEL', 'loud'],
+  ])('refuses a malformed %s and names it, without echoing the value', (name, value) => {
+    const text = problems({ ...minimal, [name]: value });
+    expect(text).toMatch(new RegExp(`^${name}: `, 'm'));
+    expect(text).not.toContain(value);
+  });
+
+  it('refuses a threshold above the maximum', () => {
+    expect(problems({ ...minimal, TRANSFER_MAX_AMOUNT: '100', TRANSFER_APPROVAL_THRESHOLD: '200' })).toContain(
+      'TRANSFER_APPROVAL_THRESHOLD',
+    );
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ ...minimal, DART_WITHDRAWAL_CHANNEL: '', PORT: '  ' }).PORT).toBe(3000);
+  });
+});
+
+describe('npm start without SLACK_SIGNING_SECRET', () => {
+  it('exits non-zero with one line naming it, and no stack trace', () => {
+    const { SLACK_SIGNING_SECRET: _omitted, ...env } = minimal;
+    const run = spawnSync(process.execPath, ['src/main.ts'], {
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+      cwd: new URL('../..', import.meta.url).pathname,
+      timeout: 20_000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/^SLACK_SIGNING_SECRET: .*required/m);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
