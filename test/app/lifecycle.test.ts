@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startApp } from '../../src/app/start.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { SlackTokenRefusedError } from '../../src/slack/identity.ts';
+import { createSlackStandin, type SlackStandin } from '../../src/sandbox/slack/standin.ts';
+import { createDartSandbox } from '../../src/sandbox/dart/server.ts';
+import { createLogger } from '../../src/util/logger.ts';
+import { baseEnvironment, SECRETS } from '../support/harness.ts';
+
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  while (cleanup.length > 0) await cleanup.pop()?.();
+});
+
+async function slackStandin(): Promise<SlackStandin> {
+  const slack = createSlackStandin({ botToken: SECRETS.botToken });
+  await slack.start();
+  cleanup.push(() => slack.stop());
+  return slack;
+}
+
+function configFor(slack: SlackStandin, env: Record<string, string> = {}) {
+  return loadConfig({ ...baseEnvironment(), SLACK_API_URL: slack.apiUrl, LOG_LEVEL: 'silent', ...env });
+}
+
+async function health(url: string) {
+  const response = await fetch(`${url}/healthz`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('start-up', () => {
+  it('waits out a Slack outage: health says 503 until Slack answers, then 200', async () => {
+    const slack = await slackStandin();
+    slack.setDown(true);
+    const app = await startApp(configFor(slack), { host: '127.0.0.1', logger: createLogger('silent') });
+    cleanup.push(() => app.stop());
+    expect(await health(app.url)).toMatchObject({ status: 503, body: { status: 'starting' } });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect((await health(app.url)).status).toBe(503);
+    slack.setDown(false);
+    await app.ready;
+    expect(await health(app.url)).toMatchObject({ status: 200, body: { status: 'ready', mode: 'http' } });
+  });
+
+  it('stops with a message naming SLACK_BOT_TOKEN when Slack refuses the token', async () => {
+    const slack = await slackStandin();
+    const app = await startApp(configFor(slack, { SLACK_BOT_TOKEN: 'xoxb-wrong-token' }), {
+      host: '127.0.0.1',
+      logger: createLogger('silent'),
+    });
+    cleanup.push(() => app.stop());
+    await expect(app.ready).rejects.toBeInstanceOf(SlackTokenRefusedError);
+    await expect(app.ready).rejects.toThrow(/SLACK_BOT_TOKEN.*invalid_auth/);
+  });
+});
+
+describe('npm start as a process', () => {
+  it('serves /healthz, answers a signed /dart balance, and exits 0 on SIGTERM', async () => {
+    const slack = await slackStandin();
+    const dart = createDartSandbox({ token: SECRETS.dartToken });
+    await dart.start();
+    cleanup.push(() => dart.stop());
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, ['src/main.ts'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: {
+        PATH: process.env.PATH,
+        ...baseEnvironment(),
+        SLACK_API_URL: slack.apiUrl,
+        DART_API_URL: dart.url,
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    cleanup.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    const url = `http://127.0.0.1:${port}`;
+    for (let attempt = 0; ; attempt += 1) {
+      const status = await health(url).then((answer) => answer.status, () => 0);
+      if (status === 200) break;
+      if (attempt > 200 || child.exitCode !== null) throw new Error(`app did not become ready:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const { SlackRequests } = await import('../../src/sandbox/slack/requests.ts');
+    const requests = new SlackRequests({ appUrl: `${url}/slack/events`, signingSecret: SECRETS.signingSecret, standin: slack });
+    const sent = await requests.slashCommand({ id: 'U0VIEWER01', name: 'vera' }, 'balance billyjoel');
+    expect(sent.status).toBe(200);
+    const answer = await slack.waitForResponse((response) => response.id === sent.responseId);
+    expect(JSON.stringify(answer.body)).toContain('980.04');
+
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    for (const secret of Object.values(SECRETS)) expect(output).not.toContain(secret);
+  });
+});
