@@ -2,52 +2,24 @@ import type { Services } from '../app/services.ts';
 import { parseWords, tokenNameSchema, userNameSchema } from '../slack/arguments.ts';
 import { replyWithLookup } from '../slack/progress.ts';
 import { defineSubcommand, type SlackRoutes } from '../slack/routes.ts';
+import { registerUserLookup } from '../slack/user-lookup.ts';
 import { balanceMessage, CARD_ACTIONS, customerCard, tokenValueMessage } from './blocks.ts';
 
 /** `/dart customer`, `/dart balance`, `/dart token`, and the card's Balance button. */
 export function registerCustomerLookups(routes: SlackRoutes, { dart, logger, access }: Services): void {
-  routes.subcommand(
-    defineSubcommand({
-      name: 'customer',
-      usage: '/dart customer <user>',
-      summary: 'Customer card: name, user name, email, and follow-up buttons',
-      role: 'viewer',
-      parse: (words) => parseWords(words, [['user', userNameSchema]] as const),
-      run: ({ respond, userId }, [userName]) =>
-        replyWithLookup({
-          respond,
-          logger,
-          subject: userName,
-          waiting: `Looking up ${userName} in DART…`,
-          work: async () => customerCard(await dart.getCustomer(userName), await access.rolesOf(userId)),
-        }),
-    }),
-  );
+  registerUserLookup(routes, logger, {
+    name: 'customer',
+    summary: 'Customer card: name, user name, email, and follow-up buttons',
+    waiting: (userName) => `Looking up ${userName} in DART…`,
+    work: async (userName, callerId) => customerCard(await dart.getCustomer(userName), await access.rolesOf(callerId)),
+  });
 
-  const balance = (respond: Parameters<typeof replyWithLookup>[0]['respond'], userName: string) =>
-    replyWithLookup({
-      respond,
-      logger,
-      subject: userName,
-      waiting: `Fetching the balance of ${userName} from DART…`,
-      work: async () => balanceMessage(userName, await dart.getUsdcBalance(userName)),
-    });
-
-  routes.subcommand(
-    defineSubcommand({
-      name: 'balance',
-      usage: '/dart balance <user>',
-      summary: 'Total USDC balance',
-      role: 'viewer',
-      parse: (words) => parseWords(words, [['user', userNameSchema]] as const),
-      run: ({ respond }, [userName]) => balance(respond, userName),
-    }),
-  );
-
-  routes.action(CARD_ACTIONS.balance, 'viewer', async ({ ack, action, respond }) => {
-    await ack();
-    const userName = userNameSchema.safeParse('value' in action ? action.value : undefined);
-    if (userName.success) await balance(respond, userName.data);
+  registerUserLookup(routes, logger, {
+    name: 'balance',
+    summary: 'Total USDC balance',
+    waiting: (userName) => `Fetching the balance of ${userName} from DART…`,
+    work: async (userName) => balanceMessage(userName, await dart.getUsdcBalance(userName)),
+    buttonActionId: CARD_ACTIONS.balance,
   });
 
   routes.subcommand(
