@@ -101,3 +101,19 @@ describe('npm start as a process', () => {
     for (const secret of Object.values(SECRETS)) expect(output).not.toContain(secret);
   });
 });
+
+describe('Socket Mode', () => {
+  it('is chosen by SLACK_APP_TOKEN and opens its connection through SLACK_API_URL', async () => {
+    const slack = await slackStandin();
+    // No WebSocket server here: refusing the app token ends the start, after the call was made.
+    slack.override('apps.connections.open', () => ({ ok: false, error: 'invalid_auth' }));
+    const { SLACK_SIGNING_SECRET: _unused, ...env } = baseEnvironment();
+    const config = loadConfig({ ...env, SLACK_API_URL: slack.apiUrl, SLACK_APP_TOKEN: 'xapp-1-A0DEMO-test' });
+    const app = await startApp(config, { host: '127.0.0.1', logger: createLogger('silent') });
+    cleanup.push(() => app.stop());
+    await app.ready.catch(() => {});
+    const call = await slack.waitForCall('apps.connections.open');
+    expect(call.token).toBe('xapp-1-A0DEMO-test');
+    expect((await health(app.url)).body.mode).toBe('socket');
+  });
+});

@@ -113,16 +113,22 @@ describe('DART failures become clear answers', () => {
       expected: 'Could not reach DART',
     },
   ];
-  for (const failure of cases) {
-    it(failure.name, async () => {
-      failure.setup();
-      const { sent } = await run(`balance ${failure.user}`);
-      expect(sent.status).toBe(200);
-      const body = await answer(sent.responseId, (text) => !text.includes('hourglass'));
-      const shown = JSON.stringify(body);
-      expect(shown).toContain(failure.expected);
-      expect(shown).not.toMatch(/at .*\.ts:\d+|Error:|stack/);
-    });
+  // Every read command goes through the same failure handling; each is checked against each failure.
+  const commands = ['balance', 'customer', 'scripts', 'token'] as const;
+  const commandText = (command: (typeof commands)[number], user: string) =>
+    command === 'token' ? `token ${user} Chaos` : `${command} ${user}`;
+  for (const command of commands) {
+    for (const failure of cases) {
+      it(`/dart ${command}: ${failure.name}`, async () => {
+        failure.setup();
+        const { sent } = await run(commandText(command, failure.user));
+        expect(sent.status).toBe(200);
+        const body = await answer(sent.responseId, (text) => !text.includes('hourglass'));
+        const shown = JSON.stringify(body);
+        expect(shown).toContain(failure.expected);
+        expect(shown).not.toMatch(/at .*\.ts:\d+|Error:|stack/);
+      });
+    }
   }
 
   it('retries a read once after a transient 503 and then answers', async () => {
