@@ -8,6 +8,7 @@ import { formatMoney } from '../util/money.ts';
 export const CARD_ACTIONS = {
   balance: 'customer.balance',
   scripts: 'customer.scripts',
+  transfer: 'customer.transfer',
 } as const;
 
 export function fullName(customer: Customer): string {
@@ -20,6 +21,7 @@ function cardButtons(userName: string, roles: ReadonlySet<Role>): Button[] {
   if (roles.has('viewer')) {
     buttons.push(button('Balance', CARD_ACTIONS.balance, userName), button('Trade scripts', CARD_ACTIONS.scripts, userName));
   }
+  if (roles.has('treasurer')) buttons.push(button('Transfer', CARD_ACTIONS.transfer, userName));
   return buttons;
 }
 
