@@ -17,6 +17,8 @@ import { verifyBotToken } from '../slack/identity.ts';
 import { SlackRoutes } from '../slack/routes.ts';
 import { SocketReceiver } from '../slack/socket-receiver.ts';
 import { registerTradeScriptLookups } from '../tsp/lookups.ts';
+import { registerTransfers } from '../transfers/listeners.ts';
+import { TransferService } from '../transfers/service.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
 import type { Services } from './services.ts';
 
@@ -25,6 +27,8 @@ export interface StartOptions {
   now?: () => Date;
   /** Host to listen on; all interfaces by default. */
   host?: string;
+  /** How often transfers are swept for expiry and abandoned calls; tests shorten it. */
+  transferSweepMs?: number;
 }
 
 /** A started app. `ready` settles once Slack has confirmed the bot token. */
@@ -69,6 +73,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   database.migrate(MIGRATIONS);
   const audit = new AuditLog(new SqliteAuditStore(database), webClient, config.DART_AUDIT_CHANNEL, logger);
   const services: Services = { config, logger, dart, access, audit, database, webClient, router, now };
+  const transfers = new TransferService(services);
 
   let readyState: 'starting' | 'ready' | 'stopping' = 'starting';
   router.add('GET', '/healthz', (_request, response) =>
@@ -106,12 +111,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     registerHelp(routes, services);
     registerCustomerLookups(routes, services);
     registerTradeScriptLookups(routes, services);
+    registerTransfers(routes, services, transfers);
     routes.listen();
     if (receiver instanceof HTTPReceiver) {
       router.add('POST', '/slack/events', receiver.requestListener);
     } else {
       await receiver.start();
     }
+    transfers.startSweeping(options.transferSweepMs);
     readyState = 'ready';
     logger.info({ botUserId: identity.botUserId }, 'ready');
   })();
@@ -134,6 +141,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       const timer = setTimeout(() => server.closeAllConnections(), 2000);
       await closed;
       clearTimeout(timer);
+      await transfers.stop();
       database.close();
       logger.info('stopped');
     },

@@ -25,7 +25,7 @@ export function auditMessage(entry: AuditEntry): SlackMessage {
   const sent = Object.entries(entry.sent)
     .map(([key, value]) => `${escapeMrkdwn(key)}=${code(String(value))}`)
     .join(' ');
-  return message(`Audit: ${entry.action} ${entry.customer} (${entry.outcome})`, [
+  return message(escapeMrkdwn(`Audit: ${entry.action} ${entry.customer} (${entry.outcome})`), [
     section(auditLine(entry)),
     ...(sent ? [context(`Sent: ${sent}`)] : []),
   ]);

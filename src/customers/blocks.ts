@@ -8,6 +8,7 @@ import { formatMoney } from '../util/money.ts';
 export const CARD_ACTIONS = {
   balance: 'customer.balance',
   scripts: 'customer.scripts',
+  transfer: 'customer.transfer',
 } as const;
 
 export function fullName(customer: Customer): string {
@@ -20,6 +21,7 @@ function cardButtons(userName: string, roles: ReadonlySet<Role>): Button[] {
   if (roles.has('viewer')) {
     buttons.push(button('Balance', CARD_ACTIONS.balance, userName), button('Trade scripts', CARD_ACTIONS.scripts, userName));
   }
+  if (roles.has('treasurer')) buttons.push(button('Transfer', CARD_ACTIONS.transfer, userName));
   return buttons;
 }
 
@@ -27,7 +29,7 @@ function cardButtons(userName: string, roles: ReadonlySet<Role>): Button[] {
 export function customerCard(customer: Customer, roles: ReadonlySet<Role>): SlackMessage {
   const name = fullName(customer);
   const buttons = cardButtons(customer.dart_user_name, roles);
-  return message(`${name} (${customer.dart_user_name}) · ${customer.email}`, [
+  return message(escapeMrkdwn(`${name} (${customer.dart_user_name}) · ${customer.email}`), [
     header(name),
     ...fields([
       ['Name', escapeMrkdwn(name)],
@@ -41,7 +43,7 @@ export function customerCard(customer: Customer, roles: ReadonlySet<Role>): Slac
 /** The total USDC balance of one customer. */
 export function balanceMessage(userName: string, balance: string): SlackMessage {
   const shown = formatMoney(balance);
-  return message(`USDC balance of ${userName}: ${shown}`, [
+  return message(escapeMrkdwn(`USDC balance of ${userName}: ${shown}`), [
     section(`*USDC balance* of ${code(userName)}\n*${escapeMrkdwn(shown)}*`),
     context('Total across the customer’s wallets, as DART reports it.'),
   ]);
@@ -50,7 +52,7 @@ export function balanceMessage(userName: string, balance: string): SlackMessage 
 /** The value of one custom token (e.g. Chaos). */
 export function tokenValueMessage(userName: string, token: string, value: string): SlackMessage {
   const shown = formatMoney(value);
-  return message(`${token} value of ${userName}: ${shown}`, [
+  return message(escapeMrkdwn(`${token} value of ${userName}: ${shown}`), [
     section(`*${escapeMrkdwn(token)}* token value of ${code(userName)}\n*${escapeMrkdwn(shown)}*`),
   ]);
 }

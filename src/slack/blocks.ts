@@ -1,5 +1,4 @@
 import type { types } from '@slack/bolt';
-import { escapeMrkdwn } from './mrkdwn.ts';
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;
@@ -87,12 +86,12 @@ export interface SlackMessage {
 
 /**
  * A message that fits Slack's limits: at most 50 blocks (the last one says how many were
- * left out). `plainText` is the notification fallback; it is escaped here, because Slack
- * parses it as mrkdwn and it is usually built from DART's data.
+ * left out). `text` is the notification fallback; Slack parses it as mrkdwn, so callers
+ * escape what came from outside in it, as in blocks.
  */
-export function message(plainText: string, blocks: Block[]): SlackMessage {
+export function message(text: string, blocks: Block[]): SlackMessage {
   const max = SLACK_LIMITS.blocksPerMessage;
   const fitted =
     blocks.length <= max ? blocks : [...blocks.slice(0, max - 1), context(`…and ${blocks.length - (max - 1)} more not shown`)];
-  return { text: truncate(escapeMrkdwn(plainText), SLACK_LIMITS.sectionText), blocks: fitted };
+  return { text: truncate(text, SLACK_LIMITS.sectionText), blocks: fitted };
 }

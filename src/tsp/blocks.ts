@@ -36,11 +36,11 @@ function scriptBlocks(script: TradeScript): Block[] {
 /** Every trade script of a customer; `message` keeps it within Slack's 50 blocks. */
 export function tradeScriptsMessage(userName: string, scripts: TradeScript[]): SlackMessage {
   if (scripts.length === 0) {
-    return message(`${userName} has no trade scripts.`, [section(`${code(userName)} has no trade scripts.`)]);
+    return message(escapeMrkdwn(`${userName} has no trade scripts.`), [section(`${code(userName)} has no trade scripts.`)]);
   }
   const blocks = scripts.flatMap((script, index) => [...(index > 0 ? [divider()] : []), ...scriptBlocks(script)]);
   const summary = scripts.map((script) => `${script.trade_script_name}: ${formatMoney(script.current_amount)}`).join('; ');
-  return message(`Trade scripts of ${userName}: ${summary}`, [
+  return message(escapeMrkdwn(`Trade scripts of ${userName}: ${summary}`), [
     header(`Trade scripts of ${userName}`),
     context(`${scripts.length} trade script${scripts.length === 1 ? '' : 's'}`),
     ...blocks,

@@ -56,6 +56,8 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   now?: () => Date;
+  /** How often the app sweeps transfers (default 15 s). */
+  transferSweepMs?: number;
   /** Reuse stand-ins (e.g. across an app restart). */
   dart?: DartSandbox;
   slack?: SlackStandin;
@@ -75,7 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const config = loadConfig({ ...baseEnvironment(), DART_API_URL: dart.url, SLACK_API_URL: slack.apiUrl, ...options.env });
-  const app = await startApp(config, { logger: createLogger(config.LOG_LEVEL, sink), host: '127.0.0.1', now: options.now });
+  const app = await startApp(config, { logger: createLogger(config.LOG_LEVEL, sink), host: '127.0.0.1', now: options.now, transferSweepMs: options.transferSweepMs });
   await app.ready;
   const requests = new SlackRequests({ appUrl: `${app.url}/slack/events`, signingSecret: SECRETS.signingSecret, standin: slack });
   return {

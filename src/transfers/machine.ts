@@ -1,0 +1,67 @@
+import { mention, slackDate } from '../slack/mrkdwn.ts';
+import type { Transfer } from './store.ts';
+
+/**
+ * The rules of the transfer state machine that depend on who clicks, as pure functions:
+ * the store enforces them again in its compare-and-set, these say why in words.
+ *
+ * requested ─confirm (requester, below threshold)──┐
+ *           ─approve (another treasurer, at/above)─┴► executing ─► succeeded | failed | unknown
+ * requested ─cancel (any treasurer)─► cancelled
+ * requested ─time passes─► expired
+ */
+export type TransferAction = 'confirm' | 'approve' | 'cancel';
+
+/** True once `transfer` can no longer be confirmed, approved or cancelled, whatever its stored state says. */
+export function isPastExpiry(transfer: Transfer, now: Date): boolean {
+  return transfer.state === 'requested' && transfer.expiresAt.getTime() <= now.getTime();
+}
+
+/**
+ * Why nobody can act on `transfer` any more (mrkdwn, for the clicker), or undefined while
+ * it still waits for a click.
+ */
+export function whyClosed(transfer: Transfer, now: Date): string | undefined {
+  const by = transfer.decidedBy ? ` by ${mention(transfer.decidedBy)}` : '';
+  switch (transfer.state) {
+    case 'requested':
+      return isPastExpiry(transfer, now) ? expiredText(transfer) : undefined;
+    case 'executing':
+      return `This transfer was already ${transfer.needsApproval ? 'approved' : 'confirmed'}${by} and is being sent to DART. Nothing more to do.`;
+    case 'succeeded':
+      return 'This transfer has already gone through. Nothing more to do.';
+    case 'failed':
+      return 'This transfer failed: DART refused it (see the message). Request a new one if it is still needed.';
+    case 'unknown':
+      return 'The outcome of this transfer is unknown. Check in DART whether the money moved before anyone tries again; this app will never send it again.';
+    case 'cancelled':
+      return `This transfer was cancelled${by}. Nothing was sent.`;
+    case 'expired':
+      return expiredText(transfer);
+  }
+}
+
+function expiredText(transfer: Transfer): string {
+  return `This transfer expired at ${slackDate(transfer.expiresAt)} without being confirmed. Nothing was sent; request it again if it is still needed.`;
+}
+
+/**
+ * Why `actor` may not do `action` on an open transfer (mrkdwn), or undefined when they may.
+ * Treasurer-only is checked before this, by the role gate.
+ */
+export function refusal(transfer: Transfer, action: TransferAction, actor: string): string | undefined {
+  const requester = mention(transfer.requestedBy);
+  if (action === 'confirm' && transfer.needsApproval) {
+    return `This transfer is at or above the approval threshold: a treasurer other than ${requester} must approve it.`;
+  }
+  if (action === 'confirm' && actor !== transfer.requestedBy) {
+    return `Only ${requester}, who requested this transfer, can confirm it.`;
+  }
+  if (action === 'approve' && !transfer.needsApproval) {
+    return `This transfer needs no approval: ${requester}, who requested it, confirms it.`;
+  }
+  if (action === 'approve' && actor === transfer.requestedBy) {
+    return 'You requested this transfer, so you cannot approve it: another treasurer must.';
+  }
+  return undefined;
+}

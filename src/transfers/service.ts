@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import { addMinutes } from 'date-fns';
+import type { Services } from '../app/services.ts';
+import type { AuditAction, AuditEntryInput } from '../audit/store.ts';
+import { fullName } from '../customers/blocks.ts';
+import { DartRejectedError, DartTimeoutError, isDartError } from '../dart/errors.ts';
+import type { Customer, WriteAnswer } from '../dart/schemas.ts';
+import { within } from '../util/within.ts';
+import { needsApproval, type TransferLimits } from './amount.ts';
+import { transferMessage } from './blocks.ts';
+import { isPastExpiry, refusal, whyClosed, type TransferAction } from './machine.ts';
+import { SqliteTransferStore, type Transfer, type TransferOutcome, type TransferStore } from './store.ts';
+
+/** How often expired requests, abandoned executions and lagging messages are looked for. */
+export const SWEEP_INTERVAL_MS = 15_000;
+
+/**
+ * How long past DART's own timeout an execution may stay `executing` before it is taken
+ * for abandoned (its app died mid-call). Longer than any call can last, so a live
+ * instance's call is never declared unknown while it can still be answered.
+ */
+const EXECUTION_GRACE_MS = 30_000;
+
+/** How long a transfer must be left alone before its lagging message is repaired, so a repair never races a live update. */
+const MESSAGE_QUIET_MS = 60_000;
+
+/** Slack errors after which updating a message will never work: stop trying. */
+const GONE = new Set(['message_not_found', 'channel_not_found', 'not_in_channel', 'is_archived', 'cant_update_message', 'msg_too_long']);
+
+/** The result of a request: the posted transfer, or why nothing was stored (mrkdwn). */
+export type RequestResult = { ok: true; transfer: Transfer } | { ok: false; reason: string };
+
+/**
+ * Transfers from request to outcome: records a request and posts its confirmation, turns
+ * clicks into compare-and-set moves of the store (so exactly one click, of any number on
+ * any instance, calls DART, and only once), keeps the confirmation message in step with
+ * the store, audits every step, and sweeps expired requests and abandoned executions.
+ */
+export class TransferService {
+  readonly store: TransferStore;
+  readonly limits: TransferLimits;
+  readonly #services: Services;
+  /** Names this app instance as the executor of the calls it makes. */
+  readonly #instance = randomUUID();
+  readonly #inFlight = new Set<Promise<void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<void> | undefined;
+
+  constructor(services: Services, store: TransferStore = new SqliteTransferStore(services.database)) {
+    this.#services = services;
+    this.store = store;
+    this.limits = { maxCents: services.config.TRANSFER_MAX_AMOUNT, approvalCents: services.config.TRANSFER_APPROVAL_THRESHOLD };
+  }
+
+  /**
+   * Stores a request for `amount` (a checked decimal string) and posts its confirmation in
+   * `channel`. If Slack will not take the post, the request is forgotten (nobody could
+   * have seen it) and the reason says how to fix it.
+   */
+  async request(input: { requestedBy: string; channel: string; customer: Customer; amount: string }): Promise<RequestResult> {
+    const { config, webClient, logger } = this.#services;
+    const approval = needsApproval(input.amount, this.limits);
+    if (approval && input.channel.startsWith('D')) return { ok: false, reason: DIRECT_MESSAGE };
+    const now = this.#services.now();
+    const transfer = this.store.create({
+      id: randomUUID(),
+      customer: input.customer.dart_user_name,
+      customerName: fullName(input.customer),
+      amount: input.amount,
+      needsApproval: approval,
+      requestedBy: input.requestedBy,
+      requestedAt: now,
+      expiresAt: addMinutes(now, config.TRANSFER_CONFIRM_MINUTES),
+    });
+    let posted: { channel?: string; ts?: string };
+    try {
+      posted = await webClient.chat.postMessage({ channel: input.channel, ...transferMessage(transfer) });
+    } catch (error) {
+      this.store.discard(transfer.id);
+      logger.warn({ err: error, channel: input.channel }, 'could not post a transfer confirmation; request dropped');
+      return { ok: false, reason: cannotPost(slackError(error)) };
+    }
+    this.store.attachMessage(transfer.id, posted.channel ?? input.channel, posted.ts ?? '');
+    await this.#record('transfer.request', transfer, { requestedBy: transfer.requestedBy });
+    return { ok: true, transfer: this.store.get(transfer.id) ?? transfer };
+  }
+
+  /**
+   * A click on a confirmation's button. Returns what to tell the clicker (mrkdwn) when the
+   * click changed nothing; when it did, the message itself shows what happened.
+   */
+  async press(action: TransferAction, id: string, actor: string): Promise<string | undefined> {
+    const now = this.#services.now();
+    const transfer = this.store.get(id);
+    if (!transfer) return 'This app has no record of this transfer. Nothing was sent.';
+    const closed = whyClosed(transfer, now);
+    if (closed) {
+      if (isPastExpiry(transfer, now)) await this.#expire(transfer.id, now);
+      return closed;
+    }
+    const refused = refusal(transfer, action, actor);
+    if (refused) return refused;
+    if (action === 'cancel') {
+      const cancelled = this.store.cancel(id, actor, now);
+      if (!cancelled) return this.#lostRace(id, now);
+      await this.#record('transfer.cancel', cancelled, { requestedBy: actor });
+      await this.#show(cancelled);
+      return undefined;
+    }
+    const started = this.store.startExecution(id, { kind: action, actor, executor: this.#instance, now });
+    if (!started) return this.#lostRace(id, now);
+    await this.#track(this.#execute(started, action));
+    return undefined;
+  }
+
+  /** Starts the sweeper; its first pass runs at once (start-up recovery). */
+  startSweeping(intervalMs = SWEEP_INTERVAL_MS): void {
+    if (this.#timer) return;
+    void this.sweep();
+    this.#timer = setInterval(() => void this.sweep(), intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Stops the sweeper and waits (bounded by DART's timeout) for calls to DART under way, so a graceful stop leaves none unknown. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#sweeping;
+    await within(Promise.allSettled([...this.#inFlight]), this.#deadlineMs());
+  }
+
+  /**
+   * One pass: executions whose app died mid-call become unknown (never re-sent), requests
+   * past their expiry become expired, and messages that lag behind the store are redrawn.
+   */
+  sweep(): Promise<void> {
+    this.#sweeping ??= this.#sweepOnce()
+      .catch((error: unknown) => this.#services.logger.error({ err: error }, 'transfer sweep failed'))
+      .finally(() => {
+        this.#sweeping = undefined;
+      });
+    return this.#sweeping;
+  }
+
+  async #sweepOnce(): Promise<void> {
+    const now = this.#services.now();
+    const leaseStart = new Date(now.getTime() - this.#services.config.DART_TIMEOUT_MS - EXECUTION_GRACE_MS);
+    for (const transfer of this.store.abandonExecutions(leaseStart, 'the app stopped while waiting for DART’s answer', now)) {
+      this.#services.logger.warn({ transfer: transfer.id }, 'transfer left executing by a stopped app is now unknown');
+      await this.#record('transfer.execute', transfer, executionAudit(transfer, 'unknown', transfer.detail ?? ''));
+      await this.#show(transfer);
+    }
+    for (const transfer of this.store.expireDue(now)) await this.#expired(transfer);
+    for (const transfer of this.store.withStaleMessages(new Date(now.getTime() - MESSAGE_QUIET_MS))) await this.#show(transfer);
+  }
+
+  async #execute(transfer: Transfer, action: 'confirm' | 'approve'): Promise<void> {
+    const { logger } = this.#services;
+    await this.#record(action === 'confirm' ? 'transfer.confirm' : 'transfer.approve', transfer, {
+      requestedBy: transfer.requestedBy,
+      ...(transfer.decidedBy ? { confirmedBy: transfer.decidedBy } : {}),
+    });
+    await this.#show(transfer); // "Executing…" before the call, so nobody is left guessing
+    const { outcome, detail } = await this.#send(transfer);
+    logger.info({ transfer: transfer.id, outcome }, 'transfer executed');
+    // The audit records what DART answered even if the store cannot be written any more.
+    await this.#record('transfer.execute', transfer, executionAudit(transfer, outcome, detail));
+    const finished = this.store.finish(transfer.id, this.#instance, outcome, detail, this.#services.now());
+    if (finished) await this.#show(finished);
+    else logger.error({ transfer: transfer.id, outcome }, 'transfer outcome could not be stored: the row was not ours any more');
+  }
+
+  /** The one call to DART: never retried; anything but a clear answer is `unknown`. */
+  async #send(transfer: Transfer): Promise<{ outcome: TransferOutcome; detail: string }> {
+    const call = this.#services.dart.transferAmount(transfer.customer, transfer.amount);
+    // ky's timeout does not cover a body that stalls after the headers; this bounds the whole call.
+    const settled = await within(call, this.#deadlineMs());
+    if (!settled.done) {
+      call.then(
+        (answer) => this.#services.logger.error({ transfer: transfer.id, answer: answerText(answer) }, 'DART answered a transfer after it was recorded unknown'),
+        () => {},
+      );
+      return { outcome: 'unknown', detail: new DartTimeoutError('customer/transfer-amount', 'DART did not answer in time').message };
+    }
+    if (settled.ok) return { outcome: 'succeeded', detail: answerText(settled.value) };
+    const error = settled.error;
+    if (isDartError(error) && !error.outcomeUnknown) {
+      return { outcome: 'failed', detail: error instanceof DartRejectedError ? error.dartMessage : error.message };
+    }
+    this.#services.logger.warn({ err: error, transfer: transfer.id }, 'transfer outcome unknown');
+    return { outcome: 'unknown', detail: isDartError(error) ? error.message : 'the call failed in an unexpected way (logged)' };
+  }
+
+  /** Explains a lost compare-and-set from the row as it is now, expiring it if that is why. */
+  async #lostRace(id: string, now: Date): Promise<string> {
+    const current = this.store.get(id);
+    if (!current) return 'This app has no record of this transfer. Nothing was sent.';
+    if (isPastExpiry(current, now)) await this.#expire(id, now);
+    return whyClosed(current, now) ?? 'This transfer changed while you clicked. Look at the message again.';
+  }
+
+  async #expire(id: string, now: Date): Promise<void> {
+    const expired = this.store.expire(id, now);
+    if (expired) await this.#expired(expired);
+  }
+
+  async #expired(transfer: Transfer): Promise<void> {
+    await this.#record('transfer.expire', transfer, { requestedBy: transfer.requestedBy });
+    await this.#show(transfer);
+  }
+
+  /** Redraws the confirmation from the store; a failure is logged and left for the sweeper to repair. */
+  async #show(transfer: Transfer): Promise<void> {
+    if (!transfer.channel || !transfer.messageTs) return;
+    const { webClient, logger } = this.#services;
+    try {
+      await webClient.chat.update({ channel: transfer.channel, ts: transfer.messageTs, ...transferMessage(transfer) });
+      this.store.markShown(transfer.id, transfer.version);
+    } catch (error) {
+      const reason = slackError(error);
+      logger.warn({ err: error, transfer: transfer.id, state: transfer.state }, 'could not update a transfer message');
+      if (reason && GONE.has(reason)) this.#quietly(() => this.store.markShown(transfer.id, transfer.version));
+    }
+  }
+
+  /** Audits one step; `outcome` is `recorded` for every step but the call to DART. */
+  async #record(
+    action: AuditAction,
+    transfer: Transfer,
+    entry: Pick<AuditEntryInput, 'requestedBy'> & Partial<Pick<AuditEntryInput, 'confirmedBy' | 'outcome' | 'dartAnswer'>>,
+  ): Promise<void> {
+    try {
+      await this.#services.audit.record({
+        action,
+        customer: transfer.customer,
+        sent: { transfer: transfer.id, userId: transfer.customer, amount: transfer.amount },
+        at: this.#services.now(),
+        ...entry,
+        outcome: entry.outcome ?? 'recorded',
+      });
+    } catch (error) {
+      this.#services.logger.error({ err: error, transfer: transfer.id, action }, 'could not record a transfer step in the audit log');
+    }
+  }
+
+  #track(work: Promise<void>): Promise<void> {
+    this.#inFlight.add(work);
+    return work.finally(() => this.#inFlight.delete(work));
+  }
+
+  #quietly(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.#services.logger.warn({ err: error }, 'transfer store write failed');
+    }
+  }
+
+  #deadlineMs(): number {
+    return this.#services.config.DART_TIMEOUT_MS + 2000;
+  }
+}
+
+function executionAudit(transfer: Transfer, outcome: TransferOutcome, detail: string) {
+  return {
+    requestedBy: transfer.requestedBy,
+    ...(transfer.decidedBy ? { confirmedBy: transfer.decidedBy } : {}),
+    outcome,
+    dartAnswer: detail,
+  };
+}
+
+function answerText(answer: WriteAnswer): string {
+  if (typeof answer === 'string') return answer;
+  return answer.message ?? JSON.stringify(answer).slice(0, 300);
+}
+
+function slackError(error: unknown): string | undefined {
+  return (error as { data?: { error?: string } }).data?.error;
+}
+
+const DIRECT_MESSAGE =
+  ':warning: This amount needs a second treasurer’s approval, and no other treasurer can see a direct message. Run the command in a channel where they can. Nothing was requested.';
+
+/** What to tell a requester when the confirmation cannot be posted where they asked. */
+function cannotPost(reason: string | undefined): string {
+  const nothing = 'Nothing was requested.';
+  switch (reason) {
+    case 'not_in_channel':
+      return `:warning: I can’t post in this channel, so nobody could confirm the transfer here. Invite me (\`/invite\` and this app’s name), or run the command in a channel I’m in. ${nothing}`;
+    case 'channel_not_found':
+      return `:warning: I can’t see this conversation (a private channel I’m not in, or a direct message). Run the command in a channel I’m in, or invite me there. ${nothing}`;
+    case 'is_archived':
+      return `:warning: This channel is archived. Run the command in another channel. ${nothing}`;
+    default:
+      return `:warning: Slack did not take the confirmation message${reason ? ` (\`${reason}\`)` : ''}. ${nothing} Try again in a minute.`;
+  }
+}

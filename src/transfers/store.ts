@@ -1,0 +1,274 @@
+import type { SQLOutputValue } from 'node:sqlite';
+import type { Database, Migration } from '../store/database.ts';
+
+/**
+ * Where a transfer stands. `requested` waits for a click; `executing` means one app
+ * instance has won the right to call DART; the last five are final.
+ */
+export type TransferState = 'requested' | 'executing' | 'succeeded' | 'failed' | 'unknown' | 'cancelled' | 'expired';
+
+/** The final states an execution can end in. */
+export type TransferOutcome = Extract<TransferState, 'succeeded' | 'failed' | 'unknown'>;
+
+/** One transfer as stored: what was asked, who did what when, and where its message is. */
+export interface Transfer {
+  id: string;
+  /** The DART user name (`userId` in the DART call). */
+  customer: string;
+  /** The customer's full name as DART gave it when the transfer was requested. */
+  customerName: string;
+  /** The decimal string sent to DART, e.g. `"50.00"`. */
+  amount: string;
+  /** True when a second treasurer must approve (amount at or above the threshold). */
+  needsApproval: boolean;
+  state: TransferState;
+  requestedBy: string;
+  requestedAt: Date;
+  expiresAt: Date;
+  /** The confirmation message, once posted. */
+  channel?: string;
+  messageTs?: string;
+  /** Who confirmed, approved or cancelled, and when (for `expired`, only when). */
+  decidedBy?: string;
+  decidedAt?: Date;
+  /** The app instance that won the move to `executing` and is calling DART. */
+  executor?: string;
+  finishedAt?: Date;
+  /** DART's answer, or why the outcome is unknown. */
+  detail?: string;
+  /** Bumped by every move; the message shows `shownVersion`, so a lag can be repaired. */
+  version: number;
+  shownVersion: number;
+  updatedAt: Date;
+}
+
+/** What is needed to record a new request. */
+export interface NewTransfer {
+  id: string;
+  customer: string;
+  customerName: string;
+  amount: string;
+  needsApproval: boolean;
+  requestedBy: string;
+  requestedAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * The transfers' persistence. Every move is one compare-and-set statement that names the
+ * state it moves from, so of any number of concurrent callers (clicks, retries, app
+ * instances on one database) exactly one gets the row back and every other gets
+ * `undefined`.
+ */
+export interface TransferStore {
+  create(transfer: NewTransfer): Transfer;
+  get(id: string): Transfer | undefined;
+  /** Records where the confirmation was posted (and that it shows the first version). */
+  attachMessage(id: string, channel: string, ts: string): void;
+  /** Forgets a request whose confirmation could not be posted, so nobody could have seen it. */
+  discard(id: string): void;
+  /**
+   * requested → executing, if not expired at `now` and `actor` may: a `confirm` only by the
+   * requester of a transfer below the threshold, an `approve` only by someone else on one
+   * at or above it.
+   */
+  startExecution(id: string, move: { kind: 'confirm' | 'approve'; actor: string; executor: string; now: Date }): Transfer | undefined;
+  /** requested → cancelled, if not expired at `now`. */
+  cancel(id: string, actor: string, now: Date): Transfer | undefined;
+  /** requested → expired, for this transfer if it is due, or every due one. */
+  expire(id: string, now: Date): Transfer | undefined;
+  expireDue(now: Date): Transfer[];
+  /**
+   * executing → outcome, by the executor that started it. It may also replace an
+   * `unknown` that a lapsed lease produced, since this executor now knows the answer.
+   */
+  finish(id: string, executor: string, outcome: TransferOutcome, detail: string, now: Date): Transfer | undefined;
+  /** executing → unknown for every execution started at or before `startedBy` (its process is gone). */
+  abandonExecutions(startedBy: Date, detail: string, now: Date): Transfer[];
+  /** The message now shows `version` (never moves backwards). */
+  markShown(id: string, version: number): void;
+  /** Transfers whose message lags behind, left untouched since `quietSince`. */
+  withStaleMessages(quietSince: Date): Transfer[];
+}
+
+/** The transfers table: one row a transfer, times as epoch milliseconds so they compare as numbers. */
+export const TRANSFER_MIGRATIONS: Migration[] = [
+  {
+    name: 'transfers-001-transfers',
+    sql: `CREATE TABLE transfers (
+      id TEXT PRIMARY KEY,
+      customer TEXT NOT NULL,
+      customer_name TEXT NOT NULL,
+      amount TEXT NOT NULL,
+      needs_approval INTEGER NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('requested', 'executing', 'succeeded', 'failed', 'unknown', 'cancelled', 'expired')),
+      requested_by TEXT NOT NULL,
+      requested_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      channel TEXT,
+      message_ts TEXT,
+      decided_by TEXT,
+      decided_at INTEGER,
+      executor TEXT,
+      finished_at INTEGER,
+      detail TEXT,
+      version INTEGER NOT NULL DEFAULT 1,
+      shown_version INTEGER NOT NULL DEFAULT 0,
+      updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX transfers_open ON transfers (state, expires_at);`,
+  },
+];
+
+/** Every move sets the new state, bumps the version and stamps the time. */
+const MOVE = `state = ?, version = version + 1, updated_at = ?`;
+
+/** `TransferStore` on the embedded SQLite database. */
+export class SqliteTransferStore implements TransferStore {
+  readonly #database: Database;
+
+  constructor(database: Database) {
+    this.#database = database;
+  }
+
+  create(transfer: NewTransfer): Transfer {
+    const row = this.#one(
+      `INSERT INTO transfers (id, customer, customer_name, amount, needs_approval, state, requested_by, requested_at, expires_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING *`,
+      transfer.id,
+      transfer.customer,
+      transfer.customerName,
+      transfer.amount,
+      transfer.needsApproval ? 1 : 0,
+      transfer.requestedBy,
+      transfer.requestedAt.getTime(),
+      transfer.expiresAt.getTime(),
+      transfer.requestedAt.getTime(),
+    );
+    if (!row) throw new Error('inserting a transfer returned no row');
+    return row;
+  }
+
+  get(id: string): Transfer | undefined {
+    return this.#one('SELECT * FROM transfers WHERE id = ?', id);
+  }
+
+  attachMessage(id: string, channel: string, ts: string): void {
+    this.#database.sqlite
+      .prepare('UPDATE transfers SET channel = ?, message_ts = ?, shown_version = MAX(shown_version, 1) WHERE id = ?')
+      .run(channel, ts, id);
+  }
+
+  discard(id: string): void {
+    this.#database.sqlite.prepare("DELETE FROM transfers WHERE id = ? AND state = 'requested' AND message_ts IS NULL").run(id);
+  }
+
+  startExecution(
+    id: string,
+    { kind, actor, executor, now }: { kind: 'confirm' | 'approve'; actor: string; executor: string; now: Date },
+  ): Transfer | undefined {
+    const at = now.getTime();
+    // The rule is checked by callers too; repeating it here keeps the store from ever breaking it.
+    const who = kind === 'confirm' ? 'needs_approval = 0 AND requested_by = ?' : 'needs_approval = 1 AND requested_by <> ?';
+    return this.#one(
+      `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?
+       WHERE id = ? AND state = 'requested' AND expires_at > ? AND ${who} RETURNING *`,
+      'executing', at, actor, at, executor, id, at, actor,
+    );
+  }
+
+  cancel(id: string, actor: string, now: Date): Transfer | undefined {
+    const at = now.getTime();
+    return this.#one(
+      `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?
+       WHERE id = ? AND state = 'requested' AND expires_at > ? RETURNING *`,
+      'cancelled', at, actor, at, id, at,
+    );
+  }
+
+  expire(id: string, now: Date): Transfer | undefined {
+    const at = now.getTime();
+    return this.#one(
+      `UPDATE transfers SET ${MOVE}, decided_at = ? WHERE id = ? AND state = 'requested' AND expires_at <= ? RETURNING *`,
+      'expired', at, at, id, at,
+    );
+  }
+
+  expireDue(now: Date): Transfer[] {
+    const at = now.getTime();
+    return this.#all(
+      `UPDATE transfers SET ${MOVE}, decided_at = ? WHERE state = 'requested' AND expires_at <= ? RETURNING *`,
+      'expired', at, at, at,
+    );
+  }
+
+  finish(id: string, executor: string, outcome: TransferOutcome, detail: string, now: Date): Transfer | undefined {
+    const at = now.getTime();
+    return this.#one(
+      `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ?
+       WHERE id = ? AND executor = ? AND state IN ('executing', 'unknown') RETURNING *`,
+      outcome, at, at, detail, id, executor,
+    );
+  }
+
+  abandonExecutions(startedBy: Date, detail: string, now: Date): Transfer[] {
+    const at = now.getTime();
+    return this.#all(
+      `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ? WHERE state = 'executing' AND decided_at <= ? RETURNING *`,
+      'unknown', at, at, detail, startedBy.getTime(),
+    );
+  }
+
+  markShown(id: string, version: number): void {
+    this.#database.sqlite.prepare('UPDATE transfers SET shown_version = MAX(shown_version, ?) WHERE id = ?').run(version, id);
+  }
+
+  withStaleMessages(quietSince: Date): Transfer[] {
+    return this.#all(
+      'SELECT * FROM transfers WHERE shown_version < version AND message_ts IS NOT NULL AND updated_at <= ? ORDER BY updated_at LIMIT 50',
+      quietSince.getTime(),
+    );
+  }
+
+  #one(sql: string, ...values: Array<string | number>): Transfer | undefined {
+    const row = this.#database.sqlite.prepare(sql).get(...values);
+    return row ? fromRow(row) : undefined;
+  }
+
+  #all(sql: string, ...values: Array<string | number>): Transfer[] {
+    return this.#database.sqlite.prepare(sql).all(...values).map(fromRow);
+  }
+}
+
+type Row = Record<string, SQLOutputValue>;
+
+function fromRow(row: Row): Transfer {
+  const text = (name: string) => (row[name] === null || row[name] === undefined ? undefined : String(row[name]));
+  const time = (name: string) => (row[name] === null || row[name] === undefined ? undefined : new Date(Number(row[name])));
+  return {
+    id: String(row.id),
+    customer: String(row.customer),
+    customerName: String(row.customer_name),
+    amount: String(row.amount),
+    needsApproval: Number(row.needs_approval) === 1,
+    state: String(row.state) as TransferState,
+    requestedBy: String(row.requested_by),
+    requestedAt: new Date(Number(row.requested_at)),
+    expiresAt: new Date(Number(row.expires_at)),
+    ...optional('channel', text('channel')),
+    ...optional('messageTs', text('message_ts')),
+    ...optional('decidedBy', text('decided_by')),
+    ...optional('decidedAt', time('decided_at')),
+    ...optional('executor', text('executor')),
+    ...optional('finishedAt', time('finished_at')),
+    ...optional('detail', text('detail')),
+    version: Number(row.version),
+    shownVersion: Number(row.shown_version),
+    updatedAt: new Date(Number(row.updated_at)),
+  };
+}
+
+/** `{ key: value }`, or nothing when the value is absent, so optional fields stay absent. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { needsApproval, parseTransferAmount, transferAmountSchema } from '../../src/transfers/amount.ts';
+import { history, transferMessage, transferModal } from '../../src/transfers/blocks.ts';
+import { refusal, whyClosed } from '../../src/transfers/machine.ts';
+import type { Transfer } from '../../src/transfers/store.ts';
+
+const limits = { maxCents: 10_000_00n, approvalCents: 1_000_00n };
+const t0 = new Date('2025-03-03T09:00:00Z');
+
+function transfer(overrides: Partial<Transfer> = {}): Transfer {
+  return {
+    id: '00000000-0000-4000-8000-000000000001',
+    customer: 'billyjoel',
+    customerName: 'Billy Joel',
+    amount: '1500.00',
+    needsApproval: true,
+    state: 'requested',
+    requestedBy: 'U0REQ',
+    requestedAt: t0,
+    expiresAt: new Date(t0.getTime() + 600_000),
+    version: 1,
+    shownVersion: 1,
+    updatedAt: t0,
+    ...overrides,
+  };
+}
+
+describe('transfer amounts', () => {
+  it.each([
+    ['50', '50.00'],
+    ['50.5', '50.50'],
+    ['1,000.00', '1000.00'],
+    ['0.01', '0.01'],
+    ['10000', '10000.00'],
+  ])('accepts %s as %s', (text, decimal) => {
+    expect(parseTransferAmount(text, limits)).toMatchObject({ ok: true, decimal });
+    expect(transferAmountSchema(limits).parse(text)).toBe(decimal);
+  });
+
+  it.each(['0', '0.00', '-5', '1e3', '50.123', 'fifty', '50 USDC', '$50', '50,5', '', '10000.01', 'Infinity', 'NaN', '0x10'])(
+    'refuses %j with a reason',
+    (text) => {
+      const parsed = parseTransferAmount(text, limits);
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.reason.length).toBeGreaterThan(5);
+    },
+  );
+
+  it('needs approval from the threshold up, compared in cents', () => {
+    expect(needsApproval('999.99', limits)).toBe(false);
+    expect(needsApproval('1000.00', limits)).toBe(true);
+    expect(needsApproval('1000.01', limits)).toBe(true);
+  });
+});
+
+describe('who may do what', () => {
+  it('below the threshold only the requester confirms, and nobody approves', () => {
+    const small = transfer({ needsApproval: false, amount: '50.00' });
+    expect(refusal(small, 'confirm', 'U0REQ')).toBeUndefined();
+    expect(refusal(small, 'confirm', 'U0OTHER')).toContain('Only <@U0REQ>');
+    expect(refusal(small, 'approve', 'U0OTHER')).toContain('needs no approval');
+    expect(refusal(small, 'cancel', 'U0OTHER')).toBeUndefined();
+  });
+
+  it('at or above it anyone but the requester approves, and nobody confirms', () => {
+    const large = transfer();
+    expect(refusal(large, 'approve', 'U0OTHER')).toBeUndefined();
+    expect(refusal(large, 'approve', 'U0REQ')).toContain('cannot approve');
+    expect(refusal(large, 'confirm', 'U0REQ')).toContain('must approve');
+  });
+
+  it('says why a closed transfer can no longer be acted on', () => {
+    expect(whyClosed(transfer(), t0)).toBeUndefined();
+    expect(whyClosed(transfer(), new Date(t0.getTime() + 600_000))).toContain('expired');
+    expect(whyClosed(transfer({ state: 'cancelled', decidedBy: 'U0X' }), t0)).toContain('cancelled by <@U0X>');
+    expect(whyClosed(transfer({ state: 'unknown' }), t0)).toContain('Check in DART');
+    expect(whyClosed(transfer({ state: 'succeeded' }), t0)).toContain('already gone through');
+  });
+});
+
+describe('the confirmation message', () => {
+  it('escapes the customer name and formats the amount', () => {
+    const shown = JSON.stringify(transferMessage(transfer({ customerName: '<!channel> Billy' })));
+    expect(shown).toContain('1,500.00 USDC');
+    expect(shown).toContain('&lt;!channel&gt; Billy');
+    expect(shown).not.toContain('<!channel>');
+  });
+
+  it('replaces the buttons with the history once decided', () => {
+    const done = transfer({ state: 'succeeded', decidedBy: 'U0APP', decidedAt: t0, finishedAt: t0, detail: 'Amount Transferred Successfully.' });
+    const shown = JSON.stringify(transferMessage(done));
+    expect(shown).not.toContain('"actions"');
+    expect(history(done)).toEqual([
+      expect.stringContaining('Requested by <@U0REQ>'),
+      expect.stringContaining('Approved by <@U0APP>'),
+      expect.stringContaining('Transferred · DART answered: Amount Transferred Successfully.'),
+    ]);
+  });
+
+  it('warns plainly when the outcome is unknown', () => {
+    const unknown = transfer({ state: 'unknown', decidedBy: 'U0APP', decidedAt: t0, finishedAt: t0, detail: 'DART did not answer in time' });
+    const message = transferMessage(unknown);
+    expect(JSON.stringify(message)).toContain('may or may not have moved');
+    expect(message.text).toContain('OUTCOME UNKNOWN');
+  });
+
+  it('the form carries its channel and shows the limits', () => {
+    const view = transferModal({ channel: 'C0123', limits });
+    expect(JSON.parse(view.private_metadata ?? '')).toEqual({ channel: 'C0123' });
+    expect(JSON.stringify(view)).toContain('At most 10,000.00 USDC; from 1,000.00 USDC');
+  });
+});
