@@ -14,7 +14,6 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
   const logger = createLogger(config.LOG_LEVEL);
-  if (config.WEBHOOK_AUTH === 'none') logger.warn('WEBHOOK_AUTH=none: DART webhooks are accepted without a secret');
   const app = await startApp(config, { logger });
   let stopping = false;
   const stop = (signal: string) => {

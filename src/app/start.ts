@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { DeliveryOptions } from '../alerts/delivery.ts';
+import { createAlertRelay } from '../alerts/relay.ts';
 import { AuditLog } from '../audit/log.ts';
 import { SqliteAuditStore } from '../audit/store.ts';
 import type { Config } from '../config/load.ts';
@@ -29,6 +31,8 @@ export interface StartOptions {
   host?: string;
   /** How often transfers are swept for expiry and abandoned calls; tests shorten it. */
   transferSweepMs?: number;
+  /** Webhook relay timings (tests shorten the backoff); not configurable from the environment. */
+  alerts?: DeliveryOptions;
 }
 
 /** A started app. `ready` settles once Slack has confirmed the bot token. */
@@ -74,12 +78,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const audit = new AuditLog(new SqliteAuditStore(database), webClient, config.DART_AUDIT_CHANNEL, logger);
   const services: Services = { config, logger, dart, access, audit, database, webClient, router, now };
   const transfers = new TransferService(services);
+  const alerts = createAlertRelay(services, options.alerts);
 
   let readyState: 'starting' | 'ready' | 'stopping' = 'starting';
   router.add('GET', '/healthz', (_request, response) =>
     sendJson(response, readyState === 'ready' ? 200 : 503, {
       status: readyState,
       mode: config.SLACK_APP_TOKEN ? 'socket' : 'http',
+      outbox: alerts.health(),
     }),
   );
 
@@ -120,6 +126,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     }
     transfers.startSweeping(options.transferSweepMs);
     readyState = 'ready';
+    alerts.startDelivery();
     logger.info({ botUserId: identity.botUserId }, 'ready');
   })();
   // Callers await `ready`; this keeps a refused token from also being an unhandled rejection.
@@ -135,6 +142,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       stopping.abort(new Error('stopping'));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      await alerts.stop();
       // The HTTP receiver is served by our own listener; only a socket needs closing.
       if (receiver instanceof SocketReceiver) await receiver.stop();
       // Give in-flight requests a moment, then cut what is left (keep-alive sockets).

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { DeliveryOptions } from '../../src/alerts/delivery.ts';
 import { startApp, type RunningApp } from '../../src/app/start.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createDartSandbox, type DartSandbox } from '../../src/sandbox/dart/server.ts';
@@ -61,6 +62,8 @@ export interface HarnessOptions {
   /** Reuse stand-ins (e.g. across an app restart). */
   dart?: DartSandbox;
   slack?: SlackStandin;
+  /** Webhook relay timings (e.g. a short backoff). */
+  alerts?: DeliveryOptions;
 }
 
 /** Starts the stand-ins (unless given) and the app, and waits until the app is ready. */
@@ -77,7 +80,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const config = loadConfig({ ...baseEnvironment(), DART_API_URL: dart.url, SLACK_API_URL: slack.apiUrl, ...options.env });
-  const app = await startApp(config, { logger: createLogger(config.LOG_LEVEL, sink), host: '127.0.0.1', now: options.now, transferSweepMs: options.transferSweepMs });
+  const app = await startApp(config, {
+    logger: createLogger(config.LOG_LEVEL, sink),
+    host: '127.0.0.1',
+    now: options.now,
+    transferSweepMs: options.transferSweepMs,
+    alerts: options.alerts,
+  });
   await app.ready;
   const requests = new SlackRequests({ appUrl: `${app.url}/slack/events`, signingSecret: SECRETS.signingSecret, standin: slack });
   return {

@@ -1,0 +1,130 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config/load.ts';
+import { sendJson, type HttpRouter } from '../http/router.ts';
+import type { Logger } from '../util/logger.ts';
+import { presentedSecret, secretMatches } from './auth.ts';
+import type { AlertRoute, OutboxStore } from './outbox.ts';
+import { isTradeScriptEvent, parseWebhookBody, WEBHOOK_NAMES, type AlertEvent, type WebhookName } from './schemas.ts';
+
+/** DART's bodies are a few hundred bytes; anything near this is not DART. */
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+/** Headers that may carry a delivery id, most specific first; a repeat of a stored id is not posted again. */
+export const DELIVERY_ID_HEADERS = ['webhook-id', 'idempotency-key', 'x-request-id'] as const;
+
+const DELIVERY_ID = /^[\x21-\x7e]{1,200}$/;
+
+/** Withdrawals, exits and unrecognised trade-script events are money leaving: they go to the withdrawal channel. */
+export function routeOf(event: AlertEvent): AlertRoute {
+  return isTradeScriptEvent(event) ? 'withdrawals' : 'alerts';
+}
+
+export interface WebhookReceiverInit {
+  router: HttpRouter;
+  config: Pick<Config, 'WEBHOOK_PATH_PREFIX' | 'WEBHOOK_SECRET' | 'WEBHOOK_AUTH'>;
+  store: OutboxStore;
+  logger: Logger;
+  now: () => Date;
+  /** Called once an event is stored (wakes the delivery worker). */
+  onStored: () => void;
+}
+
+/**
+ * Registers `POST <prefix>/webhook/<name>` for each path DART calls. Each request is
+ * authenticated, then checked (JSON content type, size, JSON, DART's fields) and only then
+ * stored; the 2xx is sent after the outbox has it. A rejected request stores nothing.
+ */
+export function registerWebhookRoutes(init: WebhookReceiverInit): void {
+  const { router, config, logger } = init;
+  if (config.WEBHOOK_AUTH === 'none') logger.warn('WEBHOOK_AUTH=none: DART webhooks are accepted without a secret');
+  for (const name of WEBHOOK_NAMES) {
+    router.add('POST', `${config.WEBHOOK_PATH_PREFIX}/webhook/${name}`, (request, response) => receive(init, name, request, response));
+  }
+}
+
+async function receive(init: WebhookReceiverInit, name: WebhookName, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { config, store, logger } = init;
+  const log = logger.child({ component: 'webhook', webhook: name });
+  const refuse = (status: number, error: string, detail: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
+    log.warn({ status, error, ...detail }, 'webhook refused');
+    sendJson(response, status, { error, ...detail }, headers);
+  };
+
+  if (config.WEBHOOK_AUTH !== 'none' && !secretMatches(presentedSecret(request.headers.authorization), config.WEBHOOK_SECRET ?? '')) {
+    return refuse(401, 'unauthorized', {}, { 'www-authenticate': 'Basic realm="dart-webhooks", charset="UTF-8"' });
+  }
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) {
+    return refuse(415, 'unsupported_media_type', { message: 'send the body as application/json' });
+  }
+  const deliveryId = deliveryIdOf(request);
+  if (deliveryId === false) return refuse(400, 'invalid_delivery_id', { message: 'a delivery id is 1 to 200 printable characters' });
+
+  const tooLarge = () =>
+    refuse(413, 'payload_too_large', { message: `at most ${MAX_WEBHOOK_BYTES} bytes` }, { connection: 'close' });
+  if (Number(request.headers['content-length'] ?? 0) > MAX_WEBHOOK_BYTES) return tooLarge();
+  const raw = await readBody(request, MAX_WEBHOOK_BYTES);
+  if (raw === 'aborted') return;
+  if (raw === 'too_large') return tooLarge();
+
+  const body = parseJson(raw);
+  if (body === undefined) return refuse(400, 'invalid_json', { message: 'the body is not valid UTF-8 JSON' });
+  const parsed = parseWebhookBody(name, body);
+  if (!parsed.ok) return refuse(422, 'invalid_body', { field: parsed.field, message: `${parsed.field} ${parsed.problem}` });
+
+  const { event } = parsed;
+  const stored = store.add({ event, route: routeOf(event), receivedAt: init.now(), ...(deliveryId ? { deliveryId } : {}) });
+  sendJson(response, 200, { status: stored.added ? 'accepted' : 'duplicate', id: stored.id });
+  log.info({ alert: { id: stored.id, kind: event.kind, duplicate: !stored.added } }, stored.added ? 'webhook stored' : 'webhook repeated; already stored');
+  if (stored.added) init.onStored();
+}
+
+/** The delivery id, undefined when none was sent, false when one was sent but is unusable. */
+function deliveryIdOf(request: IncomingMessage): string | undefined | false {
+  for (const header of DELIVERY_ID_HEADERS) {
+    const value = request.headers[header];
+    if (value === undefined) continue;
+    const text = (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+    return DELIVERY_ID.test(text) ? text : false;
+  }
+  return undefined;
+}
+
+/**
+ * Reads the body up to `limit` bytes. Past the limit it stops keeping what arrives (the
+ * rest is discarded while the 413 is sent, never buffered).
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too_large' | 'aborted'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off('data', onData);
+      chunks.length = 0;
+      request.resume();
+      resolve('too_large');
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(Buffer.concat(chunks)));
+    request.once('error', reject);
+    request.once('close', () => resolve('aborted'));
+  });
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses JSON; `amount` given as a JSON number keeps its source text (`50.00`, not `50`). */
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(decoder.decode(raw), (key, value: unknown, context?: { source?: string }) =>
+      key === 'amount' && typeof value === 'number' && context?.source !== undefined ? context.source : value,
+    ) as unknown;
+  } catch {
+    return undefined;
+  }
+}
