@@ -128,7 +128,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       stopping.abort(new Error('stopping'));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await receiver?.stop();
+      // In HTTP mode the receiver only lends its listener to our server and was never started.
+      if (!(receiver instanceof HTTPReceiver)) await receiver?.stop();
       // Give in-flight requests a moment, then cut what is left (keep-alive sockets).
       const timer = setTimeout(() => server.closeAllConnections(), 2000);
       await closed;
