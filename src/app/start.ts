@@ -6,6 +6,8 @@ import { AuditLog } from '../audit/log.ts';
 import { SqliteAuditStore } from '../audit/store.ts';
 import type { Config } from '../config/load.ts';
 import { DartClient } from '../dart/client.ts';
+import { registerCustomerCreate } from '../customers/create.ts';
+import { registerCustomerEdit } from '../customers/edit.ts';
 import { registerCustomerLookups } from '../customers/lookups.ts';
 import { registerHelp } from '../help/help.ts';
 import { HttpRouter, sendJson } from '../http/router.ts';
@@ -106,6 +108,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     registerHelp(routes, services);
     registerCustomerLookups(routes, services);
     registerTradeScriptLookups(routes, services);
+    registerCustomerCreate(routes, services);
+    registerCustomerEdit(routes, services);
     routes.listen();
     if (receiver instanceof HTTPReceiver) {
       router.add('POST', '/slack/events', receiver.requestListener);
