@@ -19,6 +19,7 @@ import { verifyBotToken } from '../slack/identity.ts';
 import { SlackRoutes } from '../slack/routes.ts';
 import { SocketReceiver } from '../slack/socket-receiver.ts';
 import { registerTradeScriptLookups } from '../tsp/lookups.ts';
+import { registerTradeScriptWrites } from '../tsp/suspend.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
 import type { Services } from './services.ts';
 
@@ -110,6 +111,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     registerTradeScriptLookups(routes, services);
     registerCustomerCreate(routes, services);
     registerCustomerEdit(routes, services);
+    registerTradeScriptWrites(routes, services);
     routes.listen();
     if (receiver instanceof HTTPReceiver) {
       router.add('POST', '/slack/events', receiver.requestListener);

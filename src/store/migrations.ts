@@ -1,8 +1,9 @@
 import { AUDIT_MIGRATIONS } from '../audit/store.ts';
+import { TSP_MIGRATIONS } from '../tsp/reminders.ts';
 import type { Migration } from './database.ts';
 
 /**
  * Every capability's schema steps, in the order they are applied. A capability appends
  * its own list; names carry the capability so they never collide.
  */
-export const MIGRATIONS: readonly Migration[] = [...AUDIT_MIGRATIONS];
+export const MIGRATIONS: readonly Migration[] = [...AUDIT_MIGRATIONS, ...TSP_MIGRATIONS];
