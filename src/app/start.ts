@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { auditHistorySource } from '../audit/history.ts';
 import { AuditLog } from '../audit/log.ts';
 import { SqliteAuditStore } from '../audit/store.ts';
 import type { Config } from '../config/load.ts';
@@ -10,6 +11,8 @@ import { registerCustomerCreate } from '../customers/create.ts';
 import { registerCustomerEdit } from '../customers/edit.ts';
 import { registerCustomerLookups } from '../customers/lookups.ts';
 import { registerHelp } from '../help/help.ts';
+import { registerHistory } from '../history/history.ts';
+import { HistorySources } from '../history/source.ts';
 import { HttpRouter, sendJson } from '../http/router.ts';
 import { Database } from '../store/database.ts';
 import { MIGRATIONS } from '../store/migrations.ts';
@@ -71,7 +74,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const database = new Database(config.DATABASE_PATH);
   database.migrate(MIGRATIONS);
   const audit = new AuditLog(new SqliteAuditStore(database), webClient, config.DART_AUDIT_CHANNEL, logger);
-  const services: Services = { config, logger, dart, access, audit, database, webClient, router, now };
+  const history = new HistorySources(logger);
+  history.add(auditHistorySource(audit.store));
+  const services: Services = { config, logger, dart, access, audit, history, database, webClient, router, now };
 
   let readyState: 'starting' | 'ready' | 'stopping' = 'starting';
   router.add('GET', '/healthz', (_request, response) =>
@@ -112,6 +117,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     registerCustomerCreate(routes, services);
     registerCustomerEdit(routes, services);
     registerTradeScriptWrites(routes, services);
+    registerHistory(routes, services);
     routes.listen();
     if (receiver instanceof HTTPReceiver) {
       router.add('POST', '/slack/events', receiver.requestListener);
