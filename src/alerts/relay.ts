@@ -3,6 +3,7 @@ import type { Services } from '../app/services.ts';
 import { slackLogger } from '../slack/bolt-logger.ts';
 import { DeliveryWorker, deliveryTimings, lanesFor, type DeliveryOptions } from './delivery.ts';
 import { SqliteOutboxStore, type OutboxStats, type OutboxStore } from './outbox.ts';
+import { historyEntry } from './messages.ts';
 import { registerWebhookRoutes } from './receiver.ts';
 
 /** The webhook relay of a running app: DART's webhooks in, channel alerts out. */
@@ -22,8 +23,13 @@ export interface AlertRelay {
  * effect) and a delivery worker that waits for `startDelivery`.
  */
 export function createAlertRelay(services: Services, options: DeliveryOptions = {}): AlertRelay {
-  const { config, logger, database, router, now } = services;
+  const { config, logger, database, router, now, history } = services;
   const store = new SqliteOutboxStore(database);
+  // What DART reported about a customer belongs in `/dart history`, beside what the app did.
+  history.add({
+    name: 'webhooks',
+    entriesFor: (customer, { limit, before }) => store.eventsFor(customer, { limit, before }).map(historyEntry),
+  });
   const redriven = store.redriveDead();
   if (redriven > 0) logger.warn({ alerts: { redriven } }, 'dead webhook alerts set back to pending for another try');
 

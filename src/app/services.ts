@@ -3,6 +3,7 @@ import type { Config } from '../config/load.ts';
 import type { DartClient } from '../dart/client.ts';
 import type { AccessControl } from '../slack/access.ts';
 import type { WebClient } from '@slack/web-api';
+import type { HistorySources } from '../history/source.ts';
 import type { HttpRouter } from '../http/router.ts';
 import type { Database } from '../store/database.ts';
 import type { Logger } from '../util/logger.ts';
@@ -15,6 +16,8 @@ export interface Services {
   access: AccessControl;
   /** Every write is recorded here (and posted to the audit channel when set). */
   audit: AuditLog;
+  /** What `/dart history` shows; a capability adds its own source (e.g. received webhooks). */
+  history: HistorySources;
   /** The embedded store; capabilities wrap it in their own store interfaces. */
   database: Database;
   /** The bot's Web API client (fails fast: for interactive replies). */

@@ -4,12 +4,17 @@ import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { DeliveryOptions } from '../alerts/delivery.ts';
 import { createAlertRelay } from '../alerts/relay.ts';
+import { auditHistorySource } from '../audit/history.ts';
 import { AuditLog } from '../audit/log.ts';
 import { SqliteAuditStore } from '../audit/store.ts';
 import type { Config } from '../config/load.ts';
 import { DartClient } from '../dart/client.ts';
+import { registerCustomerCreate } from '../customers/create.ts';
+import { registerCustomerEdit } from '../customers/edit.ts';
 import { registerCustomerLookups } from '../customers/lookups.ts';
 import { registerHelp } from '../help/help.ts';
+import { registerHistory } from '../history/history.ts';
+import { HistorySources } from '../history/source.ts';
 import { HttpRouter, sendJson } from '../http/router.ts';
 import { Database } from '../store/database.ts';
 import { MIGRATIONS } from '../store/migrations.ts';
@@ -21,6 +26,7 @@ import { SocketReceiver } from '../slack/socket-receiver.ts';
 import { registerTradeScriptLookups } from '../tsp/lookups.ts';
 import { registerTransfers } from '../transfers/listeners.ts';
 import { TransferService } from '../transfers/service.ts';
+import { registerTradeScriptWrites } from '../tsp/suspend.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
 import type { Services } from './services.ts';
 
@@ -76,7 +82,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const database = new Database(config.DATABASE_PATH);
   database.migrate(MIGRATIONS);
   const audit = new AuditLog(new SqliteAuditStore(database), webClient, config.DART_AUDIT_CHANNEL, logger);
-  const services: Services = { config, logger, dart, access, audit, database, webClient, router, now };
+  const history = new HistorySources(logger);
+  history.add(auditHistorySource(audit.store));
+  const services: Services = { config, logger, dart, access, audit, history, database, webClient, router, now };
   const transfers = new TransferService(services);
   const alerts = createAlertRelay(services, options.alerts);
 
@@ -118,6 +126,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     registerCustomerLookups(routes, services);
     registerTradeScriptLookups(routes, services);
     registerTransfers(routes, services, transfers);
+    registerCustomerCreate(routes, services);
+    registerCustomerEdit(routes, services);
+    registerTradeScriptWrites(routes, services);
+    registerHistory(routes, services);
     routes.listen();
     if (receiver instanceof HTTPReceiver) {
       router.add('POST', '/slack/events', receiver.requestListener);

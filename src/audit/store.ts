@@ -39,7 +39,8 @@ export interface AuditEntry extends AuditEntryInput {
 /** The audit log: append-only, read back per customer, newest first. */
 export interface AuditStore {
   append(entry: AuditEntryInput): AuditEntry;
-  forCustomer(customer: string, options: { limit: number; before?: number }): AuditEntry[];
+  /** The newest entries strictly before `before` (all when absent), newest first; ties newest id first. */
+  forCustomer(customer: string, options: { limit: number; before?: Date | undefined }): AuditEntry[];
 }
 
 export const AUDIT_MIGRATIONS: Migration[] = [
@@ -57,6 +58,11 @@ export const AUDIT_MIGRATIONS: Migration[] = [
       at TEXT NOT NULL
     );
     CREATE INDEX audit_entries_customer ON audit_entries (customer, id DESC);`,
+  },
+  {
+    // History reads a customer's entries by time, merged with other sources.
+    name: 'audit-002-customer-time',
+    sql: 'CREATE INDEX audit_entries_customer_at ON audit_entries (customer, at DESC, id DESC);',
   },
 ];
 
@@ -87,10 +93,11 @@ export class SqliteAuditStore implements AuditStore {
     return { ...entry, id: Number(result.lastInsertRowid) };
   }
 
-  forCustomer(customer: string, { limit, before }: { limit: number; before?: number }): AuditEntry[] {
+  forCustomer(customer: string, { limit, before }: { limit: number; before?: Date | undefined }): AuditEntry[] {
+    // ISO-8601 UTC strings of one length sort as the times they name.
     const rows = this.#database.sqlite
-      .prepare('SELECT * FROM audit_entries WHERE customer = ? AND id < ? ORDER BY id DESC LIMIT ?')
-      .all(customer, before ?? Number.MAX_SAFE_INTEGER, limit);
+      .prepare('SELECT * FROM audit_entries WHERE customer = ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?')
+      .all(customer, before?.toISOString() ?? '9999-12-31T23:59:59.999Z', limit);
     return rows.map((row) => ({
       id: Number(row.id),
       action: String(row.action) as AuditAction,

@@ -1,6 +1,6 @@
 import type { Customer } from '../dart/schemas.ts';
 import type { Role } from '../slack/access.ts';
-import { actions, button, context, fields, header, message, section, type Button, type SlackMessage } from '../slack/blocks.ts';
+import { actions, button, confirmDialog, context, fields, header, message, section, type Button, type SlackMessage } from '../slack/blocks.ts';
 import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
 import { formatMoney } from '../util/money.ts';
 
@@ -9,6 +9,9 @@ export const CARD_ACTIONS = {
   balance: 'customer.balance',
   scripts: 'customer.scripts',
   transfer: 'customer.transfer',
+  edit: 'customer.edit',
+  suspend: 'customer.suspend',
+  resume: 'customer.resume',
 } as const;
 
 export function fullName(customer: Customer): string {
@@ -20,6 +23,11 @@ function cardButtons(userName: string, roles: ReadonlySet<Role>): Button[] {
   const buttons: Button[] = [];
   if (roles.has('viewer')) {
     buttons.push(button('Balance', CARD_ACTIONS.balance, userName), button('Trade scripts', CARD_ACTIONS.scripts, userName));
+  }
+  if (roles.has('operator')) {
+    const resume = button('Resume', CARD_ACTIONS.resume, userName);
+    resume.confirm = confirmDialog('Lift the restriction?', `Let ${userName} use trade scripts again now?`, 'Resume');
+    buttons.push(button('Edit', CARD_ACTIONS.edit, userName), button('Suspend', CARD_ACTIONS.suspend, userName, 'danger'), resume);
   }
   if (roles.has('treasurer')) buttons.push(button('Transfer', CARD_ACTIONS.transfer, userName));
   return buttons;

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import type { ParseResult } from './routes.ts';
 
-/** A DART user name as typed after `/dart …`: no spaces, no markup, at most 64 characters. */
+/** What a DART user name may look like here: no spaces, no markup, at most 64 characters. */
+export const USER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
+
+/** A DART user name as typed after `/dart …`. */
 export const userNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/, 'a DART user name is letters, digits and . _ - @ + (no spaces), at most 64 characters');
+  .regex(USER_NAME_PATTERN, 'a DART user name is letters, digits and . _ - @ + (no spaces), at most 64 characters');
 
 /** A custom token name such as `Chaos`. */
 export const tokenNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'a token name is letters and digits, at most 32 characters');

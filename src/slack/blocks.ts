@@ -95,3 +95,13 @@ export function message(text: string, blocks: Block[]): SlackMessage {
     blocks.length <= max ? blocks : [...blocks.slice(0, max - 1), context(`…and ${blocks.length - (max - 1)} more not shown`)];
   return { text: truncate(text, SLACK_LIMITS.sectionText), blocks: fitted };
 }
+
+/** Slack's "are you sure?" dialog for a button, in plain text. */
+export function confirmDialog(title: string, text: string, confirm: string): NonNullable<Button['confirm']> {
+  return {
+    title: { type: 'plain_text', text: truncate(title, 100) },
+    text: { type: 'plain_text', text: truncate(text, 300) },
+    confirm: { type: 'plain_text', text: truncate(confirm, 30) },
+    deny: { type: 'plain_text', text: 'Cancel' },
+  };
+}

@@ -6,7 +6,13 @@ export function slackLogger(logger: Logger): SlackLogger {
   const child = logger.child({ component: 'slack-sdk' });
   const join = (parts: unknown[]) => parts.map((part) => (typeof part === 'string' ? part : String(part))).join(' ');
   return {
-    debug: (...parts) => child.debug(join(parts)),
+    debug: (...parts) => {
+      const line = join(parts);
+      // The Web API client logs whole request and response bodies at debug level: messages,
+      // modals, and the one modal that shows a generated password. Those never go to logs.
+      if (/^http request (body|result):/.test(line)) return;
+      child.debug(line);
+    },
     info: (...parts) => child.info(join(parts)),
     warn: (...parts) => child.warn(join(parts)),
     error: (...parts) => child.error(join(parts)),

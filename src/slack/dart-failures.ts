@@ -27,3 +27,14 @@ export function describeDartFailure(error: unknown, subject?: string): string {
       return 'DART sent an answer this app could not read (perhaps an error page). Try again in a minute.';
   }
 }
+
+/**
+ * What to tell a person when a write did not succeed. `what` says what may have happened
+ * ("the customer may or may not have been created"), for when DART gave no clear answer:
+ * the app never resends a write, so the person has to look in DART before trying again.
+ */
+export function describeWriteFailure(result: { outcome: 'failed' | 'unknown'; error: unknown }, what: string, subject?: string): string {
+  if (result.outcome === 'failed') return describeDartFailure(result.error, subject);
+  const cause = isDartError(result.error) ? describeDartFailure(result.error).replace(/ Try again.*$/, '') : 'Something went wrong on our side.';
+  return `${cause} The outcome is unknown: ${what}. Check in DART before trying again; this app did not retry.`;
+}

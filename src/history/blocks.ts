@@ -1,0 +1,37 @@
+import { actions, button, context, header, message, section, type Block, type SlackMessage } from '../slack/blocks.ts';
+import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
+import type { HistoryCursor, HistoryPage } from './source.ts';
+
+/** The Older button's action id; its value is a `HistoryButtonValue` as JSON. */
+export const OLDER_ACTION = 'history.older';
+
+/** What the Older button carries: whose history, where the next page starts, how many were shown. */
+export interface HistoryButtonValue {
+  u: string;
+  t: number;
+  s: number;
+  n: number;
+}
+
+/** One page of a customer's history, newest first, with an Older button when there is more. */
+export function historyMessage(customer: string, page: HistoryPage, shownBefore: number): SlackMessage {
+  const blocks: Block[] = [header(`History of ${customer}`)];
+  const first = shownBefore + 1;
+  const last = shownBefore + page.entries.length;
+  if (page.entries.length === 0) {
+    blocks.push(section(shownBefore === 0 ? `Nothing recorded for ${code(customer)} yet.` : 'No older entries.'));
+  } else {
+    blocks.push(...page.entries.map((entry) => section(entry.line)), context(`Newest first · entries ${first}–${last}`));
+  }
+  if (page.unavailable.length > 0) {
+    blocks.push(context(`:warning: Could not read ${escapeMrkdwn(page.unavailable.join(', '))}; this history may be incomplete.`));
+  }
+  if (page.next) blocks.push(actions(`history:${customer}`.slice(0, 255), [button('Older', OLDER_ACTION, olderValue(customer, page.next, last))]));
+  const summary = page.entries.length === 0 ? 'nothing recorded' : `entries ${first}–${last}`;
+  return message(`History of ${customer}: ${summary}`, blocks);
+}
+
+function olderValue(customer: string, next: HistoryCursor, shown: number): string {
+  const value: HistoryButtonValue = { u: customer, t: next.at, s: next.skip, n: shown };
+  return JSON.stringify(value);
+}

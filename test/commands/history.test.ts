@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEntryInput } from '../../src/audit/store.ts';
+import { startHarness, USERS, type Harness } from '../support/harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.stop());
+
+const T0 = Date.parse('2025-01-01T00:00:00.000Z');
+const minute = 60_000;
+
+function entry(customer: string, at: number, answer: string): AuditEntryInput {
+  return { action: 'tsp.suspend', customer, requestedBy: USERS.operator.id, sent: {}, outcome: 'succeeded', dartAnswer: answer, at: new Date(at) };
+}
+
+type Body = { blocks: Array<{ type: string; text?: { text: string }; elements?: Array<{ action_id: string; value: string }> }>; text: string };
+
+/** The answer to `/dart history <customer>` (or an Older click with `value`). */
+async function page(customer: string, value?: string, user: { id: string; name: string } = USERS.viewer): Promise<Body> {
+  const sent = value
+    ? await h.requests.blockAction(user, { action_id: 'history.older', value })
+    : await h.requests.slashCommand(user, `history ${customer}`);
+  expect(sent.status).toBe(200);
+  return (await h.slack.waitForResponse((response) => response.id === sent.responseId, 8000)).body as unknown as Body;
+}
+
+/** The `entry-N` markers of a page, in the order shown. */
+const markers = (body: Body) => body.blocks.flatMap((block) => /entry-\d+|webhook-\d+/.exec(block.text?.text ?? '')?.[0] ?? []);
+const olderValue = (body: Body) => body.blocks.find((block) => block.type === 'actions')?.elements?.find((e) => e.action_id === 'history.older')?.value;
+
+describe('/dart history', () => {
+  it('shows the app’s writes for a customer, newest first, and does not call DART', async () => {
+    const suspend = await h.requests.slashCommand(USERS.operator, 'suspend billyjoel 3');
+    await h.slack.waitForResponse((response) => response.id === suspend.responseId);
+    const resume = await h.requests.slashCommand(USERS.operator, 'resume billyjoel');
+    await h.slack.waitForResponse((response) => response.id === resume.responseId);
+    const before = h.dart.calls.length;
+    const body = await page('billyjoel');
+    expect(h.dart.calls.length).toBe(before);
+    const lines = body.blocks.filter((block) => block.type === 'section').map((block) => block.text?.text ?? '');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('*tsp.resume* `billyjoel`');
+    expect(lines[1]).toContain('*tsp.suspend* `billyjoel`');
+    expect(lines[1]).toContain(`<@${USERS.operator.id}>`);
+    expect(olderValue(body)).toBeUndefined();
+  });
+
+  it('says when nothing is recorded', async () => {
+    const body = await page('neverseen');
+    expect(JSON.stringify(body)).toContain('Nothing recorded for `neverseen` yet');
+  });
+
+  it('pages ten at a time with an Older button, never losing or doubling entries that share a millisecond', async () => {
+    // 22 distinct times, and 3 more entries at the 10th newest time: 25 entries.
+    let n = 0;
+    for (let i = 0; i < 22; i += 1) await h.app.services.audit.record(entry('pagey', T0 + i * minute, `entry-${n++}`));
+    for (let i = 0; i < 3; i += 1) await h.app.services.audit.record(entry('pagey', T0 + 12 * minute, `entry-${n++}`));
+
+    const first = await page('pagey');
+    expect(markers(first)).toHaveLength(10);
+    expect(markers(first).slice(0, 3)).toEqual(['entry-21', 'entry-20', 'entry-19']);
+    expect(JSON.stringify(first)).toContain('entries 1–10');
+    const second = await page('pagey', olderValue(first));
+    expect(markers(second)).toHaveLength(10);
+    expect(JSON.stringify(second)).toContain('entries 11–20');
+    const third = await page('pagey', olderValue(second));
+    expect(markers(third)).toEqual(['entry-4', 'entry-3', 'entry-2', 'entry-1', 'entry-0']);
+    expect(olderValue(third)).toBeUndefined();
+
+    const all = [...markers(first), ...markers(second), ...markers(third)];
+    expect(new Set(all).size).toBe(25);
+    // The four entries at the shared time are shown together, newest recorded first.
+    const tied = all.filter((marker) => ['entry-12', 'entry-22', 'entry-23', 'entry-24'].includes(marker));
+    expect(tied).toEqual(['entry-24', 'entry-23', 'entry-22', 'entry-12']);
+  });
+
+  it('merges another capability’s source by time, and says when a source cannot be read', async () => {
+    await h.app.services.audit.record(entry('mergey', T0 + 2 * minute, 'entry-audit-late'));
+    await h.app.services.audit.record(entry('mergey', T0, 'entry-audit-early'));
+    h.app.services.history.add({
+      name: 'webhooks',
+      entriesFor: (customer, { limit, before }) =>
+        customer !== 'mergey'
+          ? []
+          : [3, 1]
+              .map((minutes) => ({ at: new Date(T0 + minutes * minute), line: `:bell: webhook-${minutes}` }))
+              .filter((item) => !before || item.at < before)
+              .slice(0, limit),
+    });
+    h.app.services.history.add({
+      name: 'flaky source',
+      entriesFor: (customer) => {
+        if (customer === 'mergey') throw new Error('down');
+        return [];
+      },
+    });
+    const body = await page('mergey');
+    const lines = body.blocks.filter((block) => block.type === 'section').map((block) => block.text?.text ?? '');
+    expect(lines.map((line) => /webhook-\d|entry-audit-\w+/.exec(line)?.[0])).toEqual(['webhook-3', 'entry-audit-late', 'webhook-1', 'entry-audit-early']);
+    expect(JSON.stringify(body)).toContain('Could not read flaky source');
+  });
+
+  it('is refused to someone without a role, and checks the user name', async () => {
+    const refused = await h.requests.slashCommand(USERS.stranger, 'history billyjoel');
+    expect(JSON.stringify(refused.json)).toContain('*viewer* role');
+    const bad = await h.requests.slashCommand(USERS.viewer, 'history <!channel>');
+    expect(JSON.stringify(bad.json)).toContain('Bad &lt;user&gt;');
+    const click = await h.requests.blockAction(USERS.stranger, { action_id: 'history.older', value: '{"u":"pagey","t":1,"s":0,"n":10}' });
+    expect(JSON.stringify((await h.slack.waitForResponse((response) => response.id === click.responseId)).body)).toContain('*viewer* role');
+  });
+});
