@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryInput } from '../../src/audit/store.ts';
 import { startHarness, USERS, type Harness } from '../support/harness.ts';
+import { fixture, postWebhook } from '../support/webhooks.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -45,6 +46,16 @@ describe('/dart history', () => {
     expect(lines[1]).toContain('*tsp.suspend* `billyjoel`');
     expect(lines[1]).toContain(`<@${USERS.operator.id}>`);
     expect(olderValue(body)).toBeUndefined();
+  });
+
+  it('includes the webhooks DART sent about the customer, under their old or new user name', async () => {
+    const renamed = { ...fixture('update'), old_dart_user_name: 'historyold', new_dart_user_name: 'historynew' };
+    expect((await postWebhook(h.app.url, '/webhook/customer-update', renamed)).status).toBe(200);
+    for (const name of ['historyold', 'historynew']) {
+      const body = await page(name);
+      expect(JSON.stringify(body)).toContain('DART webhook');
+      expect(JSON.stringify(body)).toContain('historynew');
+    }
   });
 
   it('says when nothing is recorded', async () => {
