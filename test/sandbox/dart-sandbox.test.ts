@@ -339,6 +339,18 @@ describe('DART sandbox: faults and latency', () => {
     expect(await rejection(client({ timeoutMs: 200 }).getCustomer('billyjoel'))).toBeInstanceOf(DartTimeoutError);
   });
 
+  it('counts requests in flight until they are answered or given up', async () => {
+    expect(sandbox.inFlight).toBe(0);
+    sandbox.injectFault({ kind: 'hang' });
+    const abandoned = client({ timeoutMs: 300 }).getCustomer('billyjoel').catch(() => undefined);
+    while (sandbox.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sandbox.inFlight).toBe(1);
+    await abandoned;
+    // The client gave up and closed the connection: the hung request no longer counts.
+    while (sandbox.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sandbox.inFlight).toBe(0);
+  });
+
   it('answers after a short delay', async () => {
     sandbox.injectFault({ kind: 'delay', ms: 150 });
     const started = performance.now();

@@ -57,6 +57,8 @@ export interface DartSandbox {
   injectFault(fault: DartFault, options?: { endpoint?: string; times?: number }): void;
   /** Latency added to every answer until set back to 0. */
   setLatency(ms: number): void;
+  /** Requests received and not yet answered (or given up by the client): lets a console wait until DART is idle. */
+  readonly inFlight: number;
   clearFaults(): void;
   start(port?: number): Promise<string>;
   stop(): Promise<void>;
@@ -80,6 +82,7 @@ export function createDartSandbox(options: DartSandboxOptions = {}): DartSandbox
   const calls: RecordedDartCall[] = [];
   let faults: { fault: DartFault; endpoint: string | undefined; remaining: number }[] = [];
   let latencyMs = 0;
+  let inFlight = 0;
   let server: Server | undefined;
   let url: string | undefined;
   // Aborted on stop() so pending delays end at once instead of keeping the process alive.
@@ -134,6 +137,9 @@ export function createDartSandbox(options: DartSandboxOptions = {}): DartSandbox
     setLatency(ms) {
       latencyMs = Math.max(0, ms);
     },
+    get inFlight() {
+      return inFlight;
+    },
     clearFaults() {
       faults = [];
     },
@@ -141,6 +147,8 @@ export function createDartSandbox(options: DartSandboxOptions = {}): DartSandbox
       if (server) throw new Error('The DART sandbox is already started');
       stopping = new AbortController();
       const started = createServer((request, response) => {
+        inFlight += 1;
+        response.once('close', () => (inFlight -= 1));
         handle(request, response).catch((error: unknown) => {
           if (isGone(response)) return; // the client left mid-request, or stop() cut a delay short
           console.error('DART sandbox: request failed', error);
