@@ -70,7 +70,7 @@ export function alertLine(event: AlertEvent): string {
 
 /** One event as an entry of `/dart history` (plugs into a `HistorySource`). */
 export function historyEntry(alert: StoredAlert): { at: Date; line: string } {
-  return { at: alert.receivedAt, line: `${alertLine(alert.event)} _(DART webhook)_` };
+  return { at: alert.receivedAt, line: `${alertLine(alert.event)} · ${slackDate(alert.receivedAt)} _(DART webhook)_` };
 }
 
 /** The channel alert for one event: title, what happened, when it was received, DART's words, buttons. */

@@ -119,7 +119,7 @@ class ConsoleSession {
     if (word.startsWith('/')) return this.#slashCommand(word, command.slice(word.length).trim());
     switch (word.toLowerCase()) {
       case 'press':
-        return this.#press(args[0] ?? '');
+        return this.#press(args.join(' '));
       case 'as':
         return this.#switchUser(args[0] ?? '');
       case 'whoami':
@@ -181,11 +181,11 @@ class ConsoleSession {
 
   async #press(numberText: string): Promise<Outcome> {
     const number = Number(numberText);
-    const pressable = /^\d+$/.test(numberText) ? this.#feed.button(number) : undefined;
+    const pressable = /^\d+$/.test(numberText) ? this.#feed.button(number) : this.#feed.buttonLabelled(numberText);
     if (pressable === undefined) {
       this.#say(
         numberText === ''
-          ? 'Usage: press <n>, or just type the number of a button shown as [n].'
+          ? 'Usage: press <n> or press <label>, or just type the number of a button shown as [n].'
           : `No button [${numberText}] is on screen (a message that was replaced shows its buttons with new numbers).`,
       );
       return 'continue';
@@ -498,6 +498,7 @@ export function helpText(world: DemoWorld): string[] {
     `  ${SLASH_COMMAND} <words>               a real signed slash command, e.g. ${SLASH_COMMAND} balance billyjoel`,
     `                             (${SLASH_COMMAND} help lists what the app lets you run)`,
     '  <n>  or  press <n>         press button [n] of a message on screen',
+    '  press <label>              press the newest button with that label, e.g. press Confirm',
     `  channel <name>             show a channel's messages again (${channels})`,
     '  In a modal: one answer per field; Enter keeps the value in [brackets]; for choices type',
     `  the number; ${'/close'} closes the modal. A form with nothing to fill: Enter submits.`,

@@ -107,6 +107,12 @@ export class SlackFeed {
     return found && message ? { button: found.button, message } : undefined;
   }
 
+  /** The newest button on screen whose text is `label` (any case): scripts can say `press Confirm`. */
+  buttonLabelled(label: string): PressableButton | undefined {
+    const numbers = [...this.#buttons].filter(([, found]) => found.button.text.toLowerCase() === label.toLowerCase()).map(([number]) => number);
+    return numbers.length > 0 ? this.button(Math.max(...numbers)) : undefined;
+  }
+
   /** Shows a channel's messages again (with fresh button numbers); false when it has none. */
   showChannel(channel: string): boolean {
     const keys = [...this.#messages].filter(([, m]) => m.place.kind === 'channel' && m.place.channel === channel).map(([key]) => key);

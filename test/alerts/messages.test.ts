@@ -87,6 +87,7 @@ describe('history entries', () => {
     const entry = historyEntry(fromFixture('exit'));
     expect(entry.at).toEqual(receivedAt);
     expect(entry.line).toContain('exited a trade script');
+    expect(entry.line).toContain('<!date^');
     expect(entry.line).not.toContain('\n');
   });
 });
