@@ -8,7 +8,7 @@ import { signSlackRequest, type SlackRequests } from '../../src/sandbox/slack/re
 import { startBareBolt } from '../bare-bolt.ts';
 import { profileApp } from '../child.ts';
 import { describeLoad, latencyFigure, runLoad, type LoadRequest, type LoadResult } from '../load.ts';
-import type { Row, ScenarioResult } from '../report.ts';
+import { formatValue, type Row, type ScenarioResult } from '../report.ts';
 import { BENCH_SECRETS, BENCH_USER, slackRequestsFor, startBenchApp, waitUntil, type Bench } from '../setup.ts';
 
 export const TITLE = '1. Slash-command ack latency';
@@ -17,7 +17,8 @@ export const TITLE = '1. Slash-command ack latency';
 export const SLASH_LOAD = {
   requests: 300,
   connections: 10,
-  warmup: 30,
+  // Enough for the JIT to settle: with fewer, the first requests' compile time shows in p95.
+  warmup: 100,
   dartLatencyMs: 4000,
   text: 'balance billyjoel',
   /** How long to wait for the lookups still under way after the last ack. */
@@ -29,10 +30,10 @@ const BASELINE = 'bare Bolt app (App + HTTPReceiver), ack only';
 /** The commands sent in one load, by response_url id, so their answers can be waited for. */
 export type SentCommands = Set<string>;
 
-/** An endless stream of `/dart balance` commands, each signed as it goes out (fresh timestamp). */
-export function signedSlashCommands(requests: SlackRequests, sent: SentCommands): () => LoadRequest {
+/** An endless stream of `/dart <text>` commands, each signed as it goes out (fresh timestamp). */
+export function signedSlashCommands(requests: SlackRequests, sent: SentCommands, text: string = SLASH_LOAD.text): () => LoadRequest {
   return () => {
-    const { body, responseId } = requests.slashCommandBody(BENCH_USER, SLASH_LOAD.text);
+    const { body, responseId } = requests.slashCommandBody(BENCH_USER, text);
     sent.add(responseId);
     return {
       method: 'POST',
@@ -44,8 +45,13 @@ export function signedSlashCommands(requests: SlackRequests, sent: SentCommands)
 }
 
 /** Sends the warm-up, then the measured load, to the Slack endpoint at `origin`. */
-export async function driveSlashCommands(bench: Bench, origin: string, sent: SentCommands = new Set()): Promise<LoadResult> {
-  const request = signedSlashCommands(slackRequestsFor(origin, bench), sent);
+export async function driveSlashCommands(
+  bench: Bench,
+  origin: string,
+  sent: SentCommands = new Set(),
+  text: string = SLASH_LOAD.text,
+): Promise<LoadResult> {
+  const request = signedSlashCommands(slackRequestsFor(origin, bench), sent, text);
   await runLoad({ origin, connections: SLASH_LOAD.connections, amount: SLASH_LOAD.warmup, request });
   return runLoad({ origin, connections: SLASH_LOAD.connections, amount: SLASH_LOAD.requests, request });
 }
@@ -130,16 +136,35 @@ export async function run(bench: Bench): Promise<ScenarioResult> {
   }
 }
 
-/** Where the app's CPU time goes under the same load, for when a figure is far from its baseline. */
+/** A subcommand the app refuses in its ack, with no work after it: Bolt and routing alone. */
+const CONTROL_TEXT = 'no-such-subcommand';
+
+/**
+ * What the difference is made of, for when a figure is far from its baseline: the same
+ * load of a command acked with no work after it (a control: Bolt and the app's routing
+ * alone), and a CPU profile of the app alone, in a child process, under the real load.
+ */
 export async function explain(bench: Bench): Promise<string[]> {
   bench.dart.setLatency(SLASH_LOAD.dartLatencyMs);
   try {
+    const started = await startBenchApp(bench);
+    let control: LoadResult;
+    try {
+      control = await driveSlashCommands(bench, started.app.url, new Set(), CONTROL_TEXT);
+    } finally {
+      await started.stop();
+    }
     const table = await profileApp(bench, 'ack-latency', async (origin) => {
       const sent: SentCommands = new Set();
       await driveSlashCommands(bench, origin, sent);
       await waitForAnswers(bench, sent, SLASH_LOAD.drainTimeoutMs);
     });
-    return ['Profile of the app in a child process (`node --cpu-prof`) under the same load, from its first request to its stop (start-up left out), lookups included:', table];
+    const percentiles = ([50, 95, 99] as const).map((p) => `p${p} ${formatValue(latencyFigure(control, p), 'ms')}`).join(', ');
+    return [
+      `Control, same app and load, \`/dart ${CONTROL_TEXT}\` (answered in the ack, nothing started after it): ${percentiles} (${describeLoad(control)}). The gap between this and the figure is the work each command starts right after its ack (the DART request: ky, undici, a new connection while the others wait 4 s), which runs on the same event loop before the next request is read.`,
+      'Profile of the app in a child process (`node --cpu-prof`) under the real load, from its first request to its stop (start-up left out), lookups included:',
+      table,
+    ];
   } finally {
     bench.dart.setLatency(0);
   }
