@@ -82,6 +82,7 @@ export async function explain(bench: Bench): Promise<string[]> {
   await profiled.stop();
 
   const lines: string[][] = [];
+  const growth: string[] = [];
   for (const [label, options, waitForLookups] of [
     ['dart-slack', appChild(bench, 'memory-app'), true],
     ['baseline', bareBoltChild(bench, 'memory-bare'), false],
@@ -91,10 +92,19 @@ export async function explain(bench: Bench): Promise<string[]> {
     const child = await startChild({ ...options, nodeFlags: probe.nodeFlags, env: { ...options.env, ...probe.env } });
     try {
       await sleep(FOOTPRINT.settleMs);
-      lines.push(memoryLine(label, 'after start-up', child.rssMiB(), await readMemory(child, path)));
-      await loadLikeScenarios(bench, child.origin, waitForLookups);
+      const rssBefore = child.rssMiB();
+      const before = await readMemory(child, path);
+      lines.push(memoryLine(label, 'after start-up', rssBefore, before));
+      await loadLikeScenarios(bench, child.origin, waitForLookups, async () => {
+        await sleep(FOOTPRINT.settleMs);
+        lines.push(memoryLine(label, 'after the slash commands', child.rssMiB(), await readMemory(child, path)));
+      });
       await sleep(FOOTPRINT.settleMs);
-      lines.push(memoryLine(label, 'after the load', child.rssMiB(), await readMemory(child, path)));
+      const rssAfter = child.rssMiB();
+      const after = await readMemory(child, path);
+      lines.push(memoryLine(label, 'after the webhooks too', rssAfter, after));
+      const kept = (after.afterGc.heapUsed - before.afterGc.heapUsed) / 2 ** 20;
+      growth.push(`${label}: RSS ${rssAfter - rssBefore >= 0 ? '+' : ''}${mib(rssAfter - rssBefore)} over the load, of which the live heap (what a full GC cannot free) ${kept >= 0 ? '+' : ''}${mib(kept)}`);
     } finally {
       await child.stop();
     }
@@ -102,19 +112,29 @@ export async function explain(bench: Bench): Promise<string[]> {
   return [
     'Memory as each process sees it (`process.memoryUsage()` through bench/memory-probe.ts, preloaded only in these explaining runs; "live heap" is after a full GC). RSS minus the heap is code, Node itself and native buffers:',
     markdownTable(['process', 'when', 'RSS', 'heap total', 'heap used', 'live heap', 'external + array buffers'], lines),
+    `${growth.join('; ')}. RSS growth beyond the live heap's is heap that V8 grew under allocation pressure and has not given back (see heap total), or native memory: not JavaScript objects kept.`,
     'Profile of the app\'s start-up in a child process (`node --cpu-prof`, spawn to ready, then stopped). At start-up "node internals" is mostly module resolution and loading, "node\'s amaro" and "wasm" mostly TypeScript type stripping (`npm start` runs the built JavaScript and skips it):',
     profileTables(summarizeProfile(readProfile(profileDir))),
   ];
 }
 
-/** Scenario 1's slash commands (DART slow, lookups waited for when the target makes them), then scenario 2's webhooks. */
-async function loadLikeScenarios(bench: Bench, origin: string, waitForLookups: boolean): Promise<LoadResult[]> {
+/**
+ * Scenario 1's slash commands (DART slow, lookups waited for when the target makes them),
+ * then `between`, then scenario 2's webhooks.
+ */
+async function loadLikeScenarios(
+  bench: Bench,
+  origin: string,
+  waitForLookups: boolean,
+  between: () => Promise<void> = async () => {},
+): Promise<LoadResult[]> {
   bench.dart.setLatency(SLASH_LOAD.dartLatencyMs);
   try {
     const sent: SentCommands = new Set();
     const slash = await driveSlashCommands(bench, origin, sent);
     if (waitForLookups) await waitForAnswers(bench, sent, SLASH_LOAD.drainTimeoutMs);
     bench.dart.setLatency(0);
+    await between();
     return [slash, await driveWebhooks(origin)];
   } finally {
     bench.dart.setLatency(0);
