@@ -46,6 +46,12 @@ export interface RunningChild {
   stop(): Promise<void>;
 }
 
+/** Children still running, killed if this process exits without stopping them (a crash). */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Spawns the child and waits until `/healthz` answers 200. */
 export async function startChild(options: ChildOptions): Promise<RunningChild> {
   const port = await freePort();
@@ -59,7 +65,9 @@ export async function startChild(options: ChildOptions): Promise<RunningChild> {
   const log = createWriteStream(options.logPath);
   child.stdout.pipe(log);
   child.stderr.pipe(log);
+  running.add(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(() => running.delete(child));
   let gone = false;
   void exited.then(() => (gone = true));
 
