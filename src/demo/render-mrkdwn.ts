@@ -2,7 +2,8 @@
  * Slack mrkdwn as terminal text, plus the small text tools the block renderer shares:
  * ANSI styling, visible width and word wrap. Pure: no I/O.
  */
-import { differenceInCalendarDays, format } from 'date-fns';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { format } from 'date-fns/format';
 
 /** How the console renders text. */
 export interface RenderOptions {

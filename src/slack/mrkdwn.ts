@@ -1,5 +1,5 @@
 import { UTCDate } from '@date-fns/utc';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 
 /**
  * Escapes text from DART or from users for Slack mrkdwn. Slack only parses `<…>` for

@@ -1,4 +1,6 @@
-import { format, isValid, parseISO } from 'date-fns';
+import { format } from 'date-fns/format';
+import { isValid } from 'date-fns/isValid';
+import { parseISO } from 'date-fns/parseISO';
 import type { TradeScript } from '../dart/schemas.ts';
 import { context, divider, fields, header, message, section, type Block, type SlackMessage } from '../slack/blocks.ts';
 import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';

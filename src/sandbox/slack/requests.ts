@@ -65,6 +65,19 @@ export class SlackRequests {
     text: string,
     options: { command?: string; channelId?: string } = {},
   ): Promise<SentRequest> {
+    const { body, responseId } = this.slashCommandBody(user, text, options);
+    return this.#post(body, responseId);
+  }
+
+  /**
+   * The unsigned form body of a slash command and the id of its response_url, for a load
+   * generator that sends requests itself and signs each one as it goes out.
+   */
+  slashCommandBody(
+    user: SlackUser,
+    text: string,
+    options: { command?: string; channelId?: string } = {},
+  ): { body: string; responseId: string } {
     const channelId = options.channelId ?? DEFAULT_CHANNEL;
     const responseId = nextId('cmd');
     const fields = {
@@ -82,7 +95,7 @@ export class SlackRequests {
       response_url: this.#target.standin.responseUrl(responseId),
       trigger_id: triggerId(),
     };
-    return this.#post(new URLSearchParams(fields).toString(), responseId);
+    return { body: new URLSearchParams(fields).toString(), responseId };
   }
 
   /**

@@ -1,0 +1,124 @@
+/**
+ * What every scenario runs against: the DART sandbox and the Slack stand-in on loopback,
+ * the environment the app gets, and the app itself started in this process on a temporary
+ * SQLite file (a real file, so each webhook's durable write costs what it costs in production).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { startApp, type RunningApp } from '../src/app/start.ts';
+import { loadConfig } from '../src/config/load.ts';
+import { createDartSandbox, type DartSandbox } from '../src/sandbox/dart/server.ts';
+import { SlackRequests } from '../src/sandbox/slack/requests.ts';
+import { createSlackStandin, type SlackStandin } from '../src/sandbox/slack/standin.ts';
+import { createLogger } from '../src/util/logger.ts';
+
+/** Made-up credentials shared by the stand-ins, the app and the load. */
+export const BENCH_SECRETS = {
+  botToken: 'xoxb-bench-bot-token-0001',
+  signingSecret: 'bench-signing-secret-0123456789',
+  dartToken: '3|BenchDartTokenAbcdefghijklmnopqrstuv',
+  webhookSecret: 'bench-webhook-secret-0123456789',
+} as const;
+
+/** Channels the app posts to; the baseline of scenario 3 posts to its own. */
+export const BENCH_CHANNELS = { alerts: 'C0BENCHAL01', withdrawals: 'C0BENCHWD01', baseline: 'C0BENCHBL01' } as const;
+
+/** The user who runs the slash commands (a viewer: `DART_VIEWERS` is `*`). */
+export const BENCH_USER = { id: 'U0BENCH001', name: 'bench' } as const;
+
+/** The two stand-ins, started on 127.0.0.1, and a scratch folder removed on stop. */
+export interface Bench {
+  dart: DartSandbox;
+  slack: SlackStandin;
+  /** A fresh folder for databases, logs and profiles. */
+  scratch: string;
+  /** A new SQLite file path under `scratch`, never used before. */
+  databasePath(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts the stand-ins and makes the scratch folder. */
+export async function startBench(): Promise<Bench> {
+  const dart = createDartSandbox({ token: BENCH_SECRETS.dartToken });
+  const slack = createSlackStandin({ botToken: BENCH_SECRETS.botToken });
+  await dart.start();
+  await slack.start();
+  const scratch = mkdtempSync(join(tmpdir(), 'dart-slack-bench-'));
+  let databases = 0;
+  return {
+    dart,
+    slack,
+    scratch,
+    databasePath: () => join(scratch, `app-${++databases}.db`),
+    async stop() {
+      await slack.stop();
+      await dart.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The environment of an app under benchmark: HTTP mode, stand-ins, a real database file. */
+export function appEnvironment(bench: Bench, port = '0'): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: BENCH_SECRETS.botToken,
+    SLACK_SIGNING_SECRET: BENCH_SECRETS.signingSecret,
+    SLACK_API_URL: bench.slack.apiUrl,
+    DART_API_URL: bench.dart.url,
+    DART_API_TOKEN: BENCH_SECRETS.dartToken,
+    // Above the 4 s DART latency of scenario 1, so its lookups finish rather than time out.
+    DART_TIMEOUT_MS: '10000',
+    DART_ALERT_CHANNEL: BENCH_CHANNELS.alerts,
+    DART_WITHDRAWAL_CHANNEL: BENCH_CHANNELS.withdrawals,
+    WEBHOOK_SECRET: BENCH_SECRETS.webhookSecret,
+    DART_VIEWERS: '*',
+    PORT: port,
+    DATABASE_PATH: bench.databasePath(),
+    LOG_LEVEL: 'info',
+  };
+}
+
+/** The app started in this process, and the signed-request builder aimed at it. */
+export interface BenchApp {
+  app: RunningApp;
+  requests: SlackRequests;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the app as `startApp` does in production, logging at info to a file in the
+ * scratch folder (logging is part of the cost; the terminal stays readable), and waits
+ * until it is ready.
+ */
+export async function startBenchApp(bench: Bench, env: Record<string, string> = {}): Promise<BenchApp> {
+  const config = loadConfig({ ...appEnvironment(bench), ...env });
+  // Synchronous writes, as pino's default stdout destination makes them.
+  const destination = pino.destination({ dest: join(bench.scratch, 'app.log'), sync: true });
+  const app = await startApp(config, { logger: createLogger(config.LOG_LEVEL, destination), host: '127.0.0.1' });
+  await app.ready;
+  return {
+    app,
+    requests: slackRequestsFor(app.url, bench),
+    async stop() {
+      await app.stop();
+      destination.end();
+    },
+  };
+}
+
+/** Signed Slack requests to the `/slack/events` endpoint at `origin`, answered through the stand-in. */
+export function slackRequestsFor(origin: string, bench: Bench): SlackRequests {
+  return new SlackRequests({ appUrl: `${origin}/slack/events`, signingSecret: BENCH_SECRETS.signingSecret, standin: bench.slack });
+}
+
+/** Resolves once `done()` is true (checked every `everyMs`), or with false after `timeoutMs`. */
+export async function waitUntil(done: () => boolean, timeoutMs: number, everyMs = 25): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  return true;
+}
