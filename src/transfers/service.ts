@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { addMinutes } from 'date-fns';
+import { addMinutes } from 'date-fns/addMinutes';
 import type { Services } from '../app/services.ts';
 import type { AuditAction, AuditEntryInput } from '../audit/store.ts';
 import { fullName } from '../customers/blocks.ts';
