@@ -48,9 +48,19 @@ export interface ClaimRequest {
  * 2xx; workers `claim` the head of a channel's queue under a lease, then record the
  * outcome. Any implementation must make `claim` atomic across processes sharing it.
  */
+/** An event to store, as the receiver accepted it. */
+export interface NewAlert {
+  event: AlertEvent;
+  route: AlertRoute;
+  receivedAt: Date;
+  deliveryId?: string;
+}
+
 export interface OutboxStore {
   /** Stores an event; `added: false` when its delivery id was already stored (a repeat). */
-  add(input: { event: AlertEvent; route: AlertRoute; receivedAt: Date; deliveryId?: string }): { added: boolean; id: number };
+  add(input: NewAlert): { added: boolean; id: number };
+  /** Stores several events in one transaction (one disk sync for all); all or none. */
+  addAll(inputs: readonly NewAlert[]): Array<{ added: boolean; id: number }>;
   /**
    * Leases up to `limit` pending events at the head of the queue, oldest first, unless
    * another owner holds a live lease on that queue (so per-channel order survives several
@@ -106,7 +116,11 @@ export class SqliteOutboxStore implements OutboxStore {
     this.#database = database;
   }
 
-  add({ event, route, receivedAt, deliveryId }: { event: AlertEvent; route: AlertRoute; receivedAt: Date; deliveryId?: string }) {
+  addAll(inputs: readonly NewAlert[]) {
+    return this.#database.transaction(() => inputs.map((input) => this.add(input)));
+  }
+
+  add({ event, route, receivedAt, deliveryId }: NewAlert) {
     const sqlite = this.#database.sqlite;
     // The UNIQUE delivery id makes a repeat a no-op even when two instances receive it at once.
     const result = sqlite

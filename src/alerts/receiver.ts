@@ -3,6 +3,7 @@ import type { Config } from '../config/load.ts';
 import { sendJson, type HttpRouter } from '../http/router.ts';
 import type { Logger } from '../util/logger.ts';
 import { presentedSecret, secretMatches } from './auth.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { AlertRoute, OutboxStore } from './outbox.ts';
 import { isTradeScriptEvent, parseWebhookBody, WEBHOOK_NAMES, type AlertEvent, type WebhookName } from './schemas.ts';
 
@@ -37,13 +38,20 @@ export interface WebhookReceiverInit {
 export function registerWebhookRoutes(init: WebhookReceiverInit): void {
   const { router, config, logger } = init;
   if (config.WEBHOOK_AUTH === 'none') logger.warn('WEBHOOK_AUTH=none: DART webhooks are accepted without a secret');
+  const writer = new GroupCommit(init.store);
   for (const name of WEBHOOK_NAMES) {
-    router.add('POST', `${config.WEBHOOK_PATH_PREFIX}/webhook/${name}`, (request, response) => receive(init, name, request, response));
+    router.add('POST', `${config.WEBHOOK_PATH_PREFIX}/webhook/${name}`, (request, response) => receive(init, writer, name, request, response));
   }
 }
 
-async function receive(init: WebhookReceiverInit, name: WebhookName, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const { config, store, logger } = init;
+async function receive(
+  init: WebhookReceiverInit,
+  writer: GroupCommit,
+  name: WebhookName,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const { config, logger } = init;
   const log = logger.child({ component: 'webhook', webhook: name });
   const refuse = (status: number, error: string, detail: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
     log.warn({ status, error, ...detail }, 'webhook refused');
@@ -73,7 +81,7 @@ async function receive(init: WebhookReceiverInit, name: WebhookName, request: In
   if (!parsed.ok) return refuse(422, 'invalid_body', { field: parsed.field, message: `${parsed.field} ${parsed.problem}` });
 
   const { event } = parsed;
-  const stored = store.add({ event, route: routeOf(event), receivedAt: init.now(), ...(deliveryId ? { deliveryId } : {}) });
+  const stored = await writer.add({ event, route: routeOf(event), receivedAt: init.now(), ...(deliveryId ? { deliveryId } : {}) });
   sendJson(response, 200, { status: stored.added ? 'accepted' : 'duplicate', id: stored.id });
   log.info({ alert: { id: stored.id, kind: event.kind, duplicate: !stored.added } }, stored.added ? 'webhook stored' : 'webhook repeated; already stored');
   if (stored.added) init.onStored();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GroupCommit } from '../../src/alerts/group-commit.ts';
 import { SqliteOutboxStore, type AlertRoute } from '../../src/alerts/outbox.ts';
 import { parseWebhookBody, type AlertEvent } from '../../src/alerts/schemas.ts';
 import { Database } from '../../src/store/database.ts';
@@ -99,5 +100,33 @@ describe('eventsFor (for /dart history)', () => {
     expect(store.eventsFor('billy', { limit: 1 }).map((alert) => alert.receivedAt)).toEqual([at(3)]);
     expect(store.eventsFor('billy', { limit: 10, before: at(3) }).map((alert) => alert.event.kind)).toEqual(['updated']);
     expect(store.eventsFor('nobody', { limit: 10 })).toEqual([]);
+  });
+});
+
+describe('group commit', () => {
+  it('stores events that arrive together in one transaction, each answered with its own id; a repeat id inside a batch is a duplicate', async () => {
+    const store = openStore();
+    const writer = new GroupCommit(store);
+    const results = await Promise.all([
+      writer.add({ event: event('withdrawal'), route: 'withdrawals', receivedAt: at(1), deliveryId: 'd-1' }),
+      writer.add({ event: event('activate'), route: 'alerts', receivedAt: at(1) }),
+      writer.add({ event: event('withdrawal'), route: 'withdrawals', receivedAt: at(1), deliveryId: 'd-1' }),
+    ]);
+    expect(results.map((result) => result.added)).toEqual([true, true, false]);
+    expect(results[2]?.id).toBe(results[0]?.id);
+    expect(store.stats(at(2)).depth).toBe(2);
+  });
+
+  it('when the transaction fails, every caller in the batch gets the error and nothing is stored', async () => {
+    const store = openStore();
+    const writer = new GroupCommit(store);
+    // An event the outbox cannot hold (its kind column is NOT NULL) fails the whole batch.
+    const broken = { event: { ...event('activate'), kind: null } as unknown as AlertEvent, route: 'alerts' as const, receivedAt: at(1) };
+    const results = await Promise.allSettled([
+      writer.add({ event: event('exit'), route: 'withdrawals', receivedAt: at(1) }),
+      writer.add(broken),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(store.stats(at(2)).depth).toBe(0);
   });
 });

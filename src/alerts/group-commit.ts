@@ -1,0 +1,37 @@
+import type { NewAlert, OutboxStore } from './outbox.ts';
+
+/**
+ * Writes the webhooks that arrive together in one transaction. Each event is still on
+ * disk before its request is answered, but a burst shares one disk sync instead of one
+ * each: `npm run bench` measured the per-event sync as three quarters of intake time.
+ * Requests whose bodies finished reading in the same turn of the event loop form a batch;
+ * if its transaction fails, none of them is stored and each caller gets the error.
+ */
+export class GroupCommit {
+  readonly #store: OutboxStore;
+  #batch: Array<{ input: NewAlert; resolve: (stored: { added: boolean; id: number }) => void; reject: (error: unknown) => void }> = [];
+
+  constructor(store: OutboxStore) {
+    this.#store = store;
+  }
+
+  add(input: NewAlert): Promise<{ added: boolean; id: number }> {
+    return new Promise((resolve, reject) => {
+      if (this.#batch.length === 0) setImmediate(() => this.#commit());
+      this.#batch.push({ input, resolve, reject });
+    });
+  }
+
+  #commit(): void {
+    const batch = this.#batch;
+    this.#batch = [];
+    let stored: Array<{ added: boolean; id: number }>;
+    try {
+      stored = this.#store.addAll(batch.map((item) => item.input));
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, index) => item.resolve(stored[index]!));
+  }
+}
