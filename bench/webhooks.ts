@@ -2,40 +2,28 @@
  * DART's webhook calls as its partner API page shows them (the four paths, the bodies),
  * authenticated the way PRODUCT.md says (`Authorization: Bearer <WEBHOOK_SECRET>`).
  */
+import { WEBHOOK_KINDS, webhookFor, type DartEvent, type WebhookKind, type WebhookPayload } from '../src/sandbox/dart/webhooks.ts';
 import type { LoadRequest } from './load.ts';
 import { BENCH_SECRETS } from './setup.ts';
 
-/** The four webhook kinds, named by their path. */
-export const WEBHOOK_KINDS = ['customer-activate', 'customer-update', 'customer-deactivate', 'trade-script-withdrawal'] as const;
-export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
-
-const MESSAGES: Record<WebhookKind, string> = {
-  'customer-activate': 'External customer activated.',
-  'customer-update': 'External customer information updated',
-  'customer-deactivate': 'External customer deactivated.',
-  'trade-script-withdrawal': 'External customer withdraw from trade script.',
-};
-
 /**
- * The `n`-th distinct event of a kind: user names (and, for withdrawals, amounts) differ
- * from one event to the next, so a relay that drops exact repeats still stores every one.
+ * The `n`-th distinct event of a kind, with the bodies DART's page shows (built by the
+ * sandbox's `webhookFor`): user names (and, for withdrawals, amounts) differ from one
+ * event to the next, so a relay that drops exact repeats still stores every one.
  */
-export function webhookBody(kind: WebhookKind, n: number, amount?: string): Record<string, string> {
-  const userName = `bench${n}`;
-  const body: Record<string, string> = {
-    message: MESSAGES[kind],
-    old_dart_user_name: userName,
-    new_dart_user_name: kind === 'customer-update' ? `${userName}x` : userName,
+export function webhookBody(kind: WebhookKind, n: number, amount?: string): WebhookPayload {
+  const user = `bench${n}`;
+  const events: Record<WebhookKind, DartEvent> = {
+    'customer-activate': { kind: 'activate', user },
+    'customer-update': { kind: 'update', user, newUser: `${user}x` },
+    'customer-deactivate': { kind: 'deactivate', user },
+    'trade-script-withdrawal': { kind: 'withdrawal', user, amount: amount ?? `${1 + (n % 1000)}.${String(n % 100).padStart(2, '0')}` },
   };
-  if (kind === 'trade-script-withdrawal') {
-    body.amount = amount ?? `${1 + (n % 1000)}.${String(n % 100).padStart(2, '0')}`;
-    body.trade_script_name = 'Full Velocity Members Only';
-  }
-  return body;
+  return webhookFor(events[kind]).payload;
 }
 
 /** The HTTP request DART would send for one event. */
-export function webhookRequest(kind: WebhookKind, body: Record<string, string>): LoadRequest {
+export function webhookRequest(kind: WebhookKind, body: WebhookPayload): LoadRequest {
   return {
     method: 'POST',
     path: `/webhook/${kind}`,
