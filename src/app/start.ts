@@ -60,12 +60,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const now = options.now ?? (() => new Date());
   const sdkLogger = slackLogger(logger);
-  // Interactive replies fail fast: a person is waiting, and a slow retry would outlive
-  // Slack's trigger ids and response windows.
+  // Interactive replies fail fast and are never retried by the SDK: a person is waiting,
+  // a retry would outlive Slack's trigger ids, and a retried chat.postMessage whose first
+  // try landed would post a second transfer confirmation.
   const clientOptions: WebClientOptions = {
     slackApiUrl: config.SLACK_API_URL,
     timeout: 5000,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+    retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     logger: sdkLogger,
   };
@@ -121,6 +122,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       logger: sdkLogger,
       clientOptions,
     });
+    access.warm();
     const routes = new SlackRoutes(app, access, logger);
     registerHelp(routes, services);
     registerCustomerLookups(routes, services);

@@ -66,21 +66,45 @@ export class AccessControl {
     return false;
   }
 
+  /** Loads every user group of the role lists now, so that no role check waits on Slack later. */
+  warm(): void {
+    const groups = new Set(Object.values(this.#lists).flat().filter((principal) => principal.startsWith('S')));
+    for (const groupId of groups) void this.#members(groupId);
+  }
+
+  /**
+   * A group's members. Past its time a list is still answered at once while a fresh one
+   * loads in the background, so a role check (which runs before Slack is acked) only waits
+   * on Slack the very first time; a list that cannot be read grants nothing.
+   */
   #members(groupId: string): Promise<Set<string>> {
     const cached = this.#groups.get(groupId);
-    if (cached && cached.expires > this.#now()) return cached.members;
-    const members = this.#client.usergroups.users
-      .list({ usergroup: groupId })
-      .then((answer) => new Set(answer.users ?? []))
-      .catch((error: unknown) => {
+    if (!cached) {
+      const members = this.#load(groupId);
+      this.#groups.set(groupId, { members, expires: this.#now() + this.#ttl });
+      return members;
+    }
+    if (cached.expires <= this.#now()) {
+      cached.expires = Number.POSITIVE_INFINITY; // one refresh at a time
+      void this.#load(groupId);
+    }
+    return cached.members;
+  }
+
+  #load(groupId: string): Promise<Set<string>> {
+    const remember = (members: Set<string>, ttl: number) => {
+      this.#groups.set(groupId, { members: Promise.resolve(members), expires: this.#now() + ttl });
+      return members;
+    };
+    return this.#client.usergroups.users.list({ usergroup: groupId }).then(
+      (answer) => remember(new Set(answer.users ?? []), this.#ttl),
+      (error: unknown) => {
         const reason = (error as { data?: { error?: string } }).data?.error ?? String(error);
         const hint = reason === 'missing_scope' ? ' (add the usergroups:read scope to the app)' : '';
         this.#logger.warn({ groupId, reason }, `cannot read members of user group ${groupId}${hint}; it grants nothing`);
         // Forget a failure sooner than a success, so a fixed scope takes effect quickly.
-        this.#groups.set(groupId, { members: Promise.resolve(new Set()), expires: this.#now() + 30_000 });
-        return new Set<string>();
-      });
-    this.#groups.set(groupId, { members, expires: this.#now() + this.#ttl });
-    return members;
+        return remember(new Set<string>(), 30_000);
+      },
+    );
   }
 }

@@ -1,6 +1,9 @@
 import { LogLevel, type Logger as SlackLogger } from '@slack/logger';
 import type { Logger } from '../util/logger.ts';
 
+const PAYLOAD_LINE =
+  /^(http request (body|result):|Received a message on the WebSocket|Unable to parse an incoming WebSocket message|Calling ack\(\)|Sending a WebSocket message)/;
+
 /** Bolt and the Slack SDKs log through our pino logger, so every line is JSON and redacted. */
 export function slackLogger(logger: Logger): SlackLogger {
   const child = logger.child({ component: 'slack-sdk' });
@@ -8,9 +11,10 @@ export function slackLogger(logger: Logger): SlackLogger {
   return {
     debug: (...parts) => {
       const line = join(parts);
-      // The Web API client logs whole request and response bodies at debug level: messages,
-      // modals, and the one modal that shows a generated password. Those never go to logs.
-      if (/^http request (body|result):/.test(line)) return;
+      // The Web API and Socket Mode clients log whole payloads at debug level: messages,
+      // modal submissions with a typed password, the modal that shows a generated one.
+      // pino cannot redact inside a string, so those lines never go to the logs.
+      if (PAYLOAD_LINE.test(line)) return;
       child.debug(line);
     },
     info: (...parts) => child.info(join(parts)),

@@ -172,7 +172,8 @@ function gateOf(body: AnyMiddlewareArgs['body'], subcommands: Subcommand[]): { k
     const view = payload.view as { callback_id?: string } | undefined;
     return view?.callback_id ? { key: `view:${view.callback_id}`, label: 'This form' } : undefined;
   }
-  if (payload.type === 'shortcut') {
+  // Bolt's app.shortcut(callbackId) also matches message shortcuts: gate both the same way.
+  if (payload.type === 'shortcut' || payload.type === 'message_action') {
     return { key: `shortcut:${String(payload.callback_id)}`, label: 'This shortcut' };
   }
   return undefined;
@@ -190,7 +191,7 @@ async function refuse(args: AnyMiddlewareArgs & AllMiddlewareArgs, text: string)
     await ack?.(ephemeral(text));
   } else if (body.type === 'view_submission') {
     await ack?.({ response_action: 'update', view: noticeView('Not allowed', text) });
-  } else if (body.type === 'shortcut' && body.trigger_id) {
+  } else if ((body.type === 'shortcut' || body.type === 'message_action') && body.trigger_id) {
     await ack?.();
     await args.client.views.open({ trigger_id: body.trigger_id, view: noticeView('Not allowed', text) });
   } else {

@@ -36,7 +36,7 @@ export function transferMessage(transfer: Transfer): SlackMessage {
   const customer = `${escapeMrkdwn(transfer.customerName)} (${code(transfer.customer)})`;
   const open = transfer.state === 'requested';
   return message(
-    `Transfer of ${amount} to ${escapeMrkdwn(transfer.customerName)} (${transfer.customer}), requested by ${mention(transfer.requestedBy)}: ${STATUS[transfer.state](transfer)}`,
+    `Transfer of ${amount} to ${escapeMrkdwn(transfer.customerName)} (${escapeMrkdwn(transfer.customer)}), requested by ${mention(transfer.requestedBy)}: ${STATUS[transfer.state](transfer)}`,
     [
       header(`Transfer of ${amount}`),
       ...fields([

@@ -156,12 +156,18 @@ export class TransferService {
 
   async #execute(transfer: Transfer, action: 'confirm' | 'approve'): Promise<void> {
     const { logger } = this.#services;
-    await this.#record(action === 'confirm' ? 'transfer.confirm' : 'transfer.approve', transfer, {
-      requestedBy: transfer.requestedBy,
-      ...(transfer.decidedBy ? { confirmedBy: transfer.decidedBy } : {}),
-    });
-    await this.#show(transfer); // "Executing…" before the call, so nobody is left guessing
+    // The audit entry is stored at once; its channel post and the "Executing…" redraw go
+    // out beside the call, never before it: a slow Slack must not delay the one DART call
+    // past the point where the sweeper would take it for abandoned.
+    const announced = Promise.all([
+      this.#record(action === 'confirm' ? 'transfer.confirm' : 'transfer.approve', transfer, {
+        requestedBy: transfer.requestedBy,
+        ...(transfer.decidedBy ? { confirmedBy: transfer.decidedBy } : {}),
+      }),
+      this.#show(transfer),
+    ]);
     const { outcome, detail } = await this.#send(transfer);
+    await announced; // so the outcome is drawn after "Executing…", not under it
     logger.info({ transfer: transfer.id, outcome }, 'transfer executed');
     // The audit records what DART answered even if the store cannot be written any more.
     await this.#record('transfer.execute', transfer, executionAudit(transfer, outcome, detail));

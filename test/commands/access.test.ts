@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, USERS, type Harness } from '../support/harness.ts';
+import { createSlackStandin } from '../../src/sandbox/slack/standin.ts';
+import { SECRETS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import { nextCall, submitView, viewOf } from '../support/modals.ts';
 
 const OPS_GROUP = 'S0OPSGRP01';
@@ -8,8 +9,7 @@ const GROUP_MEMBER = { id: 'U0GROUPOP1', name: 'gina' };
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ env: { DART_OPERATORS: `${USERS.operator.id},${OPS_GROUP}` } });
-  h.slack.setUserGroups({ [OPS_GROUP]: [GROUP_MEMBER.id] });
+  h = await startHarness({ env: { DART_OPERATORS: `${USERS.operator.id},${OPS_GROUP}` }, userGroups: { [OPS_GROUP]: [GROUP_MEMBER.id] } });
 });
 afterAll(() => h.stop());
 
@@ -22,6 +22,11 @@ const READS = ['/dart customer', '/dart balance', '/dart scripts', '/dart token'
 const WRITES = ['/dart create', '/dart edit', '/dart suspend', '/dart resume'];
 
 describe('roles', () => {
+  it('user groups are read at start-up, so the first role check needs no Slack call', async () => {
+    // No request has been sent to the app yet in this file.
+    await h.slack.waitForCall('usergroups.users.list', (call) => call.args.usergroup === OPS_GROUP);
+  });
+
   it('help lists only what a viewer may run', async () => {
     const help = await helpFor(USERS.viewer);
     for (const usage of READS) expect(help).toContain(usage);
@@ -49,10 +54,12 @@ describe('roles', () => {
   });
 
   it('a group that cannot be read (missing scope) grants nothing and says why in the log', async () => {
-    // Its own app, so that no earlier lookup of the group is cached.
-    const fresh = await startHarness({ env: { DART_OPERATORS: UNREADABLE_GROUP } });
+    // Its own app and Slack, refusing the scope from the start.
+    const slack = createSlackStandin({ botToken: SECRETS.botToken });
+    await slack.start();
+    slack.override('usergroups.users.list', () => ({ ok: false, error: 'missing_scope' }));
+    const fresh = await startHarness({ env: { DART_OPERATORS: UNREADABLE_GROUP }, slack });
     try {
-      fresh.slack.override('usergroups.users.list', () => ({ ok: false, error: 'missing_scope' }));
       const sent = await fresh.requests.slashCommand(USERS.operator, 'suspend billyjoel 2');
       expect(JSON.stringify(sent.json)).toContain('*operator* role');
       expect(fresh.dart.calls).toHaveLength(0);
@@ -61,6 +68,7 @@ describe('roles', () => {
       expect(line).toContain('add the usergroups:read scope');
     } finally {
       await fresh.stop();
+      await slack.stop();
     }
   });
 

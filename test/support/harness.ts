@@ -59,6 +59,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** How often the app sweeps transfers (default 15 s). */
   transferSweepMs?: number;
+  /** Members of Slack user groups, known to the stand-in before the app starts. */
+  userGroups?: Record<string, string[]>;
   /** Reuse stand-ins (e.g. across an app restart). */
   dart?: DartSandbox;
   slack?: SlackStandin;
@@ -72,6 +74,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = options.slack ?? createSlackStandin({ botToken: SECRETS.botToken });
   if (!options.dart) await dart.start();
   if (!options.slack) await slack.start();
+  // Before the app starts: it reads the role lists' user groups at start-up.
+  if (options.userGroups) slack.setUserGroups(options.userGroups);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
