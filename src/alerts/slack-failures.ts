@@ -17,6 +17,8 @@ const CONTENT_ERRORS = new Set([
   'invalid_blocks',
   'invalid_blocks_format',
   'msg_too_long',
+  // The blocks of a long digest may exceed Slack's total size: one by one they fit.
+  'msg_blocks_too_long',
   'no_text',
   'invalid_arguments',
   'too_many_attachments',

@@ -98,7 +98,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     }),
   );
 
-  const server = createServer(router.listener);
+  // Slack and DART send small bodies quickly: a client that trickles one is cut off rather
+  // than holding a connection (and a file descriptor) for Node's default five minutes.
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, router.listener);
+  server.on('error', (error) => logger.error({ err: error }, 'HTTP server error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, options.host, () => resolve());
@@ -164,6 +167,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await closed;
       clearTimeout(timer);
       await transfers.stop();
+      // Writes already sent to DART are recorded before the database closes.
+      await audit.settle(config.DART_TIMEOUT_MS + 2000);
       database.close();
       logger.info('stopped');
     },

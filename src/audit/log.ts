@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { context, message, section, type SlackMessage } from '../slack/blocks.ts';
 import { code, escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
 import type { Logger } from '../util/logger.ts';
+import { within } from '../util/within.ts';
 import type { AuditEntry, AuditEntryInput, AuditStore } from './store.ts';
 
 const OUTCOME_ICON: Record<AuditEntry['outcome'], string> = {
@@ -41,12 +42,27 @@ export class AuditLog {
   readonly #client: WebClient;
   readonly #channel: string | undefined;
   readonly #logger: Logger;
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(store: AuditStore, client: WebClient, channel: string | undefined, logger: Logger) {
     this.#store = store;
     this.#client = client;
     this.#channel = channel;
     this.#logger = logger;
+  }
+
+  /**
+   * Runs a write whose record must land before the app stops: `settle` (called on
+   * shutdown, before the database closes) waits for it.
+   */
+  track<T>(write: Promise<T>): Promise<T> {
+    this.#inFlight.add(write);
+    return write.finally(() => this.#inFlight.delete(write));
+  }
+
+  /** Waits at most `ms` for every tracked write to be recorded. */
+  async settle(ms: number): Promise<void> {
+    await within(Promise.allSettled([...this.#inFlight]), ms);
   }
 
   get store(): AuditStore {

@@ -30,7 +30,12 @@ export interface WriteContext {
  * who asked, what was sent (password left out), what DART answered and when. The
  * outcome is unknown, not failed, when DART may have acted without telling us.
  */
-export async function auditedWrite(
+export function auditedWrite(context: WriteContext, request: WriteRequest, send: () => Promise<WriteAnswer>): Promise<WriteResult> {
+  // A shutdown waits for this: a write DART may have applied is never left unrecorded.
+  return context.audit.track(sendAndRecord(context, request, send));
+}
+
+async function sendAndRecord(
   { audit, logger, now }: WriteContext,
   request: WriteRequest,
   send: () => Promise<WriteAnswer>,

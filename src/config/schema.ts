@@ -65,7 +65,7 @@ export const environmentSchema = z
     TRANSFER_CONFIRM_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
     WEBHOOK_PATH_PREFIX: z
       .string()
-      .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'expected a path such as /dart (leading slash, no trailing slash)')
+      .regex(/^(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._~-]+)+$/, 'expected a path such as /dart (leading slash, no trailing slash, no . or .. segments)')
       .default(''),
     WEBHOOK_SECRET: z.string().min(16, 'expected a shared secret of at least 16 characters').optional(),
     WEBHOOK_AUTH: z.enum(['secret', 'none']).default('secret'),

@@ -30,7 +30,10 @@ export class HttpRouter {
   }
 
   readonly listener = (request: IncomingMessage, response: ServerResponse): void => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    // Node accepts request targets that URL does not (`//`, `http://a b/`): such a request
+    // gets a 400, and must never throw here, outside every handler's catch.
+    const path = URL.parse(request.url ?? '/', 'http://localhost')?.pathname;
+    if (path === undefined) return sendJson(response, 400, { error: 'bad_request_target' });
     const byMethod = this.#routes.get(path);
     const handler = byMethod?.get(request.method ?? '');
     if (!byMethod) return sendJson(response, 404, { error: 'not_found' });

@@ -68,6 +68,8 @@ describe('loadConfig', () => {
     ['TRANSFER_MAX_AMOUNT', '1e6'],
     ['TRANSFER_CONFIRM_MINUTES', '0'],
     ['WEBHOOK_PATH_PREFIX', 'dart/'],
+    ['WEBHOOK_PATH_PREFIX', '/..'],
+    ['WEBHOOK_PATH_PREFIX', '/dart/./x'],
     ['WEBHOOK_AUTH', 'off'],
     ['LOG_LEVEL', 'loud'],
   ])('refuses a malformed %s and names it, without echoing the value', (name, value) => {
