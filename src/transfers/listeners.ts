@@ -26,7 +26,7 @@ const clickSchema = z.object({
   channel: z.object({ id: channelSchema }).optional(),
 });
 
-type TransferArgs = { mode: 'form' } | { mode: 'direct'; userName: string; amount: string };
+type TransferArgs = { mode: 'form'; userName?: string } | { mode: 'direct'; userName: string; amount: string };
 
 /**
  * `/dart transfer <user> <amount>` (or the form without arguments), the customer card's
@@ -50,17 +50,22 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
     defineSubcommand<TransferArgs>({
       name: 'transfer',
       usage: '/dart transfer <user> <amount>',
-      summary: 'Send USDC to a customer’s main wallet, once confirmed in the channel (a second treasurer approves large amounts); without arguments it opens a form',
+      summary: 'Send USDC to a customer’s main wallet, once confirmed in the channel (a second treasurer approves large amounts); without an amount it opens a form',
       role: 'treasurer',
       parse(words) {
         if (words.length === 0) return { ok: true, args: { mode: 'form' } };
+        // A user name alone opens the form for that customer, asking only for the amount.
+        if (words.length === 1) {
+          const user = parseWords(words, [['user', userNameSchema]] as const);
+          return user.ok ? { ok: true, args: { mode: 'form', userName: user.args[0] } } : user;
+        }
         // The amount is everything after the user, so `50 USDC` is refused as an amount, not as an extra word.
         const joined = words.length > 2 ? [words[0]!, words.slice(1).join(' ')] : words;
         const parsed = parseWords(joined, [['user', userNameSchema], ['amount', amountSchema]] as const);
         return parsed.ok ? { ok: true, args: { mode: 'direct', userName: parsed.args[0], amount: parsed.args[1] } } : parsed;
       },
       async run({ respond, userId, channelId, triggerId }, args) {
-        if (args.mode === 'form') return openForm(triggerId, channelId, respond);
+        if (args.mode === 'form') return openForm(triggerId, channelId, respond, args.userName);
         await replyWithLookup({
           respond,
           logger,

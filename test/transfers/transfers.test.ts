@@ -282,9 +282,10 @@ describe('refused requests: a clear reason, nothing stored or sent', () => {
     expect(JSON.stringify(posted.blocks)).toContain('10,000.00 USDC');
   });
 
-  it('refuses a missing amount with the usage', async () => {
-    const { ack } = await runTransfer(h, 'billyjoel');
-    expect(String(ack?.text)).toContain('Missing &lt;amount&gt;');
+  it('refuses a bad user name given alone, and sends nothing', async () => {
+    const { ack } = await runTransfer(h, '<!channel>');
+    expect(String(ack?.text)).toContain('Bad &lt;user&gt;');
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
   });
 
   it('refuses an unknown customer after asking DART, and stores nothing', async () => {
@@ -341,6 +342,14 @@ describe('the form', () => {
     const view = open.args.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe('transfer.request');
     expect(JSON.parse(view.private_metadata)).toEqual({ channel: CHANNELS.ops });
+  });
+
+  it('opens pre-filled from /dart transfer <user>, asking only for the amount', async () => {
+    const sentBefore = h.dart.callsTo('customer/transfer-amount').length;
+    await h.requests.slashCommand(USERS.treasurer, 'transfer billyjoel', { channelId: CHANNELS.ops });
+    const open = await h.slack.waitForCall('views.open');
+    expect(JSON.stringify(open.args.view)).toContain('"initial_value":"billyjoel"');
+    expect(h.dart.callsTo('customer/transfer-amount')).toHaveLength(sentBefore);
   });
 
   it('opens pre-filled from the customer card’s Transfer button, which only treasurers see', async () => {
