@@ -6,7 +6,6 @@ export type Button = types.Button;
 /** Slack's documented limits; builders cut text to fit instead of having Slack refuse the message. */
 export const SLACK_LIMITS = {
   blocksPerMessage: 50,
-  blocksPerModal: 100,
   sectionText: 3000,
   fieldText: 2000,
   fieldsPerSection: 10,

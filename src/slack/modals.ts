@@ -54,6 +54,11 @@ export function infoView(callbackId: string, title: string, blocks: Block[]): Mo
   return modal({ callbackId, title, blocks });
 }
 
+/** A one-section modal with a close button, for refusals and outcomes. */
+export function noticeView(title: string, mrkdwn: string): ModalView {
+  return infoView('notice', title, [section(mrkdwn)]);
+}
+
 /** A "still working" view: shown while DART has not answered yet. */
 export function workingView(callbackId: string, title: string, mrkdwn: string): ModalView {
   return infoView(callbackId, title, [section(`:hourglass_flowing_sand: ${mrkdwn}`)]);

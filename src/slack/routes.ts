@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, App, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { ROLE_VARIABLE, type AccessControl, type Role } from './access.ts';
+import { noticeView } from './modals.ts';
 import { code, escapeMrkdwn } from './mrkdwn.ts';
 import type { Logger } from '../util/logger.ts';
 
@@ -203,14 +204,4 @@ async function refuse(args: AnyMiddlewareArgs & AllMiddlewareArgs, text: string)
 /** An ephemeral reply that leaves the original message in place. */
 export function ephemeral(text: string, blocks?: unknown[]) {
   return { response_type: 'ephemeral' as const, replace_original: false, text, ...(blocks ? { blocks } : {}) };
-}
-
-/** A one-section modal with a close button, for refusals and outcomes. */
-export function noticeView(title: string, mrkdwn: string) {
-  return {
-    type: 'modal' as const,
-    title: { type: 'plain_text' as const, text: title.slice(0, 24) },
-    close: { type: 'plain_text' as const, text: 'Close' },
-    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: mrkdwn.slice(0, 3000) } }],
-  };
 }

@@ -2,9 +2,8 @@ import type { AckFn, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { z } from 'zod';
 import { message, section, type SlackMessage } from './blocks.ts';
-import { infoView, readMetadata, submittedValues, type ModalView } from './modals.ts';
+import { infoView, noticeView, readMetadata, submittedValues, type ModalView } from './modals.ts';
 import { code, escapeMrkdwn } from './mrkdwn.ts';
-import { noticeView } from './routes.ts';
 import type { Logger } from '../util/logger.ts';
 
 /**
