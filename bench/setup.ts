@@ -3,15 +3,12 @@
  * the environment the app gets, and the app itself started in this process on a temporary
  * SQLite file (a real file, so each webhook's durable write costs what it costs in production).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { startApp, type RunningApp } from '../src/app/start.ts';
 import { loadConfig } from '../src/config/load.ts';
-import { createDartSandbox, type DartSandbox } from '../src/sandbox/dart/server.ts';
 import { SlackRequests } from '../src/sandbox/slack/requests.ts';
-import { createSlackStandin, type SlackStandin } from '../src/sandbox/slack/standin.ts';
+import { startStandins, type Standins } from '../src/sandbox/standins.ts';
 import { createLogger } from '../src/util/logger.ts';
 
 /** Made-up credentials shared by the stand-ins, the app and the load. */
@@ -28,36 +25,12 @@ export const BENCH_CHANNELS = { alerts: 'C0BENCHAL01', withdrawals: 'C0BENCHWD01
 /** The user who runs the slash commands (a viewer: `DART_VIEWERS` is `*`). */
 export const BENCH_USER = { id: 'U0BENCH001', name: 'bench' } as const;
 
-/** The two stand-ins, started on 127.0.0.1, and a scratch folder removed on stop. */
-export interface Bench {
-  dart: DartSandbox;
-  slack: SlackStandin;
-  /** A fresh folder for databases, logs and profiles. */
-  scratch: string;
-  /** A new SQLite file path under `scratch`, never used before. */
-  databasePath(): string;
-  stop(): Promise<void>;
-}
+/** The stand-ins every scenario runs against, with a scratch folder. */
+export type Bench = Standins;
 
 /** Starts the stand-ins and makes the scratch folder. */
-export async function startBench(): Promise<Bench> {
-  const dart = createDartSandbox({ token: BENCH_SECRETS.dartToken });
-  const slack = createSlackStandin({ botToken: BENCH_SECRETS.botToken });
-  await dart.start();
-  await slack.start();
-  const scratch = mkdtempSync(join(tmpdir(), 'dart-slack-bench-'));
-  let databases = 0;
-  return {
-    dart,
-    slack,
-    scratch,
-    databasePath: () => join(scratch, `app-${++databases}.db`),
-    async stop() {
-      await slack.stop();
-      await dart.stop();
-      rmSync(scratch, { recursive: true, force: true });
-    },
-  };
+export function startBench(): Promise<Bench> {
+  return startStandins({ botToken: BENCH_SECRETS.botToken, dartToken: BENCH_SECRETS.dartToken, folderPrefix: 'dart-slack-bench-' });
 }
 
 /** The environment of an app under benchmark: HTTP mode, stand-ins, a real database file. */

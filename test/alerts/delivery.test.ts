@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SlackFault, SlackStandin } from '../../src/sandbox/slack/standin.ts';
+import type { Standins } from '../../src/sandbox/standins.ts';
 import { CHANNELS, SECRETS, startHarness, type Harness } from '../support/harness.ts';
 import {
   blockMrkdwn,
@@ -7,18 +8,17 @@ import {
   FAST_RETRIES,
   health,
   postWithdrawals,
-  startStandins,
+  startRelayStandins,
   userNames,
   waitUntil,
-  type SharedStandins,
 } from '../support/webhooks.ts';
 
 // Stand-ins shared by every app this file starts; each test gets its own database file.
-let standins: SharedStandins;
+let standins: Standins;
 let slack: SlackStandin;
 const running: Harness[] = [];
 beforeAll(async () => {
-  standins = await startStandins();
+  standins = await startRelayStandins();
   slack = standins.slack;
 });
 afterAll(() => standins.stop());
@@ -35,7 +35,7 @@ async function start(database: string): Promise<Harness> {
 
 describe('Slack failing', () => {
   it('is down for 8 seconds while 10 withdrawals arrive: each appears once, in order, once it is back', async () => {
-    const app = await start(standins.newDatabase());
+    const app = await start(standins.databasePath());
     slack.setDown(true);
     const users = userNames('down', 10);
     await postWithdrawals(app.app.url, users);
@@ -58,7 +58,7 @@ describe('Slack failing', () => {
   ];
   for (const failure of transient) {
     it(`${failure.name}: retried, then shown once`, async () => {
-      const app = await start(standins.newDatabase());
+      const app = await start(standins.databasePath());
       slack.injectFault('chat.postMessage', failure.fault, failure.times);
       await postWithdrawals(app.app.url, ['retried01']);
       await expectShownOnceInOrder(slack, ['retried01']);
@@ -67,7 +67,7 @@ describe('Slack failing', () => {
   }
 
   it('answers 429: the retry waits for Retry-After', async () => {
-    const app = await start(standins.newDatabase());
+    const app = await start(standins.databasePath());
     slack.injectFault('chat.postMessage', { kind: 'ratelimited', retryAfterSeconds: 2 });
     await postWithdrawals(app.app.url, ['limited01']);
     await expectShownOnceInOrder(slack, ['limited01']);
@@ -76,7 +76,7 @@ describe('Slack failing', () => {
   });
 
   it.each(['invalid_blocks', 'msg_blocks_too_long'])('refuses a digest for its content (%s): the events are posted one by one instead, none lost', async (refusal) => {
-    const app = await start(standins.newDatabase());
+    const app = await start(standins.databasePath());
     slack.setDown(true);
     const users = userNames('content', 3);
     await postWithdrawals(app.app.url, users);
@@ -91,7 +91,7 @@ describe('Slack failing', () => {
 
 describe('bursts', () => {
   it('30 withdrawals under Slack’s one-message-per-second per channel: all shown once, in order, as digests', async () => {
-    const app = await start(standins.newDatabase());
+    const app = await start(standins.databasePath());
     slack.setChannelRateLimit(1000);
     const users = userNames('burst', 30);
     await postWithdrawals(app.app.url, users);
@@ -109,7 +109,7 @@ describe('bursts', () => {
 
 describe('dead letters', () => {
   it('channel_not_found: moved aside, logged, reported by /healthz, and re-driven when the app starts again', async () => {
-    const database = standins.newDatabase();
+    const database = standins.databasePath();
     const first = await start(database);
     slack.injectFault('chat.postMessage', { kind: 'error', error: 'channel_not_found' });
     await postWithdrawals(first.app.url, ['dead01']);
@@ -131,7 +131,7 @@ describe('dead letters', () => {
 
 describe('several instances sharing one database', () => {
   it('never post the same event twice and keep the channel’s order', async () => {
-    const database = standins.newDatabase();
+    const database = standins.databasePath();
     const [a, b] = [await start(database), await start(database)];
     const users = userNames('shared', 20);
     await postWithdrawals([a.app.url, b.app.url], users);

@@ -3,15 +3,16 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Standins } from '../../src/sandbox/standins.ts';
 import { baseEnvironment } from '../support/harness.ts';
-import { expectShownOnceInOrder, health, postWithdrawals, startStandins, userNames, waitUntil, type SharedStandins } from '../support/webhooks.ts';
+import { expectShownOnceInOrder, health, postWithdrawals, startRelayStandins, userNames, waitUntil } from '../support/webhooks.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
-let standins: SharedStandins;
+let standins: Standins;
 const children: ChildProcess[] = [];
 beforeAll(async () => {
-  standins = await startStandins();
+  standins = await startRelayStandins();
 });
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -57,7 +58,7 @@ function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<number | nul
 }
 
 it('killed with 10 withdrawals stored and Slack down, then started again: each is shown once, in order', async () => {
-  const database = standins.newDatabase();
+  const database = standins.databasePath();
   standins.slack.setDown(true);
   const first = await spawnApp(database);
   // Slack is unreachable, so the app is not ready; DART's webhooks are stored all the same.
@@ -75,7 +76,7 @@ it('killed with 10 withdrawals stored and Slack down, then started again: each i
 });
 
 it('killed while retrying through a Slack outage, then started again: each is shown once, in order', { timeout: 60_000 }, async () => {
-  const database = standins.newDatabase();
+  const database = standins.databasePath();
   const first = await spawnApp(database);
   await waitUntil('the app ready', async () => (await health(first.url)).status === 200);
   standins.slack.setDown(true);

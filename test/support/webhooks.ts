@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { DeliveryOptions } from '../../src/alerts/delivery.ts';
 import type { WebhookName } from '../../src/alerts/schemas.ts';
-import { createDartSandbox, type DartSandbox } from '../../src/sandbox/dart/server.ts';
-import { createSlackStandin, type PostedMessage, type SlackStandin } from '../../src/sandbox/slack/standin.ts';
+import type { PostedMessage, SlackStandin } from '../../src/sandbox/slack/standin.ts';
+import { startStandins, type Standins } from '../../src/sandbox/standins.ts';
 import { CHANNELS, SECRETS } from './harness.ts';
 
 /** A short backoff so outage tests finish quickly; pacing per channel stays Slack's real second. */
@@ -116,30 +115,9 @@ export function userNames(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, index) => `${prefix}${String(index + 1).padStart(2, '0')}`);
 }
 
-/** Stand-ins shared by several app runs (restarts, instances), and a temp folder for their database files. */
-export interface SharedStandins {
-  slack: SlackStandin;
-  dart: DartSandbox;
-  /** A fresh database file path in the temp folder. */
-  newDatabase(): string;
-  stop(): Promise<void>;
-}
-
-export async function startStandins(): Promise<SharedStandins> {
-  const slack = createSlackStandin({ botToken: SECRETS.botToken });
-  const dart = createDartSandbox({ token: SECRETS.dartToken });
-  await Promise.all([slack.start(), dart.start()]);
-  const directory = mkdtempSync(join(tmpdir(), 'dart-relay-'));
-  let files = 0;
-  return {
-    slack,
-    dart,
-    newDatabase: () => join(directory, `relay-${++files}.db`),
-    async stop() {
-      await Promise.all([slack.stop(), dart.stop()]);
-      rmSync(directory, { recursive: true, force: true });
-    },
-  };
+/** Stand-ins shared by several app runs (restarts, instances), each on its own database file. */
+export function startRelayStandins(): Promise<Standins> {
+  return startStandins({ botToken: SECRETS.botToken, dartToken: SECRETS.dartToken, folderPrefix: 'dart-relay-' });
 }
 
 /** Posts one withdrawal per user, in order (spread over several app URLs in turn), each answered 200. */
