@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../../src/demo/console.ts';
-import { DEMO_CHANNELS, startDemoWorld, type RunningDemo } from '../../src/demo/world.ts';
+import { startDemoWorld, type RunningDemo } from '../../src/demo/world.ts';
 
 // `npm run demo` end to end: the real app, the DART sandbox and the Slack stand-in,
 // driven through the console's scripted mode as a person (or CI) would.

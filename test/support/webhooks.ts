@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { DeliveryOptions } from '../../src/alerts/delivery.ts';
 import type { WebhookName } from '../../src/alerts/schemas.ts';
