@@ -1,24 +1,25 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../../src/demo/console.ts';
 import { startDemoWorld, type RunningDemo } from '../../src/demo/world.ts';
+import { startNode, stopChildren } from '../support/processes.ts';
+
+afterEach(stopChildren);
 
 // `npm run demo` end to end: the real app, the DART sandbox and the Slack stand-in,
 // driven through the console's scripted mode as a person (or CI) would.
 
 /** Runs `node src/demo/main.ts` with `script` on stdin; resolves with its output and exit code. */
 async function runDemoProcess(script: string[]): Promise<{ out: string; err: string; code: number | null }> {
-  const child = spawn(process.execPath, ['src/demo/main.ts'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
   let out = '';
   let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  child.stdin.end(script.map((line) => `${line}\n`).join(''));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const run = startNode('src/demo/main.ts', { TZ: 'UTC' }, { stdin: script.map((line) => `${line}\n`).join('') });
+  run.child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  run.child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const code = await run.exited;
   return { out, err, code };
 }
 
@@ -164,10 +165,10 @@ describe('npm run demo (spawned, scripted through stdin)', () => {
   }, 60_000);
 
   it('stops everything on SIGINT while waiting for input', async () => {
-    const child = spawn(process.execPath, ['src/demo/main.ts'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const { child } = startNode('src/demo/main.ts', {}, { stdin: 'open' });
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    while (!out.includes('Try: /dart balance billyjoel')) await once(child.stdout, 'data');
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    while (!out.includes('Try: /dart balance billyjoel')) await once(child.stdout!, 'data');
     const appUrl = /app\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     expect((await fetch(`${appUrl}/healthz`)).status).toBe(200);
     child.kill('SIGINT');
