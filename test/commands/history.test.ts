@@ -42,8 +42,8 @@ describe('/dart history', () => {
     expect(h.dart.calls.length).toBe(before);
     const lines = body.blocks.filter((block) => block.type === 'section').map((block) => block.text?.text ?? '');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toContain('*tsp.resume* `billyjoel`');
-    expect(lines[1]).toContain('*tsp.suspend* `billyjoel`');
+    expect(lines[0]).toContain(`<@${USERS.operator.id}> told DART to allow the trade scripts of \`billyjoel\``);
+    expect(lines[1]).toContain(`<@${USERS.operator.id}> suspended the trade scripts of \`billyjoel\` for 3 hours`);
     expect(lines[1]).toContain(`<@${USERS.operator.id}>`);
     expect(olderValue(body)).toBeUndefined();
   });
@@ -92,8 +92,8 @@ describe('/dart history', () => {
     await h.app.services.audit.record(entry('mergey', T0, 'entry-audit-early'));
     h.app.services.history.add({
       name: 'webhooks',
-      entriesFor: (customer, { limit, before }) =>
-        customer !== 'mergey'
+      entriesFor: (customers, { limit, before }) =>
+        !customers.includes('mergey')
           ? []
           : [3, 1]
               .map((minutes) => ({ at: new Date(T0 + minutes * minute), line: `:bell: webhook-${minutes}` }))
@@ -102,8 +102,8 @@ describe('/dart history', () => {
     });
     h.app.services.history.add({
       name: 'flaky source',
-      entriesFor: (customer) => {
-        if (customer === 'mergey') throw new Error('down');
+      entriesFor: (customers) => {
+        if (customers.includes('mergey')) throw new Error('down');
         return [];
       },
     });
