@@ -58,6 +58,28 @@ describe('/dart history', () => {
     }
   });
 
+  it('follows renames: after lmm became linmm, linmm’s history shows what the app did for lmm (cycles bounded)', async () => {
+    await h.app.services.audit.record(entry('lmm', T0, 'entry-under-old-name'));
+    const renamed = { ...fixture('update'), old_dart_user_name: 'lmm', new_dart_user_name: 'linmm' };
+    expect((await postWebhook(h.app.url, '/webhook/customer-update', renamed)).status).toBe(200);
+    // And back again: a cycle must neither hang nor double anything.
+    const back = { ...fixture('update'), old_dart_user_name: 'linmm', new_dart_user_name: 'lmm' };
+    expect((await postWebhook(h.app.url, '/webhook/customer-update', back)).status).toBe(200);
+    const body = await page('linmm');
+    const shown = JSON.stringify(body);
+    expect(shown).toContain('entry-under-old-name');
+    expect(shown).toContain('Also under `lmm`: DART reported a change of user name.');
+    expect(shown.match(/entry-under-old-name/g)).toHaveLength(1);
+    expect(JSON.stringify(await page('lmm'))).toContain('entry-under-old-name');
+  });
+
+  it('says “entry 11”, not “entries 11–11”, for a last page of one', async () => {
+    for (let i = 0; i < 11; i += 1) await h.app.services.audit.record(entry('elevens', T0 + i * minute, `eleven-${i}`));
+    const second = await page('elevens', olderValue(await page('elevens')));
+    expect(JSON.stringify(second)).toContain('Newest first · entry 11');
+    expect(JSON.stringify(second)).not.toContain('11–11');
+  });
+
   it('says when nothing is recorded', async () => {
     const body = await page('neverseen');
     expect(JSON.stringify(body)).toContain('Nothing recorded for `neverseen` yet');
