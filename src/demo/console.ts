@@ -375,7 +375,7 @@ class ConsoleSession {
   }
 
   #render(): RenderOptions {
-    return { color: this.#terminal.color, width: this.#terminal.width };
+    return { color: this.#terminal.color, width: this.#terminal.width, userName: (id) => this.#world.users.find((user) => user.id === id)?.name };
   }
 
   #prompt(): string {
