@@ -51,6 +51,7 @@ describe('npm run demo (spawned, scripted through stdin)', () => {
       '/dart history billyjoel',
       'exit',
     ]);
+    rmSync(logDirOf(printed), { recursive: true, force: true });
     expect(err).toBe('');
     expect(code).toBe(0);
     // Lines are wrapped at the terminal's width; compare with white space folded.
