@@ -1,44 +1,31 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDartSandbox, type DartSandbox } from '../../src/sandbox/dart/server.ts';
 import type { SlackUser } from '../../src/sandbox/slack/requests.ts';
-import { createSlackStandin, type SlackStandin } from '../../src/sandbox/slack/standin.ts';
+import { startStandins, type Standins } from '../../src/sandbox/standins.ts';
 import { SECRETS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import { click, messageShowing, replyTo, requestTransfer, transferCalls } from './support.ts';
 
 // An admin tightens the limits and restarts the app over the same database: transfers
 // requested under the old limits must meet the new ones when they are pressed.
-let dart: DartSandbox;
-let slack: SlackStandin;
-let directory: string;
+let standins: Standins;
 const running: Harness[] = [];
 
 beforeAll(async () => {
-  dart = createDartSandbox({ token: SECRETS.dartToken });
-  slack = createSlackStandin({ botToken: SECRETS.botToken });
-  await dart.start();
-  await slack.start();
-  directory = mkdtempSync(join(tmpdir(), 'dart-slack-limits-'));
+  standins = await startStandins({ botToken: SECRETS.botToken, dartToken: SECRETS.dartToken, folderPrefix: 'dart-slack-limits-' });
 });
 afterEach(async () => {
   await Promise.all(running.splice(0).map((harness) => harness.stop()));
 });
-afterAll(async () => {
-  await dart.stop();
-  await slack.stop();
-  rmSync(directory, { recursive: true, force: true });
-});
+afterAll(() => standins.stop());
 
-async function instance(file: string, env: Record<string, string> = {}): Promise<Harness> {
-  const harness = await startHarness({ dart, slack, env: { DATABASE_PATH: join(directory, file), ...env } });
+async function instance(databasePath: string, env: Record<string, string> = {}): Promise<Harness> {
+  const harness = await startHarness({ dart: standins.dart, slack: standins.slack, env: { DATABASE_PATH: databasePath, ...env } });
   running.push(harness);
   return harness;
 }
 
 /** Requests `text` under the default limits, then restarts the app with `env`. */
-async function requestThenTighten(file: string, text: string, env: Record<string, string>) {
+async function requestThenTighten(text: string, env: Record<string, string>) {
+  const file = standins.databasePath();
   const first = await instance(file);
   const { posted } = await requestTransfer(first, text);
   await first.stop();
@@ -65,9 +52,9 @@ describe('limits tightened after a request apply when it is pressed', () => {
       reason: 'the largest single transfer is now 500.00 USDC (TRANSFER_MAX_AMOUNT)',
     },
   ];
-  for (const [index, { name, text, env, user, action, reason }] of cases.entries()) {
+  for (const { name, text, env, user, action, reason } of cases) {
     it(`${name}: refused, no DART call, shown and audited`, async () => {
-      const { posted, app } = await requestThenTighten(`tightened-${index}.db`, text, env);
+      const { posted, app } = await requestThenTighten(text, env);
       const calls = transferCalls(app).length;
       const answer = await replyTo(app, await click(app, user, action, posted));
       expect(answer).toContain(reason);
@@ -84,7 +71,7 @@ describe('limits tightened after a request apply when it is pressed', () => {
   }
 
   it('the refused transfer may be requested again, under the new rules', async () => {
-    const { posted, app } = await requestThenTighten('again.db', 'billyjoel 900', { TRANSFER_APPROVAL_THRESHOLD: '100' });
+    const { posted, app } = await requestThenTighten('billyjoel 900', { TRANSFER_APPROVAL_THRESHOLD: '100' });
     await replyTo(app, await click(app, USERS.treasurer, 'confirm', posted));
     const again = await requestTransfer(app, 'billyjoel 900');
     expect(JSON.stringify(again.posted.blocks)).toContain('transfer.approve');
