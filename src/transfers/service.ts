@@ -148,9 +148,9 @@ export class TransferService {
   async #unrecorded(transfer: Transfer, message: MessageRef | undefined, now: Date): Promise<string> {
     let current = transfer;
     const voided = transfer.messageTs ? undefined : this.store.voidUnposted(transfer.id, UNRECORDED_DETAIL, now);
+    this.#services.logger.warn({ transfer: transfer.id, message, voided: Boolean(voided) }, 'click on a transfer message the app never recorded; refused');
     if (voided) {
       current = voided;
-      this.#services.logger.warn({ transfer: transfer.id, message }, 'click on a transfer confirmation that was never recorded; transfer made void');
       await this.#record('transfer.void', voided, { requestedBy: voided.requestedBy });
     }
     if (message) {
@@ -280,20 +280,20 @@ export class TransferService {
   /** Redraws the confirmation from the store; a failure is logged and left for the sweeper to repair. */
   async #show(transfer: Transfer): Promise<void> {
     if (!transfer.channel || !transfer.messageTs) return;
-    const drawn = await this.#draw(transfer, { channel: transfer.channel, ts: transfer.messageTs });
-    if (drawn !== 'retry') this.#quietly(() => this.store.markShown(transfer.id, transfer.version));
+    const settled = await this.#draw(transfer, { channel: transfer.channel, ts: transfer.messageTs });
+    if (settled) this.#quietly(() => this.store.markShown(transfer.id, transfer.version));
   }
 
-  /** Draws `transfer` on `message`; says whether a later try could still succeed. */
-  async #draw(transfer: Transfer, message: MessageRef): Promise<'drawn' | 'gone' | 'retry'> {
+  /** Draws `transfer` on `message`; true when drawn, or when no later try could do better. */
+  async #draw(transfer: Transfer, message: MessageRef): Promise<boolean> {
     const { webClient, logger } = this.#services;
     try {
       await webClient.chat.update({ channel: message.channel, ts: message.ts, ...transferMessage(transfer) });
-      return 'drawn';
+      return true;
     } catch (error) {
       const reason = slackError(error);
       logger.warn({ err: error, transfer: transfer.id, state: transfer.state }, 'could not update a transfer message');
-      return reason && GONE.has(reason) ? 'gone' : 'retry';
+      return reason !== undefined && GONE.has(reason);
     }
   }
 
@@ -368,7 +368,7 @@ const UNCONFIRMED_POST =
   ':warning: Slack did not confirm the post; any confirmation that appears cannot be used (pressing it only marks it void). Nothing was sent. Requesting the transfer again is safe: this request can never execute.';
 
 /** What to tell a requester when the confirmation cannot be posted where they asked. */
-function cannotPost(reason: string | undefined): string {
+function cannotPost(reason: string): string {
   const nothing = 'Nothing was requested.';
   switch (reason) {
     case 'not_in_channel':
@@ -378,6 +378,6 @@ function cannotPost(reason: string | undefined): string {
     case 'is_archived':
       return `:warning: This channel is archived. Run the command in another channel. ${nothing}`;
     default:
-      return `:warning: Slack did not take the confirmation message${reason ? ` (\`${reason}\`)` : ''}. ${nothing} Try again in a minute.`;
+      return `:warning: Slack did not take the confirmation message (\`${reason}\`). ${nothing} Try again in a minute.`;
   }
 }
