@@ -3,6 +3,9 @@ import { startApp } from './app/start.ts';
 import { SlackTokenRefusedError } from './slack/identity.ts';
 import { createLogger } from './util/logger.ts';
 
+/** sysexits.h's EX_CONFIG: every configuration problem, including a token Slack refuses. */
+const EX_CONFIG = 78;
+
 /** `npm start`: configuration from the environment (and `.env`), then the app until SIGTERM. */
 async function main(): Promise<void> {
   let config;
@@ -11,7 +14,7 @@ async function main(): Promise<void> {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`dart-slack cannot start; fix the environment:\n${error.message}\n`);
-    process.exit(78); // EX_CONFIG
+    process.exit(EX_CONFIG);
   }
   const logger = createLogger(config.LOG_LEVEL);
   const app = await startApp(config, { logger });
@@ -34,11 +37,13 @@ async function main(): Promise<void> {
     await app.ready;
   } catch (error) {
     if (stopping) return;
-    const message = error instanceof SlackTokenRefusedError ? error.message : `start-up failed: ${String(error)}`;
+    const refused = error instanceof SlackTokenRefusedError;
+    const message = refused ? error.message : `start-up failed: ${String(error)}`;
     logger.fatal(message);
     process.stderr.write(`dart-slack cannot start: ${message}\n`);
     await app.stop();
-    process.exit(1);
+    // A token Slack refuses is fixed by changing the configuration, like any other bad value.
+    process.exit(refused ? EX_CONFIG : 1);
   }
 }
 

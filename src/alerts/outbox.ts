@@ -76,8 +76,12 @@ export interface OutboxStore {
   /** Sets every dead event back to pending (at start-up, once the cause may be fixed); returns how many. */
   redriveDead(): number;
   stats(now: Date): OutboxStats;
-  /** Stored events whose old or new user name is `customer`, newest first (for `/dart history`). */
-  eventsFor(customer: string, options: { limit: number; before?: Date }): StoredAlert[];
+  /** Stored events whose old or new user name is one of `customers`, newest first (for `/dart history`). */
+  eventsFor(customers: string | readonly string[], options: { limit: number; before?: Date }): StoredAlert[];
+  /** The newest stored event of one of `kinds` about `customer` (its new user name), if any. */
+  latestOf(customer: string, kinds: readonly AlertEvent['kind'][]): StoredAlert | undefined;
+  /** Every rename (customer-update with a new user name) whose old or new name is one of `names`. */
+  renamesTouching(names: readonly string[]): Array<{ from: string; to: string }>;
 }
 
 export const ALERT_MIGRATIONS: Migration[] = [
@@ -202,14 +206,37 @@ export class SqliteOutboxStore implements OutboxStore {
     };
   }
 
-  eventsFor(customer: string, { limit, before }: { limit: number; before?: Date }): StoredAlert[] {
+  eventsFor(customers: string | readonly string[], { limit, before }: { limit: number; before?: Date }): StoredAlert[] {
+    const names = typeof customers === 'string' ? [customers] : customers;
+    const inNames = `IN (${placeholders(names.length)})`;
     const rows = this.#database.sqlite
       .prepare(
-        `SELECT * FROM alert_outbox WHERE (old_user_name = ? OR new_user_name = ?) AND received_at < ?
+        `SELECT * FROM alert_outbox WHERE (old_user_name ${inNames} OR new_user_name ${inNames}) AND received_at < ?
          ORDER BY received_at DESC, id DESC LIMIT ?`,
       )
-      .all(customer, customer, before?.getTime() ?? Number.MAX_SAFE_INTEGER, limit);
+      .all(...names, ...names, before?.getTime() ?? Number.MAX_SAFE_INTEGER, limit);
     return rows.map(toStoredAlert);
+  }
+
+  latestOf(customer: string, kinds: readonly AlertEvent['kind'][]): StoredAlert | undefined {
+    const row = this.#database.sqlite
+      .prepare(
+        `SELECT * FROM alert_outbox WHERE new_user_name = ? AND kind IN (${placeholders(kinds.length)})
+         ORDER BY received_at DESC, id DESC LIMIT 1`,
+      )
+      .get(customer, ...kinds);
+    return row ? toStoredAlert(row) : undefined;
+  }
+
+  renamesTouching(names: readonly string[]): Array<{ from: string; to: string }> {
+    const inNames = `IN (${placeholders(names.length)})`;
+    const rows = this.#database.sqlite
+      .prepare(
+        `SELECT DISTINCT old_user_name, new_user_name FROM alert_outbox
+         WHERE kind = 'updated' AND old_user_name <> new_user_name AND (old_user_name ${inNames} OR new_user_name ${inNames})`,
+      )
+      .all(...names, ...names);
+    return rows.map((row) => ({ from: String(row.old_user_name), to: String(row.new_user_name) }));
   }
 }
 

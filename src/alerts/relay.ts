@@ -28,8 +28,9 @@ export function createAlertRelay(services: Services, options: DeliveryOptions = 
   // What DART reported about a customer belongs in `/dart history`, beside what the app did.
   history.add({
     name: 'webhooks',
-    entriesFor: (customer, { limit, before }) => store.eventsFor(customer, { limit, before }).map(historyEntry),
+    entriesFor: (customers, { limit, before }) => store.eventsFor(customers, { limit, before }).map(historyEntry),
   });
+  history.addRenames((names) => store.renamesTouching(names));
   const redriven = store.redriveDead();
   if (redriven > 0) logger.warn({ alerts: { redriven } }, 'dead webhook alerts set back to pending for another try');
 

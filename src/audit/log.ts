@@ -1,25 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import { context, message, section, type SlackMessage } from '../slack/blocks.ts';
-import { code, escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
+import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
 import type { Logger } from '../util/logger.ts';
 import { within } from '../util/within.ts';
+import { auditLine } from './lines.ts';
 import type { AuditEntry, AuditEntryInput, AuditStore } from './store.ts';
-
-const OUTCOME_ICON: Record<AuditEntry['outcome'], string> = {
-  succeeded: ':white_check_mark:',
-  failed: ':x:',
-  unknown: ':grey_question:',
-  recorded: ':memo:',
-};
-
-/** One audit entry as a line people can read: icon, action, customer, who, when, outcome. */
-export function auditLine(entry: AuditEntry): string {
-  const who = entry.confirmedBy && entry.confirmedBy !== entry.requestedBy
-    ? `${mention(entry.requestedBy)}, confirmed by ${mention(entry.confirmedBy)}`
-    : mention(entry.requestedBy);
-  const answer = entry.dartAnswer ? ` · DART: ${escapeMrkdwn(entry.dartAnswer)}` : '';
-  return `${OUTCOME_ICON[entry.outcome]} *${entry.action}* ${code(entry.customer)} by ${who} · ${slackDate(entry.at)} · ${entry.outcome}${answer}`;
-}
 
 /** The audit-channel post for one entry, with what was sent. */
 export function auditMessage(entry: AuditEntry): SlackMessage {

@@ -42,7 +42,9 @@ export interface AuditEntry extends AuditEntryInput {
 export interface AuditStore {
   append(entry: AuditEntryInput): AuditEntry;
   /** The newest entries strictly before `before` (all when absent), newest first; ties newest id first. */
-  forCustomer(customer: string, options: { limit: number; before?: Date | undefined }): AuditEntry[];
+  forCustomer(customers: string | readonly string[], options: { limit: number; before?: Date | undefined }): AuditEntry[];
+  /** The customer's newest entry of one of `actions` that DART confirmed (`succeeded`), if any. */
+  latestSucceeded(customer: string, actions: readonly AuditAction[]): AuditEntry | undefined;
 }
 
 export const AUDIT_MIGRATIONS: Migration[] = [
@@ -95,21 +97,36 @@ export class SqliteAuditStore implements AuditStore {
     return { ...entry, id: Number(result.lastInsertRowid) };
   }
 
-  forCustomer(customer: string, { limit, before }: { limit: number; before?: Date | undefined }): AuditEntry[] {
+  forCustomer(customers: string | readonly string[], { limit, before }: { limit: number; before?: Date | undefined }): AuditEntry[] {
+    const names = typeof customers === 'string' ? [customers] : customers;
     // ISO-8601 UTC strings of one length sort as the times they name.
     const rows = this.#database.sqlite
-      .prepare('SELECT * FROM audit_entries WHERE customer = ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?')
-      .all(customer, before?.toISOString() ?? '9999-12-31T23:59:59.999Z', limit);
-    return rows.map((row) => ({
-      id: Number(row.id),
-      action: String(row.action) as AuditAction,
-      customer: String(row.customer),
-      requestedBy: String(row.requested_by),
-      ...(row.confirmed_by === null ? {} : { confirmedBy: String(row.confirmed_by) }),
-      sent: JSON.parse(String(row.sent)) as Record<string, unknown>,
-      outcome: String(row.outcome) as AuditOutcome,
-      ...(row.dart_answer === null ? {} : { dartAnswer: String(row.dart_answer) }),
-      at: new Date(String(row.at)),
-    }));
+      .prepare(`SELECT * FROM audit_entries WHERE customer IN (${names.map(() => '?').join(', ')}) AND at < ? ORDER BY at DESC, id DESC LIMIT ?`)
+      .all(...names, before?.toISOString() ?? '9999-12-31T23:59:59.999Z', limit);
+    return rows.map(toEntry);
   }
+
+  latestSucceeded(customer: string, actions: readonly AuditAction[]): AuditEntry | undefined {
+    const row = this.#database.sqlite
+      .prepare(
+        `SELECT * FROM audit_entries WHERE customer = ? AND outcome = 'succeeded' AND action IN (${actions.map(() => '?').join(', ')})
+         ORDER BY at DESC, id DESC LIMIT 1`,
+      )
+      .get(customer, ...actions);
+    return row ? toEntry(row) : undefined;
+  }
+}
+
+function toEntry(row: Record<string, unknown>): AuditEntry {
+  return {
+    id: Number(row.id),
+    action: String(row.action) as AuditAction,
+    customer: String(row.customer),
+    requestedBy: String(row.requested_by),
+    ...(row.confirmed_by === null ? {} : { confirmedBy: String(row.confirmed_by) }),
+    sent: JSON.parse(String(row.sent)) as Record<string, unknown>,
+    outcome: String(row.outcome) as AuditOutcome,
+    ...(row.dart_answer === null ? {} : { dartAnswer: String(row.dart_answer) }),
+    at: new Date(String(row.at)),
+  };
 }

@@ -1,6 +1,6 @@
 import { parseEnv } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { conditionalRequirements, environmentSchema, type Environment } from './schema.ts';
+import { conditionalRequirements, environmentSchema, placeholderProblems, type Environment } from './schema.ts';
 
 export type Config = Environment;
 
@@ -17,14 +17,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const result = environmentSchema.safeParse(present);
   const requirements = conditionalRequirements(present);
-  if (result.success && requirements.length === 0) return result.data;
-  const issues = result.success ? [] : result.error.issues;
+  const placeholders = placeholderProblems(present);
+  if (result.success && requirements.length === 0 && placeholders.length === 0) return result.data;
+  const named = new Set(placeholders.map((line) => line.slice(0, line.indexOf(':'))));
+  // A placeholder is reported as one; what the schema says about the same value adds nothing.
+  const issues = result.success ? [] : result.error.issues.filter((issue) => !named.has(String(issue.path[0])));
   const lines = issues.map((issue) => {
     const name = String(issue.path[0] ?? 'environment');
     const expected = issue.code === 'invalid_type' && present[name] === undefined ? 'is required' : issue.message;
     return `${name}: ${expected}`;
   });
-  throw new ConfigError([...lines, ...requirements].join('\n'));
+  throw new ConfigError([...placeholders, ...lines, ...requirements].join('\n'));
 }
 
 /**

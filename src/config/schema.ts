@@ -97,3 +97,17 @@ export function conditionalRequirements(env: Record<string, string | undefined>)
   }
   return problems;
 }
+
+/** Example values of `.env.example` that are not real ids. */
+const EXAMPLE_IDS = new Set(['C0123456789', 'U0123456789', 'U0987654321']);
+
+/**
+ * Variables still holding `.env.example`'s placeholders (`…replace-me`, `replace-with-…`,
+ * its example channel and user ids): well-formed, so the schema would take them, but the
+ * app would then fail far from the cause (Slack refusing the token, a channel not found).
+ */
+export function placeholderProblems(env: Record<string, string | undefined>): string[] {
+  return Object.entries(env)
+    .filter(([, value]) => value !== undefined && (/replace-(me|with)/i.test(value) || value.split(',').some((part) => EXAMPLE_IDS.has(part.trim()))))
+    .map(([name]) => `${name}: still holds the placeholder from .env.example; put the real value`);
+}

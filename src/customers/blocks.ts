@@ -3,6 +3,7 @@ import type { Role } from '../slack/access.ts';
 import { actions, button, confirmDialog, context, fields, header, message, section, type Button, type SlackMessage } from '../slack/blocks.ts';
 import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
 import { formatMoney } from '../util/money.ts';
+import { describeAccount, describeSuspension, type CustomerState, type SuspensionState } from './state.ts';
 
 /** Action ids of the customer card's buttons; each button's value is the DART user name. */
 export const CARD_ACTIONS = {
@@ -18,8 +19,11 @@ export function fullName(customer: Customer): string {
   return `${customer.first_name} ${customer.last_name}`.trim() || customer.dart_user_name;
 }
 
-/** The follow-up buttons the caller's roles allow. */
-function cardButtons(userName: string, roles: ReadonlySet<Role>): Button[] {
+/**
+ * The follow-up buttons the caller's roles allow. Suspend or Resume as the state calls
+ * for; both when the app recorded no suspension, since one may have been set outside it.
+ */
+function cardButtons(userName: string, roles: ReadonlySet<Role>, suspension: SuspensionState): Button[] {
   const buttons: Button[] = [];
   if (roles.has('viewer')) {
     buttons.push(button('Balance', CARD_ACTIONS.balance, userName), button('Trade scripts', CARD_ACTIONS.scripts, userName));
@@ -27,22 +31,27 @@ function cardButtons(userName: string, roles: ReadonlySet<Role>): Button[] {
   if (roles.has('operator')) {
     const resume = button('Resume', CARD_ACTIONS.resume, userName);
     resume.confirm = confirmDialog('Lift the restriction?', `Let ${userName} use trade scripts again now?`, 'Resume');
-    buttons.push(button('Edit', CARD_ACTIONS.edit, userName), button('Suspend', CARD_ACTIONS.suspend, userName, 'danger'), resume);
+    buttons.push(button('Edit', CARD_ACTIONS.edit, userName));
+    if (suspension.kind !== 'suspended') buttons.push(button('Suspend', CARD_ACTIONS.suspend, userName, 'danger'));
+    if (suspension.kind === 'suspended' || suspension.kind === 'unknown') buttons.push(resume);
   }
   if (roles.has('treasurer')) buttons.push(button('Transfer', CARD_ACTIONS.transfer, userName));
   return buttons;
 }
 
-/** The customer card: name, user name, email, and buttons for what the caller may do next. */
-export function customerCard(customer: Customer, roles: ReadonlySet<Role>): SlackMessage {
+/** The customer card: name, user name, email, the state the app knows, and buttons for what the caller may do next. */
+export function customerCard(customer: Customer, roles: ReadonlySet<Role>, state: CustomerState): SlackMessage {
   const name = fullName(customer);
-  const buttons = cardButtons(customer.dart_user_name, roles);
+  const buttons = cardButtons(customer.dart_user_name, roles, state.suspension);
+  const account = describeAccount(state.account);
   return message(escapeMrkdwn(`${name} (${customer.dart_user_name}) · ${customer.email}`), [
     header(name),
     ...fields([
       ['Name', escapeMrkdwn(name)],
       ['User name', code(customer.dart_user_name)],
       ['Email', escapeMrkdwn(customer.email)],
+      ['Trade scripts', describeSuspension(state.suspension)],
+      ...(account ? [['Account', account] as const] : []),
     ]),
     ...(buttons.length > 0 ? [actions(`customer:${customer.dart_user_name}`.slice(0, 255), buttons)] : []),
   ]);

@@ -5,6 +5,7 @@ import { infoView, type ModalView } from '../slack/modals.ts';
 import { code, escapeMrkdwn, mention } from '../slack/mrkdwn.ts';
 import { customerCard } from './blocks.ts';
 import { FIELD_LABELS, type FieldName } from './form.ts';
+import { NOTHING_KNOWN } from './state.ts';
 
 /** One changed field of an edit; a password change carries no values, only that it changed. */
 export type FieldChange = { field: Exclude<FieldName, 'password' | 'user_name'>; from: string; to: string } | { field: 'password' };
@@ -36,7 +37,7 @@ export function changeLines(changes: FieldChange[]): string {
 
 /** The modal after a customer was created: the card, and the generated password if there is one. */
 export function createdView(callbackId: string, customer: Customer, generatedPassword: string | undefined): ModalView {
-  const blocks: Block[] = [section(`:white_check_mark: Created ${code(customer.dart_user_name)} in DART.`), ...customerCard(customer, new Set()).blocks];
+  const blocks: Block[] = [section(`:white_check_mark: Created ${code(customer.dart_user_name)} in DART.`), ...customerCard(customer, new Set(), NOTHING_KNOWN).blocks];
   if (generatedPassword !== undefined) {
     blocks.push(
       section(`*Generated password*\n${code(generatedPassword)}`),
@@ -48,7 +49,7 @@ export function createdView(callbackId: string, customer: Customer, generatedPas
 
 /** The confirmation for the creator, with the new customer's card and the buttons their roles allow. */
 export function createdMessage(customer: Customer, createdBy: string, roles: ReadonlySet<Role>, passwordGenerated: boolean): SlackMessage {
-  const card = customerCard(customer, roles);
+  const card = customerCard(customer, roles, NOTHING_KNOWN);
   const note = passwordGenerated ? ' The generated password was shown in the form only.' : '';
   return message(`Created DART customer ${customer.dart_user_name}`, [
     section(`:white_check_mark: ${mention(createdBy)} created DART customer ${code(customer.dart_user_name)}.${note}`),

@@ -33,17 +33,21 @@ export interface ConsoleOptions extends TerminalStreams {
 const ACK_WINDOW_MS = 3000;
 
 /**
- * Runs one console session until `exit`, Ctrl-C or the end of input. It does not stop
- * the world: the caller does (main.ts stops the app and the stand-ins).
+ * Runs one console session until `exit`, Ctrl-C or the end of input, and returns the exit
+ * status: 1 when a script went wrong (said on screen with its line), else 0. It does not
+ * stop the world: the caller does (main.ts stops the app and the stand-ins).
  */
-export async function runConsole(options: ConsoleOptions): Promise<void> {
+export async function runConsole(options: ConsoleOptions): Promise<number> {
   const session = new ConsoleSession(options);
   try {
-    await session.run();
+    return await session.run();
   } finally {
     session.close();
   }
 }
+
+/** The most webhooks one `fire … x<n>` sends at once. */
+const MAX_BURST = 100;
 
 type Outcome = 'continue' | 'exit';
 
@@ -88,18 +92,18 @@ class ConsoleSession {
     void this.#terminal.interrupted.then(() => this.#closing.abort());
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<number> {
     this.#banner();
     for (;;) {
-      await this.#runWaitingModals();
-      if (this.#terminal.isInterrupted) return;
+      if ((await this.#runWaitingModals()) === 'script-error') return 1;
+      if (this.#terminal.isInterrupted) return 0;
       this.#atCommandPrompt = true;
       const line = await this.#terminal.read(this.#prompt());
       this.#atCommandPrompt = false;
-      if (line === undefined) return;
+      if (line === undefined) return 0;
       const command = line.trim();
       if (command === '' || command.startsWith('#')) continue; // blank lines and script comments
-      if ((await this.#execute(command)) === 'exit') return;
+      if ((await this.#execute(command)) === 'exit') return 0;
     }
   }
 
@@ -243,7 +247,12 @@ class ConsoleSession {
     return `${prefix}${user.name} (${user.id}), roles: ${roles.length > 0 ? roles.join(', ') : 'none'}`;
   }
 
-  async #fire(args: string[]): Promise<Outcome> {
+  async #fire(words: string[]): Promise<Outcome> {
+    // `x<n>` at the end fires n copies at once, as a burst, so the digest can be seen.
+    const burst = /^x(\d+)$/i.exec(words.at(-1) ?? '');
+    const times = burst ? Number(burst[1]) : 1;
+    const args = burst ? words.slice(0, -1) : words;
+    if (times < 1 || times > MAX_BURST) return this.#usage(`fire … x<n>, n from 1 to ${MAX_BURST}`);
     const event = parseDartEvent(args);
     if (typeof event === 'string') {
       this.#say(event);
@@ -258,12 +267,15 @@ class ConsoleSession {
     }
     applyDartEvent(this.#world.dart.state, event);
     const path = `${new URL(this.#world.webhookBaseUrl).pathname.replace(/\/$/, '')}/webhook/${webhook.kind}`;
-    this.#say(`DART → POST ${path} ${JSON.stringify(webhook.payload)}`);
+    this.#say(`DART → POST ${path} ${JSON.stringify(webhook.payload)}${times > 1 ? ` ×${times}, all at once` : ''}`);
     let delivered = false;
-    const answered = fireWebhook(this.#world.webhookBaseUrl, this.#world.webhookSecret, webhook.kind, webhook.payload).then(
-      (delivery) => {
-        delivered = delivery.status >= 200 && delivery.status < 300;
-        this.#say(`DART ← ${delivery.status}${delivery.body.trim() === '' ? '' : ` ${abbreviate(delivery.body.trim())}`}`);
+    const one = () => fireWebhook(this.#world.webhookBaseUrl, this.#world.webhookSecret, webhook.kind, webhook.payload);
+    const answered = Promise.all(Array.from({ length: times }, one)).then(
+      (deliveries) => {
+        delivered = deliveries.some((delivery) => delivery.status >= 200 && delivery.status < 300);
+        const statuses = [...new Set(deliveries.map((delivery) => delivery.status))].join(', ');
+        const body = deliveries[0]?.body.trim() ?? '';
+        this.#say(times > 1 ? `DART ← ${statuses} (${times} answers)` : `DART ← ${statuses}${body === '' ? '' : ` ${abbreviate(body)}`}`);
       },
       (error: unknown) => this.#fail(`DART could not reach the app: ${describe(error)}`),
     );
@@ -282,7 +294,11 @@ class ConsoleSession {
         const seconds = Number(first);
         if (first === undefined || !/^\d+(\.\d+)?$/.test(first) || seconds > 120) return this.#usage('dart slow <seconds>, from 0 to 120');
         dart.setLatency(Math.round(seconds * 1000));
-        this.#say(`DART now takes ${first} s to answer every call (dart ok to undo).`);
+        const timeout = this.#world.dartTimeoutMs / 1000;
+        this.#say(
+          `DART now takes ${first} s to answer every call (dart ok to undo).` +
+            (seconds >= timeout ? ` The demo's app gives up after ${timeout} s (DART_TIMEOUT_MS), so every call will time out.` : ''),
+        );
         return 'continue';
       }
       case 'fail': {
@@ -336,7 +352,7 @@ class ConsoleSession {
 
   // --- Modals ----------------------------------------------------------------------------
 
-  async #runWaitingModals(): Promise<void> {
+  async #runWaitingModals(): Promise<'done' | 'script-error'> {
     for (let id = this.#views.takeWaiting(); id !== undefined && !this.#terminal.isInterrupted; id = this.#views.takeWaiting()) {
       this.#promptingView = id;
       let outcome;
@@ -345,9 +361,11 @@ class ConsoleSession {
       } finally {
         this.#promptingView = undefined;
       }
+      if (outcome === 'script-error') return outcome;
       // The app may still be answering: a post after the submission, a views.update of a notice.
       if (outcome !== 'ended') await this.#settle(Promise.resolve());
     }
+    return 'done';
   }
 
   #modalContext(): ModalContext {
@@ -375,7 +393,7 @@ class ConsoleSession {
   }
 
   #render(): RenderOptions {
-    return { color: this.#terminal.color, width: this.#terminal.width };
+    return { color: this.#terminal.color, width: this.#terminal.width, userName: (id) => this.#world.users.find((user) => user.id === id)?.name };
   }
 
   #prompt(): string {
@@ -500,8 +518,9 @@ export function helpText(world: DemoWorld): string[] {
     '  <n>  or  press <n>         press button [n] of a message on screen',
     '  press <label>              press the newest button with that label, e.g. press Confirm',
     `  channel <name>             show a channel's messages again (${channels})`,
-    '  In a modal: one answer per field; Enter keeps the value in [brackets]; for choices type',
-    `  the number; ${'/close'} closes the modal. A form with nothing to fill: Enter submits.`,
+    '  In a modal: one answer per field; Enter keeps the value in [brackets], - clears it; for',
+    '  choices type the number; /all asks every field again; /close (or /cancel) closes the',
+    '  modal. A form with nothing to fill: Enter submits. Passwords are shown as stars.',
     'People:',
     '  as <name>                  act as another Slack user',
     '  whoami                     who you are, with the roles the app gives you',
@@ -512,6 +531,7 @@ export function helpText(world: DemoWorld): string[] {
     '  fire deactivate <user>',
     '  fire withdrawal <user> <amount> [trade script]',
     '  fire exit <user> <amount> [trade script]',
+    '  fire … x<n>                the same webhook n times at once (a burst: see the digest), e.g. fire withdrawal billyjoel 50 x10',
     '  dart slow <seconds>        every DART answer takes this long, until dart ok',
     '  dart fail <status> [n]     the next n DART calls (default 1) fail with this HTTP status',
     '  dart hang [n]              the next n DART calls get no answer at all',

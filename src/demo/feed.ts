@@ -286,17 +286,13 @@ function ackMessage(sent: SentRequest): Json | undefined {
 }
 
 /**
- * Mentions with names: Slack shows `<@U123>` as `@name`, which the renderer cannot know,
- * so the demo's users and channels get their labels added before rendering.
+ * Channel mentions with names: Slack shows `<#C123>` as `#name`, which the renderer cannot
+ * know, so the demo's channels get their labels added before rendering (users are named
+ * by the render options).
  */
-function withNames(message: ShownMessage, names: Pick<FeedOptions, 'userName' | 'channelLabel'>): ShownMessage {
+function withNames(message: ShownMessage, names: Pick<FeedOptions, 'channelLabel'>): ShownMessage {
   const label = (text: string): string =>
-    text
-      .replace(/<@([UW][A-Z0-9]+)>/g, (whole, id: string) => {
-        const name = names.userName(id);
-        return name === undefined ? whole : `<@${id}|${name}>`;
-      })
-      .replace(/<#([CG][A-Z0-9]+)>/g, (_whole, id: string) => `<#${id}|${names.channelLabel(id).replace(/^#/, '')}>`);
+    text.replace(/<#([CG][A-Z0-9]+)>/g, (_whole, id: string) => `<#${id}|${names.channelLabel(id).replace(/^#/, '')}>`);
   const blocks = message.blocks
     ? (JSON.parse(JSON.stringify(message.blocks), (_key, value: unknown) => {
         const object = record(value);

@@ -22,14 +22,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let status = 1;
   try {
-    await runConsole({ input: process.stdin, output: process.stdout, world });
+    status = await runConsole({ input: process.stdin, output: process.stdout, world });
   } finally {
     await stop();
   }
   process.stdout.write(`Stopped. The app's logs are kept in ${world.logFile}\n`);
   // Everything is closed; exit rather than wait for stdin, which a terminal keeps open.
-  process.exit(0);
+  // A script that went wrong (said on screen, with its line) fails the run.
+  process.exit(status);
 }
 
 main().catch((error: unknown) => {

@@ -26,11 +26,19 @@ export interface ModalContext {
   appIdle(): boolean;
 }
 
-/** How a modal ended: submitted (and closed), closed by the person, left on screen (nothing to fill), or input ended. */
-export type ModalOutcome = 'submitted' | 'closed' | 'shown' | 'ended';
+/**
+ * How a modal ended: submitted (and closed), closed by the person, left on screen (nothing
+ * to fill), input ended, or a script went wrong in it (said on screen; the run must fail).
+ */
+export type ModalOutcome = 'submitted' | 'closed' | 'shown' | 'ended' | 'script-error';
 
-/** What closes a modal instead of answering a field. */
+/** What closes a modal instead of answering a field (`/cancel` too). */
 export const CLOSE_COMMAND = '/close';
+const CLOSE_COMMANDS = new Set([CLOSE_COMMAND, '/cancel']);
+/** Asks every field again, after an error say. */
+const ALL_COMMAND = '/all';
+/** Clears an optional field. */
+const CLEAR = '-';
 
 /** How long a view with nothing to fill may stay in its loading state before it is shown as it is. */
 const LOADING_WAIT_MS = 5000;
@@ -67,8 +75,12 @@ export async function runModal(context: ModalContext, viewId: string): Promise<M
       terminal.print(`  [${rendered.close ?? 'Close'}]`);
       return 'shown';
     }
-    const asked = await askInputs(context, inputs, values, errors);
-    if (asked === 'ended') return 'ended';
+    const asked = await askInputs(context, rendered.title, inputs, values, errors);
+    if (asked === 'ended' || asked === 'script-error') return asked;
+    if (asked === 'all') {
+      errors = {};
+      continue;
+    }
     if (asked === 'closed') {
       await close(context, id, view);
       return 'closed';
@@ -76,7 +88,7 @@ export async function runModal(context: ModalContext, viewId: string): Promise<M
     if (inputs.length === 0) {
       const line = await terminal.read(`  Enter submits “${rendered.submit}”, ${CLOSE_COMMAND} closes: `);
       if (line === undefined) return 'ended';
-      if (line.trim() === CLOSE_COMMAND) {
+      if (CLOSE_COMMANDS.has(line.trim())) {
         await close(context, id, view);
         return 'closed';
       }
@@ -103,6 +115,7 @@ export async function runModal(context: ModalContext, viewId: string): Promise<M
           terminal.print(`  ! The app refused the form: ${Object.values(errors).join('; ') || 'no reason given'}`);
           errors = Object.fromEntries(inputs.map((input) => [input.blockId, 'Please check this field.']));
         }
+        terminal.print(paint(`  (Answer the fields in error again: ${CLEAR} clears a field, ${ALL_COMMAND} asks every field, ${CLOSE_COMMAND} or /cancel closes the form.)`, 'dim', context.render()));
         continue;
       }
       case 'update':
@@ -149,14 +162,21 @@ function inputsOf(view: Json, fields: ModalField[]): Input[] {
 
 /**
  * Asks each field (only those with errors, once errors are known), keeping what was
- * typed before as the value in brackets.
+ * typed before as the value in brackets. In a script, a slash command where an answer
+ * was expected, or the end of input mid-form, is a script gone wrong: said with the line.
  */
 async function askInputs(
   context: ModalContext,
+  title: string,
   inputs: Input[],
   values: Map<string, string[]>,
   errors: Record<string, string>,
-): Promise<'done' | 'closed' | 'ended'> {
+): Promise<'done' | 'closed' | 'ended' | 'all' | 'script-error'> {
+  const { terminal } = context;
+  const scriptError = (problem: string): 'script-error' => {
+    terminal.print(paint(`  ! Script error: ${problem}`, 'red', context.render()));
+    return 'script-error';
+  };
   const options = context.render();
   const retrying = Object.keys(errors).length > 0;
   for (const input of inputs) {
@@ -171,9 +191,26 @@ async function askInputs(
       const shown = current.length > 0 ? ` [${isSecretField(field) ? '********' : describeValues(field, current, context.names)}]` : '';
       const placeholder = current.length === 0 && field.placeholder ? ` (${field.placeholder})` : '';
       const prompt = `  ${field.label}${field.optional ? ' (optional)' : ''}${shown}${placeholder}: `;
-      const line = await context.terminal.read(prompt, { mask: isSecretField(field) });
-      if (line === undefined) return 'ended';
-      if (line.trim() === CLOSE_COMMAND) return 'closed';
+      const line = await terminal.read(prompt, { mask: isSecretField(field) });
+      if (line === undefined) {
+        return terminal.scripted && terminal.inputEnded
+          ? scriptError(`the script ended after line ${terminal.linesRead}, in the form “${title}” at “${field.label}”: an answer line is missing.`)
+          : 'ended';
+      }
+      const typed = line.trim();
+      if (CLOSE_COMMANDS.has(typed)) return 'closed';
+      if (typed === ALL_COMMAND) return 'all';
+      if (terminal.scripted && /^\/\S/.test(typed)) {
+        return scriptError(`line ${terminal.linesRead} (“${typed}”) came where the form “${title}” expected “${field.label}”: an answer line is missing before it.`);
+      }
+      if (typed === CLEAR) {
+        if (field.optional) {
+          values.set(input.blockId, []);
+          break;
+        }
+        terminal.print(paint(`  ! ${field.label} is required; it cannot be cleared.`, 'red', options));
+        continue;
+      }
       const answer = parseAnswer(field, input.element, line, current, context.names);
       if (answer.ok) {
         values.set(input.blockId, answer.values);

@@ -2,6 +2,7 @@
  * Block Kit blocks as terminal lines. Blocks arrive as `unknown` (whatever the app sent),
  * so every field is read defensively: a malformed block renders oddly, never throws.
  */
+import { emojify } from './emoji.ts';
 import { formatSlackDate, paint, renderMrkdwn, visibleLength, wrapText, type RenderOptions } from './render-mrkdwn.ts';
 
 /** A button the console can press: numbered in render order, starting at `firstNumber`. */
@@ -51,11 +52,11 @@ export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** A Block Kit text object as terminal text: mrkdwn is interpreted, plain_text shown as written. */
+/** A Block Kit text object as terminal text: mrkdwn is interpreted, plain_text shown as written (emoji codes as emoji, as Slack does). */
 export function renderTextObject(value: unknown, options: RenderOptions): string {
   const object = record(value);
   const text = str(object.text) ?? '';
-  return object.type === 'mrkdwn' ? renderMrkdwn(text, options) : text;
+  return object.type === 'mrkdwn' ? renderMrkdwn(text, options) : emojify(text);
 }
 
 /** Appends one block's lines (and its buttons) to the context. */

@@ -4,6 +4,7 @@
  */
 import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
 import { format } from 'date-fns/format';
+import { emojify } from './emoji.ts';
 
 /** How the console renders text. */
 export interface RenderOptions {
@@ -15,6 +16,8 @@ export interface RenderOptions {
   width?: number;
   /** The moment Today/Yesterday/Tomorrow are counted from; default: the current time. */
   now?: Date;
+  /** The name Slack would show for a user id in `<@U…>`; the id is shown when unknown. */
+  userName?: (id: string) => string | undefined;
 }
 
 const ANSI = {
@@ -122,6 +125,7 @@ function inline(text: string, options: RenderOptions): string {
       return rendered === undefined ? whole : save(rendered);
     })
     .replace(/`([^`\n]+)`/g, (_, code: string) => save(paint(code, 'cyan', options)))
+    .replace(/:[a-z0-9_+-]+:/g, emojify)
     .replace(BOLD, '\uE010$1\uE011')
     .replace(ITALIC, '\uE012$1\uE013')
     .replace(STRIKE, '$1');
@@ -139,7 +143,7 @@ function renderToken(token: string, options: RenderOptions): string | undefined 
   const bar = token.indexOf('|');
   const target = bar === -1 ? token : token.slice(0, bar);
   const label = bar === -1 ? '' : token.slice(bar + 1);
-  if (target.startsWith('@')) return label ? `@${label.replace(/^@/, '')}` : target;
+  if (target.startsWith('@')) return `@${(label || options.userName?.(target.slice(1)) || target.slice(1)).replace(/^@/, '')}`;
   if (target.startsWith('#')) return `#${label || target.slice(1)}`;
   if (target.startsWith('!')) return renderCommand(target.slice(1), label, options);
   if (/^mailto:/i.test(target)) return label || target.slice('mailto:'.length);

@@ -25,6 +25,7 @@ export class Terminal {
   readonly #markInterrupted: () => void;
   #waiting: ((line: string | undefined) => void) | undefined;
   #closed = false;
+  #linesRead = 0;
   /** Settles on Ctrl-C or close(): the session must end now, whatever input is left. */
   readonly interrupted: Promise<void>;
   #interrupted = false;
@@ -69,13 +70,29 @@ export class Terminal {
     return Math.max(40, Math.min(this.#output.columns ?? 80, 120));
   }
 
+  /** How many input lines have been read: in a script, the number of the line just read. */
+  get linesRead(): number {
+    return this.#linesRead;
+  }
+
+  /** True once input has ended (a script ran out, or the terminal closed). */
+  get inputEnded(): boolean {
+    return this.#closed && this.#queue.length === 0;
+  }
+
   /** True after Ctrl-C or close(). */
   get isInterrupted(): boolean {
     return this.#interrupted;
   }
 
-  /** The next line, after showing `prompt`; undefined once input has ended. `mask` echoes a scripted answer as stars. */
+  /** The next line, after showing `prompt`; undefined once input has ended. `mask` shows what is typed (or a scripted answer) as stars. */
   async read(prompt: string, options: { mask?: boolean } = {}): Promise<string | undefined> {
+    const line = await this.#read(prompt, options);
+    if (line !== undefined) this.#linesRead += 1;
+    return line;
+  }
+
+  async #read(prompt: string, options: { mask?: boolean }): Promise<string | undefined> {
     const queued = this.#queue.shift();
     if (this.scripted) {
       const line = queued ?? (await this.#next());
@@ -84,14 +101,40 @@ export class Terminal {
     }
     if (queued !== undefined) return queued; // typed ahead while the app was busy; readline echoed it then
     this.#readline.setPrompt(prompt);
+    const unmask = options.mask ? this.#mask(prompt) : () => {};
     // Keep what was typed ahead (without Enter) while the app was busy, cursor at its end.
     this.#readline.prompt(true);
     try {
-      return await this.#next();
+      const line = await this.#next();
+      // A password must not come back with the up arrow either.
+      if (options.mask && line) {
+        const history = (this.#readline as Interface & { history?: string[] }).history;
+        if (history?.[0] === line) history.shift();
+      }
+      return line;
     } finally {
+      unmask();
       // Between prompts the prompt is empty: printing still redraws what is being typed.
       this.#readline.setPrompt('');
     }
+  }
+
+  /**
+   * Echoes what is typed as stars until the returned function is called. readline has no
+   * public option for this; its one output hook, `_writeToOutput`, is the usual way.
+   */
+  #mask(prompt: string): () => void {
+    const readline = this.#readline as Interface & { _writeToOutput(text: string): void };
+    const original = readline._writeToOutput;
+    readline._writeToOutput = (text: string) => {
+      const typed = text.startsWith(prompt) ? text.slice(prompt.length) : text;
+      const head = text.startsWith(prompt) ? prompt : '';
+      // Line ends and cursor moves pass through; every typed character becomes a star.
+      original.call(readline, head + typed.replace(/\x1b\[[0-9;]*[A-Za-z]|[\r\n]|([^\r\n\x1b])/g, (whole, char?: string) => (char === undefined ? whole : '*')));
+    };
+    return () => {
+      readline._writeToOutput = original;
+    };
   }
 
   /**

@@ -63,6 +63,8 @@ export interface DemoWorld {
   readonly commandChannel: string;
   /** The roles the app grants a Slack user. */
   rolesOf(userId: string): Promise<ReadonlySet<string>>;
+  /** How long the app waits for DART (the demo's `DART_TIMEOUT_MS`). */
+  readonly dartTimeoutMs: number;
   /** Lines for the console's banner: where things run, where the logs go. */
   readonly about: string[];
   stop(): Promise<void>;
@@ -120,7 +122,8 @@ export async function startDemoWorld(): Promise<RunningDemo> {
       SLACK_API_URL: slack.apiUrl,
       DART_API_URL: dart.url,
       DART_API_TOKEN: secrets.dart,
-      // Short enough that a hung DART is reported while the console still waits for the answer.
+      // Short enough that a hung DART is reported while the console still waits for the
+      // answer (10 s at most); said in the banner, since the README's default is 10 s.
       DART_TIMEOUT_MS: '5000',
       PORT: '0',
       DATABASE_PATH: databasePath,
@@ -154,10 +157,12 @@ export async function startDemoWorld(): Promise<RunningDemo> {
       channels: Object.fromEntries(Object.entries(DEMO_CHANNELS).map(([name, id]) => [id, name])),
       commandChannel: DEMO_CHANNELS.ops,
       rolesOf: (userId) => app.services.access.rolesOf(userId),
+      dartTimeoutMs: config.DART_TIMEOUT_MS,
       about: [
         `app          ${app.url} (the real app, as npm start runs it; database ${databasePath})`,
         `app logs     ${logFile}`,
         `DART sandbox ${dart.url} (customers: ${[...dart.state.customers.keys()].join(', ')})`,
+        `DART timeout ${config.DART_TIMEOUT_MS / 1000} s in the demo (DART_TIMEOUT_MS; 10 s by default), so dart slow ${config.DART_TIMEOUT_MS / 1000} or more times out`,
         `Slack        a local stand-in at ${slack.apiUrl}; you type in #ops`,
       ],
       stop: stopAll,

@@ -3,6 +3,17 @@ import { context, message, section } from '../slack/blocks.ts';
 import { code } from '../slack/mrkdwn.ts';
 import { defineSubcommand, ephemeral, type SlackRoutes, type Subcommand } from '../slack/routes.ts';
 
+/**
+ * The one order of the commands, shared by this help, the README's table and the
+ * manifest's usage hint (PRODUCT.md's order); a command not listed goes last.
+ */
+export const HELP_ORDER = ['help', 'customer', 'balance', 'scripts', 'token', 'create', 'edit', 'suspend', 'resume', 'transfer', 'history', 'transfers', 'freeze', 'unfreeze'];
+
+const rank = (name: string) => {
+  const index = HELP_ORDER.indexOf(name);
+  return index === -1 ? HELP_ORDER.length : index;
+};
+
 /** The help text for one caller: only the commands their roles allow. */
 export function helpMessage(allowed: Subcommand[]) {
   const lines = allowed.map((subcommand) => `${code(subcommand.usage)}\n${subcommand.summary}`);
@@ -24,7 +35,7 @@ export function registerHelp(routes: SlackRoutes, { access }: Services): void {
       parse: () => ({ ok: true, args: undefined }),
       run: async ({ respond, userId }) => {
         const allowed: Subcommand[] = [];
-        for (const subcommand of routes.subcommands) {
+        for (const subcommand of [...routes.subcommands].sort((a, b) => rank(a.name) - rank(b.name))) {
           if (await access.allows(userId, subcommand.role)) allowed.push(subcommand);
         }
         const help = helpMessage(allowed);

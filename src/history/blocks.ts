@@ -18,16 +18,21 @@ export function historyMessage(customer: string, page: HistoryPage, shownBefore:
   const blocks: Block[] = [header(`History of ${customer}`)];
   const first = shownBefore + 1;
   const last = shownBefore + page.entries.length;
+  const range = first === last ? `entry ${first}` : `entries ${first}–${last}`;
+  const otherNames = page.names.filter((name) => name !== customer);
+  if (otherNames.length > 0) {
+    blocks.push(context(`Also under ${otherNames.map(code).join(', ')}: DART reported a change of user name.`));
+  }
   if (page.entries.length === 0) {
     blocks.push(section(shownBefore === 0 ? `Nothing recorded for ${code(customer)} yet.` : 'No older entries.'));
   } else {
-    blocks.push(...page.entries.map((entry) => section(entry.line)), context(`Newest first · entries ${first}–${last}`));
+    blocks.push(...page.entries.map((entry) => section(entry.line)), context(`Newest first · ${range}`));
   }
   if (page.unavailable.length > 0) {
     blocks.push(context(`:warning: Could not read ${escapeMrkdwn(page.unavailable.join(', '))}; this history may be incomplete.`));
   }
   if (page.next) blocks.push(actions(`history:${customer}`.slice(0, 255), [button('Older', OLDER_ACTION, olderValue(customer, page.next, last))]));
-  const summary = page.entries.length === 0 ? 'nothing recorded' : `entries ${first}–${last}`;
+  const summary = page.entries.length === 0 ? 'nothing recorded' : range;
   return message(`History of ${customer}: ${summary}`, blocks);
 }
 

@@ -8,14 +8,21 @@ export interface HistoryEntry {
 
 /**
  * Something the app has seen or done for customers: the audit log of writes, the webhooks
- * DART sent… A source answers the newest entries for one DART user name strictly before
- * `before` (all when undefined), newest first, at most `limit`.
+ * DART sent… A source answers the newest entries for any of a customer's DART user names
+ * (the one asked for and those it was renamed from or to) strictly before `before` (all
+ * when undefined), newest first, at most `limit`.
  */
 export interface HistorySource {
   /** Named in the history when the source cannot be read, e.g. "webhooks". */
   name: string;
-  entriesFor(customer: string, options: { limit: number; before: Date | undefined }): Promise<readonly HistoryEntry[]> | readonly HistoryEntry[];
+  entriesFor(customers: readonly string[], options: { limit: number; before: Date | undefined }): Promise<readonly HistoryEntry[]> | readonly HistoryEntry[];
 }
+
+/** Renames the app has seen (e.g. DART's customer-update webhook) whose old or new name is one of `names`. */
+export type RenameSource = (names: readonly string[]) => ReadonlyArray<{ from: string; to: string }>;
+
+/** How many user names one customer's history follows at most: bounds the walk whatever the renames (even cycles). */
+export const MAX_NAMES = 20;
 
 /**
  * Where the next page starts: entries at or before `at`, skipping the first `skip` entries
@@ -27,6 +34,8 @@ export interface HistoryCursor {
 }
 
 export interface HistoryPage {
+  /** The user names read: the one asked for first, then those it was renamed from or to. */
+  names: string[];
   entries: HistoryEntry[];
   /** Where the next (older) page starts; undefined when there is none. */
   next: HistoryCursor | undefined;
@@ -40,6 +49,7 @@ export interface HistoryPage {
  */
 export class HistorySources {
   readonly #sources: HistorySource[] = [];
+  readonly #renames: RenameSource[] = [];
   readonly #logger: Logger;
 
   constructor(logger: Logger) {
@@ -50,13 +60,30 @@ export class HistorySources {
     this.#sources.push(source);
   }
 
+  /** Adds a source of renames, so a customer's history also shows what happened under their other names. */
+  addRenames(source: RenameSource): void {
+    this.#renames.push(source);
+  }
+
+  /** `customer` and every name linked to it by renames, in either direction, breadth first, at most `MAX_NAMES`. */
+  namesOf(customer: string): string[] {
+    const names = [customer];
+    for (let next = 0; next < names.length && names.length < MAX_NAMES; next += 1) {
+      for (const rename of this.#renames.flatMap((source) => source([names[next]!]))) {
+        for (const name of [rename.from, rename.to]) if (!names.includes(name) && names.length < MAX_NAMES) names.push(name);
+      }
+    }
+    return names;
+  }
+
   /** One page of a customer's history, `size` entries at most, starting at `cursor` (the newest when undefined). */
   async page(customer: string, size: number, cursor?: HistoryCursor): Promise<HistoryPage> {
     const skip = cursor?.skip ?? 0;
     // One more than needed tells whether an older page exists.
     const limit = size + skip + 1;
     const before = cursor ? new Date(cursor.at + 1) : undefined;
-    const answers = await Promise.allSettled(this.#sources.map(async (source) => source.entriesFor(customer, { limit, before })));
+    const names = this.namesOf(customer);
+    const answers = await Promise.allSettled(this.#sources.map(async (source) => source.entriesFor(names, { limit, before })));
     const unavailable: string[] = [];
     const merged: Array<HistoryEntry & { source: number; index: number }> = [];
     answers.forEach((answer, source) => {
@@ -78,6 +105,6 @@ export class HistorySources {
       const sameTime = entries.filter((entry) => entry.at.getTime() === at).length;
       next = { at, skip: sameTime + (cursor?.at === at ? skip : 0) };
     }
-    return { entries, next, unavailable };
+    return { names, entries, next, unavailable };
   }
 }

@@ -28,6 +28,8 @@ export async function verifyBotToken(
   signal: AbortSignal,
 ): Promise<BotIdentity> {
   const client = new WebClient(token, { ...clientOptions, retryConfig: { retries: 0 } });
+  // Named in every retry line, so an operator sees where the app is knocking (SLACK_API_URL).
+  const url = new URL('auth.test', clientOptions.slackApiUrl ?? 'https://slack.com/api/').href;
   for (let attempt = 1; ; attempt += 1) {
     try {
       const answer = await client.auth.test();
@@ -39,7 +41,10 @@ export async function verifyBotToken(
         throw new SlackTokenRefusedError(`SLACK_BOT_TOKEN: Slack refused the token (${slackError}); check the bot token in the Slack app settings`);
       }
       const waitMs = Math.min(30_000, 500 * 2 ** Math.min(attempt - 1, 6));
-      logger.warn({ attempt, reason: slackError ?? String((error as Error).message), retryInMs: waitMs }, 'Slack is not reachable yet; retrying');
+      logger.warn(
+        { url, attempt, reason: slackError ?? String((error as Error).message), retryInMs: waitMs },
+        `Slack is not reachable yet at ${url} (attempt ${attempt}); retrying in ${waitMs / 1000} s`,
+      );
       await sleep(waitMs, undefined, { signal });
     }
   }

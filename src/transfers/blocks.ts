@@ -61,7 +61,7 @@ export const UNKNOWN_WARNING =
 function whoMayAct(transfer: Transfer): string {
   const requester = mention(transfer.requestedBy);
   return transfer.needsApproval
-    ? `This amount needs a second treasurer: anyone but ${requester} may *Approve*, which sends it. ${requester} or any treasurer may cancel.`
+    ? `This amount needs a second treasurer: any treasurer other than ${requester} may *Approve*, which sends it. ${requester} or any treasurer may cancel.`
     : `Only ${requester} may *Confirm*, which sends it. ${requester} or any treasurer may cancel.`;
 }
 
@@ -105,10 +105,12 @@ export function history(transfer: Transfer): string[] {
 
 /** The ephemeral note to the requester once the confirmation is posted. */
 export function requestedNote(transfer: Transfer): SlackMessage {
+  // "expires at Today at 14:05" reads wrong: the length first, then Slack's own date words.
+  const minutes = Math.round((transfer.expiresAt.getTime() - transfer.requestedAt.getTime()) / 60_000);
   const next = transfer.needsApproval
     ? 'Another treasurer must press *Approve* on it.'
     : 'Press *Confirm* on it to send the money.';
-  const text = `Transfer of ${formatMoney(transfer.amount)} to ${code(transfer.customer)} posted for confirmation. ${next} It expires at ${slackDate(transfer.expiresAt)}.`;
+  const text = `Transfer of ${formatMoney(transfer.amount)} to ${code(transfer.customer)} posted for confirmation. ${next} It expires in ${minutes} minute${minutes === 1 ? '' : 's'} (${slackDate(transfer.expiresAt)}).`;
   return message(text, [section(text)]);
 }
 

@@ -53,7 +53,7 @@ export function whyClosed(transfer: Transfer, now: Date): string | undefined {
 export const VOID_TEXT = 'This confirmation cannot be used: the app never recorded it as posted.';
 
 function expiredText(transfer: Transfer): string {
-  return `This transfer expired at ${slackDate(transfer.expiresAt)} without being confirmed. Nothing was sent; request it again if it is still needed.`;
+  return `This transfer expired ${slackDate(transfer.expiresAt)} without being confirmed. Nothing was sent; request it again if it is still needed.`;
 }
 
 /**

@@ -307,7 +307,7 @@ export class TransferService {
       await this.#services.audit.record({
         action,
         customer: transfer.customer,
-        sent: { transfer: transfer.id, userId: transfer.customer, amount: transfer.amount },
+        sent: { transfer: transfer.id, customer: transfer.customer, amount: transfer.amount },
         at: this.#services.now(),
         ...entry,
         outcome: entry.outcome ?? 'recorded',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../app/services.ts';
 import { auditedWrite } from '../audit/write.ts';
 import { CARD_ACTIONS } from '../customers/blocks.ts';
+import { customerStateReader } from '../customers/state.ts';
 import { parseWords, userNameSchema } from '../slack/arguments.ts';
 import type { SlackMessage } from '../slack/blocks.ts';
 import { describeWriteFailure } from '../slack/dart-failures.ts';
@@ -40,6 +41,7 @@ export function parseSuspendArguments(words: string[]): ParseResult<{ userName: 
 export function registerTradeScriptWrites(routes: SlackRoutes, services: Services): void {
   const { dart, logger, webClient, database, now } = services;
   const reminders = new SuspensionReminders(new SqliteReminderStore(database), webClient, logger, now);
+  const stateOf = customerStateReader(services);
 
   async function suspend(userName: string, hours: number, requestedBy: string, channelId: string | undefined): Promise<WriteReply> {
     const result = await auditedWrite(
@@ -61,6 +63,8 @@ export function registerTradeScriptWrites(routes: SlackRoutes, services: Service
   }
 
   async function resume(userName: string, requestedBy: string): Promise<WriteReply> {
+    // What the app knew before, so the channel is told whether a suspension was lifted at all.
+    const before = stateOf(userName).suspension;
     const result = await auditedWrite(
       services,
       { action: 'tsp.resume', customer: userName, requestedBy, sent: { dart_user_name: userName, external_tsp_status: 'true' } },
@@ -69,7 +73,7 @@ export function registerTradeScriptWrites(routes: SlackRoutes, services: Service
     if (result.outcome !== 'succeeded') {
       return { ok: false, outcome: result.outcome, text: describeWriteFailure(result, `the restriction of ${code(userName)} may or may not have been lifted`, userName) };
     }
-    return { ok: true, post: resumedMessage(userName, requestedBy, await reminders.cancel(userName)) };
+    return { ok: true, post: resumedMessage(userName, requestedBy, before, await reminders.cancel(userName)) };
   }
 
   /** Commands and buttons: the confirmation in the channel, a failure only to the person who asked. */

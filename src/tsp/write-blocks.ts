@@ -2,6 +2,7 @@ import { context, message, section, type Block, type SlackMessage } from '../sla
 import { modal, selectInput, textInput, type ModalView } from '../slack/modals.ts';
 import { code, mention, slackDate } from '../slack/mrkdwn.ts';
 import { describeHours, MAX_SUSPENSION_HOURS, parseDuration } from './duration.ts';
+import type { SuspensionState } from '../customers/state.ts';
 import type { ScheduleResult } from './reminders.ts';
 
 /** The suspend form's callback id and fields. */
@@ -68,11 +69,30 @@ export function reminderMessage(suspension: Suspension): SlackMessage {
   ]);
 }
 
-/** The channel's confirmation that a restriction was lifted. */
-export function resumedMessage(userName: string, by: string, reminderCancelled: boolean): SlackMessage {
-  const blocks: Block[] = [section(`:arrow_forward: ${mention(by)} lifted the trade-script restriction of ${code(userName)}.`)];
+/**
+ * The channel's confirmation of a resume. It says "lifted" only for a suspension the app
+ * itself recorded as running; otherwise it says what it knows, and what DART was told.
+ */
+export function resumedMessage(userName: string, by: string, before: SuspensionState, reminderCancelled: boolean): SlackMessage {
+  const text =
+    before.kind === 'suspended'
+      ? `:arrow_forward: ${mention(by)} lifted the trade-script restriction of ${code(userName)} (suspended by ${mention(before.by)} until ${slackDate(before.until)}).`
+      : `:arrow_forward: ${mention(by)} told DART to allow the trade scripts of ${code(userName)}. ${notSuspended(before)}.`;
+  const blocks: Block[] = [section(text)];
   if (reminderCancelled) blocks.push(context('The pending end-of-suspension reminder was taken back.'));
-  return message(`Trade scripts of ${userName} resumed`, blocks);
+  return message(before.kind === 'suspended' ? `Trade scripts of ${userName} resumed` : `DART told to allow the trade scripts of ${userName}`, blocks);
+}
+
+/** What the app knew when asked to resume a customer it did not record as suspended. */
+function notSuspended(state: SuspensionState): string {
+  switch (state.kind) {
+    case 'ended':
+      return `The last suspension by this app, by ${mention(state.by)}, had already ended ${slackDate(state.until)}`;
+    case 'lifted':
+      return `The last suspension by this app was already lifted by ${mention(state.by)} ${slackDate(state.at)}`;
+    default:
+      return 'No suspension by this app was recorded';
+  }
 }
 
 /** The suspend form's answer: one duration, from the list or typed, never both. */

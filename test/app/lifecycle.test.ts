@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/app/start.ts';
 import { loadConfig } from '../../src/config/load.ts';
@@ -8,10 +7,12 @@ import { createSlackStandin, type SlackStandin } from '../../src/sandbox/slack/s
 import { createDartSandbox } from '../../src/sandbox/dart/server.ts';
 import { createLogger } from '../../src/util/logger.ts';
 import { baseEnvironment, SECRETS } from '../support/harness.ts';
+import { startNode, stopChildren } from '../support/processes.ts';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   while (cleanup.length > 0) await cleanup.pop()?.();
+  await stopChildren();
 });
 
 async function slackStandin(): Promise<SlackStandin> {
@@ -34,11 +35,15 @@ describe('start-up', () => {
   it('waits out a Slack outage: health says 503 until Slack answers, then 200', async () => {
     const slack = await slackStandin();
     slack.setDown(true);
-    const app = await startApp(configFor(slack), { host: '127.0.0.1', logger: createLogger('silent') });
+    const logs: string[] = [];
+    const sink = new Writable({ write: (chunk, _encoding, done) => done(void logs.push(String(chunk))) });
+    const app = await startApp(configFor(slack), { host: '127.0.0.1', logger: createLogger('info', sink) });
     cleanup.push(() => app.stop());
     expect(await health(app.url)).toMatchObject({ status: 503, body: { status: 'starting' } });
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect((await health(app.url)).status).toBe(503);
+    // The log says where the app is knocking and when it will knock again.
+    expect(logs.join('')).toContain(`"msg":"Slack is not reachable yet at ${slack.apiUrl}auth.test (attempt 1); retrying in 0.5 s"`);
     slack.setDown(false);
     await app.ready;
     expect(await health(app.url)).toMatchObject({ status: 200, body: { status: 'ready', mode: 'http' } });
@@ -63,29 +68,18 @@ describe('npm start as a process', () => {
     await dart.start();
     cleanup.push(() => dart.stop());
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(process.execPath, ['src/main.ts'], {
-      cwd: new URL('../..', import.meta.url).pathname,
-      env: {
-        PATH: process.env.PATH,
-        ...baseEnvironment(),
-        SLACK_API_URL: slack.apiUrl,
-        DART_API_URL: dart.url,
-        PORT: String(port),
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    cleanup.push(async () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
+    const run = startNode('src/main.ts', {
+      ...baseEnvironment(),
+      SLACK_API_URL: slack.apiUrl,
+      DART_API_URL: dart.url,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
     });
     const url = `http://127.0.0.1:${port}`;
     for (let attempt = 0; ; attempt += 1) {
       const status = await health(url).then((answer) => answer.status, () => 0);
       if (status === 200) break;
-      if (attempt > 200 || child.exitCode !== null) throw new Error(`app did not become ready:\n${output}`);
+      if (attempt > 200 || run.child.exitCode !== null) throw new Error(`app did not become ready:\n${run.output}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const { SlackRequests } = await import('../../src/sandbox/slack/requests.ts');
@@ -95,10 +89,16 @@ describe('npm start as a process', () => {
     const answer = await slack.waitForResponse((response) => response.id === sent.responseId);
     expect(JSON.stringify(answer.body)).toContain('980.04');
 
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(0);
-    for (const secret of Object.values(SECRETS)) expect(output).not.toContain(secret);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    for (const secret of Object.values(SECRETS)) expect(run.output).not.toContain(secret);
+  });
+
+  it('exits 78 (EX_CONFIG), naming SLACK_BOT_TOKEN, when Slack refuses the token', async () => {
+    const slack = await slackStandin();
+    const run = startNode('src/main.ts', { ...baseEnvironment(), SLACK_BOT_TOKEN: 'xoxb-wrong-token', SLACK_API_URL: slack.apiUrl });
+    expect(await run.exited).toBe(78);
+    expect(run.output).toContain('dart-slack cannot start: SLACK_BOT_TOKEN: Slack refused the token (invalid_auth)');
   });
 });
 

@@ -42,8 +42,8 @@ describe('/dart history', () => {
     expect(h.dart.calls.length).toBe(before);
     const lines = body.blocks.filter((block) => block.type === 'section').map((block) => block.text?.text ?? '');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toContain('*tsp.resume* `billyjoel`');
-    expect(lines[1]).toContain('*tsp.suspend* `billyjoel`');
+    expect(lines[0]).toContain(`<@${USERS.operator.id}> told DART to allow the trade scripts of \`billyjoel\``);
+    expect(lines[1]).toContain(`<@${USERS.operator.id}> suspended the trade scripts of \`billyjoel\` for 3 hours`);
     expect(lines[1]).toContain(`<@${USERS.operator.id}>`);
     expect(olderValue(body)).toBeUndefined();
   });
@@ -56,6 +56,28 @@ describe('/dart history', () => {
       expect(JSON.stringify(body)).toContain('DART webhook');
       expect(JSON.stringify(body)).toContain('historynew');
     }
+  });
+
+  it('follows renames: after lmm became linmm, linmm’s history shows what the app did for lmm (cycles bounded)', async () => {
+    await h.app.services.audit.record(entry('lmm', T0, 'entry-under-old-name'));
+    const renamed = { ...fixture('update'), old_dart_user_name: 'lmm', new_dart_user_name: 'linmm' };
+    expect((await postWebhook(h.app.url, '/webhook/customer-update', renamed)).status).toBe(200);
+    // And back again: a cycle must neither hang nor double anything.
+    const back = { ...fixture('update'), old_dart_user_name: 'linmm', new_dart_user_name: 'lmm' };
+    expect((await postWebhook(h.app.url, '/webhook/customer-update', back)).status).toBe(200);
+    const body = await page('linmm');
+    const shown = JSON.stringify(body);
+    expect(shown).toContain('entry-under-old-name');
+    expect(shown).toContain('Also under `lmm`: DART reported a change of user name.');
+    expect(shown.match(/entry-under-old-name/g)).toHaveLength(1);
+    expect(JSON.stringify(await page('lmm'))).toContain('entry-under-old-name');
+  });
+
+  it('says “entry 11”, not “entries 11–11”, for a last page of one', async () => {
+    for (let i = 0; i < 11; i += 1) await h.app.services.audit.record(entry('elevens', T0 + i * minute, `eleven-${i}`));
+    const second = await page('elevens', olderValue(await page('elevens')));
+    expect(JSON.stringify(second)).toContain('Newest first · entry 11');
+    expect(JSON.stringify(second)).not.toContain('11–11');
   });
 
   it('says when nothing is recorded', async () => {
@@ -92,8 +114,8 @@ describe('/dart history', () => {
     await h.app.services.audit.record(entry('mergey', T0, 'entry-audit-early'));
     h.app.services.history.add({
       name: 'webhooks',
-      entriesFor: (customer, { limit, before }) =>
-        customer !== 'mergey'
+      entriesFor: (customers, { limit, before }) =>
+        !customers.includes('mergey')
           ? []
           : [3, 1]
               .map((minutes) => ({ at: new Date(T0 + minutes * minute), line: `:bell: webhook-${minutes}` }))
@@ -102,8 +124,8 @@ describe('/dart history', () => {
     });
     h.app.services.history.add({
       name: 'flaky source',
-      entriesFor: (customer) => {
-        if (customer === 'mergey') throw new Error('down');
+      entriesFor: (customers) => {
+        if (customers.includes('mergey')) throw new Error('down');
         return [];
       },
     });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addCustomer } from '../../src/sandbox/dart/state.ts';
 import { CHANNELS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import { nextCall, selected, submitView, viewOf, type OpenedView, type SubmissionAck } from '../support/modals.ts';
 
@@ -213,7 +214,7 @@ describe('/dart resume', () => {
     expect(tspCalls()).toHaveLength(before + 1);
     expect(tspCalls().at(-1)?.form).toEqual({ dart_user_name: 'adaline', external_tsp_status: 'true' });
     expect(body.response_type).toBe('in_channel');
-    expect(JSON.stringify(body)).toContain('lifted the trade-script restriction of `adaline`');
+    expect(JSON.stringify(body)).toContain(`lifted the trade-script restriction of \`adaline\` (suspended by <@${USERS.operator.id}> until <!date^${seconds(hoursLater(6))}^`);
     expect(JSON.stringify(body)).toContain('reminder was taken back');
     expect((await deleted).args).toMatchObject({ channel: CHANNELS.ops, scheduled_message_id: pending });
     expect(h.app.services.audit.store.forCustomer('adaline', { limit: 1 })[0]).toMatchObject({
@@ -224,12 +225,17 @@ describe('/dart resume', () => {
   });
 
   it('works from the card’s Resume button', async () => {
+    addCustomer(h.dart.state, { first_name: 'Nina', last_name: 'Never', user_name: 'nina', email: 'nina@example.com', password: 'password-123' });
     const before = tspCalls().length;
-    const click = await h.requests.blockAction(USERS.operator, { action_id: 'customer.resume', value: 'grace' });
+    const click = await h.requests.blockAction(USERS.operator, { action_id: 'customer.resume', value: 'nina' });
     const body = await responseTo(click.responseId);
     expect(tspCalls()).toHaveLength(before + 1);
-    expect(tspCalls().at(-1)?.form).toEqual({ dart_user_name: 'grace', external_tsp_status: 'true' });
+    expect(tspCalls().at(-1)?.form).toEqual({ dart_user_name: 'nina', external_tsp_status: 'true' });
     expect(body.response_type).toBe('in_channel');
+    // nina was never suspended by this app: the channel is not told a restriction was lifted.
+    const shown = JSON.stringify(body);
+    expect(shown).toContain('told DART to allow the trade scripts of `nina`. No suspension by this app was recorded.');
+    expect(shown).not.toContain('lifted');
   });
 
   it('is refused to a viewer, as are the Suspend and Resume buttons and the suspend form', async () => {

@@ -31,6 +31,7 @@ beforeAll(async () => {
     channels: Object.fromEntries(Object.entries(DEMO_CHANNELS).map(([name, id]) => [id, name])),
     commandChannel: DEMO_CHANNELS.ops,
     rolesOf: async () => new Set(['viewer']),
+    dartTimeoutMs: 10_000,
     about: [],
     stop: async () => {},
   };
@@ -46,11 +47,16 @@ beforeEach(() => {
 
 /** Runs a scripted session (one line per command or answer) and returns everything printed. */
 async function session(lines: string[]): Promise<string> {
+  return (await scripted(lines)).printed;
+}
+
+/** The same, with the session's exit status. */
+async function scripted(lines: string[]): Promise<{ printed: string; status: number }> {
   const output = new PassThrough();
   let printed = '';
   output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
-  await runConsole({ input: Readable.from(lines.map((line) => `${line}\n`)), output, world });
-  return printed;
+  const status = await runConsole({ input: Readable.from(lines.map((line) => `${line}\n`)), output, world });
+  return { printed, status };
 }
 
 function payloadsOf(type: string): Record<string, any>[] {
@@ -81,6 +87,37 @@ describe('modals', () => {
     expect(values.password.value).toEqual({ type: 'plain_text_input', value: 'longenough1' });
     expect(submissions[1]!.view.callback_id).toBe('protocol.form');
     expect(submissions[1]!.view.private_metadata).toBe(DEMO_CHANNELS.ops);
+  });
+
+  it('after an error, /all asks every field again and - clears an optional one', async () => {
+    const out = await session(['/dart form', 'bad', '2', 'a@example.com', 'longenough1', '/all', 'Bill', '', '-', '', 'exit']);
+    expect(out).toContain('(Answer the fields in error again: - clears a field, /all asks every field, /close or /cancel closes the form.)');
+    expect(out).toContain('  Name [bad]: /all\n');
+    expect(out).toContain('  Email (optional) [a@example.com]: -\n');
+    const values = payloadsOf('view_submission')[1]!.view.state.values;
+    expect(values.name.value).toEqual({ type: 'plain_text_input', value: 'Bill' });
+    expect(values.email.value).toEqual({ type: 'email_text_input', value: null });
+    expect(values.password.value).toEqual({ type: 'plain_text_input', value: 'longenough1' });
+  });
+
+  it('a required field cannot be cleared; /cancel closes the form too', async () => {
+    const out = await session(['/dart form', '-', '/cancel', 'exit']);
+    expect(out).toContain('  ! Name is required; it cannot be cleared.');
+    expect(out).toContain('/cancel\n  (closed)');
+    expect(payloadsOf('view_submission')).toHaveLength(0);
+  });
+
+  it('a script missing an answer line fails, naming the line, instead of swallowing the next command', async () => {
+    const { printed, status } = await scripted(['/dart form', 'Bill', '/dart whisper', 'exit']);
+    expect(status).toBe(1);
+    expect(printed).toContain('! Script error: line 3 (“/dart whisper”) came where the form “Edit thing” expected “Size”: an answer line is missing before it.');
+    expect(payloadsOf('view_submission')).toHaveLength(0);
+  });
+
+  it('a script that ends in the middle of a form fails, naming where', async () => {
+    const { printed, status } = await scripted(['/dart form', 'Bill']);
+    expect(status).toBe(1);
+    expect(printed).toContain('! Script error: the script ended after line 2, in the form “Edit thing” at “Size”: an answer line is missing.');
   });
 
   it('closes a modal on /close without submitting it', async () => {

@@ -1,24 +1,25 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../../src/demo/console.ts';
 import { startDemoWorld, type RunningDemo } from '../../src/demo/world.ts';
+import { startNode, stopChildren } from '../support/processes.ts';
+
+afterEach(stopChildren);
 
 // `npm run demo` end to end: the real app, the DART sandbox and the Slack stand-in,
 // driven through the console's scripted mode as a person (or CI) would.
 
 /** Runs `node src/demo/main.ts` with `script` on stdin; resolves with its output and exit code. */
 async function runDemoProcess(script: string[]): Promise<{ out: string; err: string; code: number | null }> {
-  const child = spawn(process.execPath, ['src/demo/main.ts'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
   let out = '';
   let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  child.stdin.end(script.map((line) => `${line}\n`).join(''));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const run = startNode('src/demo/main.ts', { TZ: 'UTC' }, { stdin: script.map((line) => `${line}\n`).join('') });
+  run.child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  run.child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const code = await run.exited;
   return { out, err, code };
 }
 
@@ -50,6 +51,7 @@ describe('npm run demo (spawned, scripted through stdin)', () => {
       '/dart history billyjoel',
       'exit',
     ]);
+    rmSync(logDirOf(printed), { recursive: true, force: true });
     expect(err).toBe('');
     expect(code).toBe(0);
     // Lines are wrapped at the terminal's width; compare with white space folded.
@@ -114,6 +116,7 @@ describe('npm run demo (spawned, scripted through stdin)', () => {
       expect(out).not.toMatch(/\x1b\[/); // scripted output is plain text
       // Banner: where things run and where the logs are.
       expect(out).toMatch(/app\s+http:\/\/127\.0\.0\.1:\d+/);
+      expect(out).toContain('DART timeout 5 s in the demo (DART_TIMEOUT_MS; 10 s by default), so dart slow 5 or more times out');
       expect(out).toContain('You are ana (operator and treasurer), typing in #ops.');
       // help lists the console's commands.
       for (const command of ['press <n>', 'as <name>', 'whoami', 'fire withdrawal <user> <amount>', 'dart slow <seconds>', 'dart fail <status>', 'dart hang', 'dart ok', 'dart customers', 'wait <ms>', 'exit']) {
@@ -142,10 +145,10 @@ describe('npm run demo (spawned, scripted through stdin)', () => {
       expect(out).toContain('sam> /dart balance billyjoel\n\n#ops · DART · only visible to you\n  /dart balance needs the viewer role (DART_VIEWERS).');
       expect(out).toContain('You are vera (U0VIEWER01), roles: viewer');
       // A slow DART: progress first, then the answer replaces it.
-      expect(out).toContain('  :hourglass_flowing_sand: Fetching the balance of adaline from DART…\n\n#ops · DART · only visible to you · (edited)\n  USDC balance of adaline\n  12,500.00 USDC');
+      expect(out).toContain('  ⏳ Fetching the balance of adaline from DART…\n\n#ops · DART · only visible to you · (edited)\n  USDC balance of adaline\n  12,500.00 USDC');
       // A failing DART (reads are retried, then the person is told).
       expect(out).toContain('The next 3 DART calls will fail with HTTP 503.');
-      expect(out).toMatch(/vera> \/dart balance grace\n\n#ops · DART · only visible to you\n {2}:warning: DART/);
+      expect(out).toMatch(/vera> \/dart balance grace\n\n#ops · DART · only visible to you\n {2}⚠️ DART/);
       // A hung DART: the app gives up after its timeout and says so.
       expect(out).toContain('vera> /dart token grace Chaos');
       expect(out).toContain('did not answer in time');
@@ -164,10 +167,10 @@ describe('npm run demo (spawned, scripted through stdin)', () => {
   }, 60_000);
 
   it('stops everything on SIGINT while waiting for input', async () => {
-    const child = spawn(process.execPath, ['src/demo/main.ts'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const { child } = startNode('src/demo/main.ts', {}, { stdin: 'open' });
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    while (!out.includes('Try: /dart balance billyjoel')) await once(child.stdout, 'data');
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    while (!out.includes('Try: /dart balance billyjoel')) await once(child.stdout!, 'data');
     const appUrl = /app\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     expect((await fetch(`${appUrl}/healthz`)).status).toBe(200);
     child.kill('SIGINT');
@@ -235,5 +238,16 @@ describe('webhooks from the console', () => {
     // Bad input is refused before anything is sent.
     expect(out).toContain('Bad amount: amount "1.234": at most 2 decimal places.');
     expect(out).toContain('Usage: fire activate <user> | fire update <old user> <new user>');
+  });
+
+  it('fires a burst at once with x<n>, so the digest is seen; says when dart slow outlasts the app’s DART timeout', async () => {
+    const out = await session(['dart slow 5', 'dart ok', 'fire withdrawal adaline 5 x10', 'exit']);
+    expect(out).toContain("DART now takes 5 s to answer every call (dart ok to undo). The demo's app gives up after 5 s (DART_TIMEOUT_MS), so every call will time out.");
+    expect(out).toContain('"amount":"5.00","trade_script_name":"Full Velocity Members Only"} ×10, all at once');
+    expect(out).toContain('DART ← 200 (10 answers)');
+    const flat = out.replace(/\s+/g, ' ');
+    // At least one digest holds several of them; emoji codes are shown as emoji.
+    expect(flat).toMatch(/#withdrawals · DART 📥 \d+ DART events/);
+    expect(flat).not.toContain(':inbox_tray:');
   });
 });

@@ -394,3 +394,18 @@ describe('renderModal', () => {
     expect(renderModal(undefined, plain)).toEqual({ title: '', lines: [], fields: [], buttons: [] });
   });
 });
+
+describe('emoji and user names, as a Slack client shows them', () => {
+  const names: RenderOptions = { ...plain, userName: (id) => (id === 'U0TREASU01' ? 'tess' : undefined) };
+
+  it('shows the emoji codes the app uses as emoji, and leaves unknown codes and times alone', () => {
+    expect(renderMrkdwn(':warning: Careful :white_check_mark: :not_an_emoji: at 14:05:30', plain)).toBe('⚠️ Careful ✅ :not_an_emoji: at 14:05:30');
+    expect(renderMrkdwn('`:warning:` in code', plain)).toBe(':warning: in code');
+    expect(renderMessage({ blocks: [{ type: 'header', text: plainText(':inbox_tray: 3 DART events') }] }, plain).lines.join('\n')).toContain('📥 3 DART events');
+  });
+
+  it('names a user mention, in a modal’s result as in a message; an unknown id stays an id', () => {
+    const view = { type: 'modal', title: plainText('Suspended'), blocks: [{ type: 'section', text: mrkdwn(':no_entry: <@U0TREASU01> suspended `billyjoel`; <@U0NOBODY1> saw it') }] };
+    expect(renderModal(view, names).lines.join('\n')).toBe('⛔ @tess suspended billyjoel; @U0NOBODY1 saw it');
+  });
+});

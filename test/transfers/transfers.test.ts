@@ -438,7 +438,7 @@ describe('audit', () => {
     expect(steps[2]).toMatchObject({
       requestedBy: USERS.treasurer.id,
       confirmedBy: USERS.treasurer2.id,
-      sent: { userId: 'grace', amount: '2000.00' },
+      sent: { customer: 'grace', amount: '2000.00' },
       dartAnswer: 'Amount Transferred Successfully.',
     });
   });

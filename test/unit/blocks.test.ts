@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { balanceMessage, customerCard, tokenValueMessage } from '../../src/customers/blocks.ts';
+import { NOTHING_KNOWN } from '../../src/customers/state.ts';
 import { button, fields, header, message, section, SLACK_LIMITS } from '../../src/slack/blocks.ts';
 import { escapeMrkdwn, slackDate } from '../../src/slack/mrkdwn.ts';
 import { parseWords, userNameSchema } from '../../src/slack/arguments.ts';
@@ -36,7 +37,7 @@ describe('Slack limits', () => {
   });
 
   it('a customer with 40 trade scripts still fits one message', () => {
-    const built = tradeScriptsMessage('billyjoel', Array.from({ length: 40 }, (_, i) => script(`Script ${i}`)));
+    const built = tradeScriptsMessage('billyjoel', Array.from({ length: 40 }, (_, i) => script(`Script ${i}`)), NOTHING_KNOWN);
     expect(built.blocks.length).toBeLessThanOrEqual(50);
   });
 });
@@ -44,8 +45,8 @@ describe('Slack limits', () => {
 describe('builders', () => {
   it('customer card shows only the buttons the roles allow', () => {
     const customer = { first_name: 'Billy', last_name: 'Joel', dart_user_name: 'billyjoel', email: 'billy@gmail.com' };
-    expect(JSON.stringify(customerCard(customer, new Set(['viewer'])))).toContain('customer.balance');
-    expect(JSON.stringify(customerCard(customer, new Set()))).not.toContain('"actions"');
+    expect(JSON.stringify(customerCard(customer, new Set(['viewer']), NOTHING_KNOWN))).toContain('customer.balance');
+    expect(JSON.stringify(customerCard(customer, new Set(), NOTHING_KNOWN))).not.toContain('"actions"');
   });
 
   it('formats balances and token values as money', () => {
@@ -57,13 +58,13 @@ describe('builders', () => {
     expect(statusLabel(5)).toBe('code 5');
     expect(statusLabel('active')).toBe('active');
     expect(activationDate('2022-06-08')).toBe('8 Jun 2022');
-    expect(activationDate(null)).toBe('not activated');
+    expect(activationDate(null)).toBe('not yet');
     expect(activationDate('soon')).toBe('soon');
-    expect(tradeScriptsMessage('grace', []).text).toContain('no trade scripts');
+    expect(tradeScriptsMessage('grace', [], NOTHING_KNOWN).text).toContain('no trade scripts');
   });
 
   it('escapes names so they cannot ping or link, in blocks and in the text fallback', () => {
-    const built = tradeScriptsMessage('billyjoel', [script('<!channel> <https://evil|x>')]);
+    const built = tradeScriptsMessage('billyjoel', [script('<!channel> <https://evil|x>')], NOTHING_KNOWN);
     const mrkdwn = JSON.stringify(built);
     expect(mrkdwn).not.toContain('<!channel>');
     expect(mrkdwn).not.toContain('<https://evil');

@@ -1,6 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.ts';
+import { ROOT, startNode, stopChildren } from '../support/processes.ts';
 
 const minimal = {
   SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
@@ -84,22 +86,36 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses a placeholder from .env.example in one line naming the variable', () => {
+    const text = problems({ ...minimal, DART_API_TOKEN: 'replace-with-dart-token', SLACK_BOT_TOKEN: 'xoxb-0000000000-0000000000000-replace-me' });
+    expect(text.split('\n')).toEqual([
+      'SLACK_BOT_TOKEN: still holds the placeholder from .env.example; put the real value',
+      'DART_API_TOKEN: still holds the placeholder from .env.example; put the real value',
+    ]);
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ ...minimal, DART_WITHDRAWAL_CHANNEL: '', PORT: '  ' }).PORT).toBe(3000);
   });
 });
 
-describe('npm start without SLACK_SIGNING_SECRET', () => {
-  it('exits non-zero with one line naming it, and no stack trace', () => {
+describe('npm start with a bad environment', () => {
+  afterEach(stopChildren);
+
+  it('exits 78 (EX_CONFIG) with one line naming a missing variable, and no stack trace', async () => {
     const { SLACK_SIGNING_SECRET: _omitted, ...env } = minimal;
-    const run = spawnSync(process.execPath, ['src/main.ts'], {
-      env: { PATH: process.env.PATH, ...env },
-      encoding: 'utf8',
-      cwd: new URL('../..', import.meta.url).pathname,
-      timeout: 20_000,
-    });
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toMatch(/^SLACK_SIGNING_SECRET: .*required/m);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
+    const run = startNode('src/main.ts', env);
+    expect(await run.exited).toBe(78);
+    expect(run.output).toMatch(/^SLACK_SIGNING_SECRET: .*required/m);
+    expect(run.output).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses .env.example copied as .env, naming each placeholder, and exits 78', async () => {
+    const run = startNode('src/main.ts', {}, { prepare: (cwd) => copyFileSync(join(ROOT, '.env.example'), join(cwd, '.env')) });
+    expect(await run.exited).toBe(78);
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DART_API_TOKEN', 'WEBHOOK_SECRET', 'DART_ALERT_CHANNEL', 'DART_OPERATORS', 'DART_TREASURERS']) {
+      expect(run.output).toMatch(new RegExp(`^${name}: still holds the placeholder from .env.example`, 'm'));
+    }
+    expect(run.output).not.toContain('replace-me');
   });
 });

@@ -102,7 +102,7 @@ describe('HistorySources', () => {
   const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 0, minute));
   const source = (name: string, entries: HistoryEntry[]) => ({
     name,
-    entriesFor: (_customer: string, { limit, before }: { limit: number; before: Date | undefined }) =>
+    entriesFor: (_customers: readonly string[], { limit, before }: { limit: number; before: Date | undefined }) =>
       entries.filter((entry) => !before || entry.at < before).slice(0, limit),
   });
 
