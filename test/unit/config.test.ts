@@ -78,6 +78,26 @@ describe('loadConfig', () => {
     expect(text).not.toContain(value);
   });
 
+  it.each([
+    ['WEBHOOK_SECRET', 'a-long-webhook secret-with-a-space'],
+    ['WEBHOOK_SECRET', 'a-long-webhook-secret-with-a-tab\tx'],
+    ['WEBHOOK_SECRET_PREVIOUS', 'previous-webhook-secret\u00a0nbsp'],
+  ])('refuses a %s with whitespace (it could never match as a Bearer token), without echoing it', (name, value) => {
+    const text = problems({ ...minimal, [name]: value });
+    expect(text).toMatch(new RegExp(`^${name}: .*whitespace`, 'm'));
+    expect(text).not.toContain(value);
+  });
+
+  it('accepts the previous secrets beside the current ones, and refuses a previous one alone', () => {
+    const config = loadConfig({ ...minimal, SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing-secret', WEBHOOK_SECRET_PREVIOUS: 'an-older-webhook-secret' });
+    expect(config.SLACK_SIGNING_SECRET_PREVIOUS).toBe('old-signing-secret');
+    expect(config.WEBHOOK_SECRET_PREVIOUS).toBe('an-older-webhook-secret');
+    const { SLACK_SIGNING_SECRET: _s, WEBHOOK_SECRET: _w, ...rest } = minimal;
+    const text = problems({ ...rest, SLACK_APP_TOKEN: 'xapp-1-abc', SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing-secret', WEBHOOK_SECRET_PREVIOUS: 'an-older-webhook-secret' });
+    expect(text).toMatch(/^SLACK_SIGNING_SECRET_PREVIOUS: /m);
+    expect(text).toMatch(/^WEBHOOK_SECRET_PREVIOUS: /m);
+  });
+
   it('refuses a threshold above the maximum', () => {
     expect(problems({ ...minimal, TRANSFER_MAX_AMOUNT: '100', TRANSFER_APPROVAL_THRESHOLD: '200' })).toContain(
       'TRANSFER_APPROVAL_THRESHOLD',
@@ -89,17 +109,29 @@ describe('loadConfig', () => {
   });
 });
 
-describe('npm start without SLACK_SIGNING_SECRET', () => {
-  it('exits non-zero with one line naming it, and no stack trace', () => {
+function start(env: Record<string, string>) {
+  return spawnSync(process.execPath, ['src/main.ts'], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    cwd: new URL('../..', import.meta.url).pathname,
+    timeout: 20_000,
+  });
+}
+
+describe('npm start with a bad environment', () => {
+  it('without SLACK_SIGNING_SECRET: exits non-zero with one line naming it, and no stack trace', () => {
     const { SLACK_SIGNING_SECRET: _omitted, ...env } = minimal;
-    const run = spawnSync(process.execPath, ['src/main.ts'], {
-      env: { PATH: process.env.PATH, ...env },
-      encoding: 'utf8',
-      cwd: new URL('../..', import.meta.url).pathname,
-      timeout: 20_000,
-    });
+    const run = start(env);
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/^SLACK_SIGNING_SECRET: .*required/m);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('with a WEBHOOK_SECRET containing a space: exit 78, one line naming it, never its value', () => {
+    const secret = 'correct horse battery staple';
+    const run = start({ ...minimal, WEBHOOK_SECRET: secret });
+    expect(run.status).toBe(78);
+    expect(run.stderr).toMatch(/^WEBHOOK_SECRET: .*whitespace/m);
+    expect(run.stderr + run.stdout).not.toContain(secret);
   });
 });
