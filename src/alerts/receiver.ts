@@ -85,7 +85,12 @@ async function receive(
   const { event } = parsed;
   const stored = await writer.add({ event, route: routeOf(event), receivedAt: init.now(), ...(deliveryId ? { deliveryId } : {}) });
   sendJson(response, 200, { status: stored.added ? 'accepted' : 'duplicate', id: stored.id });
-  log.info({ alert: { id: stored.id, kind: event.kind, duplicate: !stored.added } }, stored.added ? 'webhook stored' : 'webhook repeated; already stored');
+  if (stored.conflictsWith !== undefined) {
+    // Not a retry: another event already came with this id. Kept and shown, and said here.
+    log.warn({ alert: { id: stored.id, kind: event.kind, deliveryId, conflictsWith: stored.conflictsWith } }, 'webhook delivery id reused by a different event; stored as a new event');
+  } else {
+    log.info({ alert: { id: stored.id, kind: event.kind, duplicate: !stored.added } }, stored.added ? 'webhook stored' : 'webhook repeated; already stored');
+  }
   if (stored.added) init.onStored();
 }
 
