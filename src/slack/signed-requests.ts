@@ -13,6 +13,9 @@ import { slackRequestRejected, type SlackRejectReason } from './rejections.ts';
  */
 export const MAX_SLACK_BODY_BYTES = 256 * 1024;
 
+/** `ssl_check=1&token=<verification token>` and nothing else fits in this. */
+const SSL_CHECK_MAX_BYTES = 256;
+
 /** Slack's own rule: a request timestamped more than five minutes from our clock is refused (a replay). */
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 
@@ -26,7 +29,8 @@ export interface SignedSlackRequestsInit {
 
 /**
  * The `/slack/events` route in HTTP mode. It refuses what is not Slack's as early as it can:
- * missing signature headers and stale timestamps before a byte of the body is read, an
+ * missing signature headers and stale timestamps before a byte of the body is read (but
+ * for Slack's tiny unsigned certificate check), an
  * announced body over the cap before it is read, a longer one as soon as it passes the cap,
  * then checks the signature against each accepted secret in constant time. Bolt's
  * receiver takes only one secret, so it gets the verified request with its check turned off.
@@ -35,13 +39,14 @@ export function signedSlackRequests({ secrets, logger, forward }: SignedSlackReq
   return async (request, response) => {
     const refuse = (status: number, reason: SlackRejectReason) => {
       slackRequestRejected(logger, reason);
-      // Closing the connection means the unread rest of the body is never read.
-      response.writeHead(status, { connection: 'close' });
-      response.end();
+      sendEmpty(response, status);
     };
     const signature = singleHeader(request, 'x-slack-signature');
     const timestamp = singleHeader(request, 'x-slack-request-timestamp');
-    if (signature === undefined || timestamp === undefined) return refuse(401, 'missing_signature');
+    if (signature === undefined || timestamp === undefined) {
+      if (await isSslCheck(request)) return sendEmpty(response, 200);
+      return refuse(401, 'missing_signature');
+    }
     if (!isFresh(timestamp, Date.now())) return refuse(401, 'stale_timestamp');
     if (announcesMoreThan(request, MAX_SLACK_BODY_BYTES)) return refuse(413, 'body_too_large');
     const raw = await readBody(request, MAX_SLACK_BODY_BYTES);
@@ -52,6 +57,24 @@ export function signedSlackRequests({ secrets, logger, forward }: SignedSlackReq
     if (!matches.includes(true)) return refuse(401, 'bad_signature');
     forward(Object.assign(request, { rawBody: raw }), response);
   };
+}
+
+/** Closing the connection means the unread rest of a body is never read. */
+function sendEmpty(response: ServerResponse, status: number): void {
+  response.writeHead(status, { connection: 'close' });
+  response.end();
+}
+
+/**
+ * Slack's certificate check of a slash command URL (`ssl_check=1&token=…`) may come
+ * unsigned (Bolt exempts it too). It is recognised only in a tiny body, read whole, and
+ * answered 200 without reaching Bolt, so nothing can be smuggled in with it.
+ */
+async function isSslCheck(request: IncomingMessage): Promise<boolean> {
+  const length = Number(request.headers['content-length'] ?? Number.NaN);
+  if (!(length > 0 && length <= SSL_CHECK_MAX_BYTES)) return false;
+  const raw = await readBody(request, SSL_CHECK_MAX_BYTES);
+  return Buffer.isBuffer(raw) && new URLSearchParams(raw.toString('utf8')).get('ssl_check') === '1';
 }
 
 function singleHeader(request: IncomingMessage, name: string): string | undefined {

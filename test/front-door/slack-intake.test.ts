@@ -54,6 +54,15 @@ describe('/slack/events refuses early what is not Slack’s', () => {
     expect(await connection.status(10_000)).toBe(413);
   });
 
+  it('Slack’s unsigned certificate check is answered 200, and nothing smuggled in with it runs', async () => {
+    const before = h.dart.calls.length;
+    expect((await h.requests.raw('ssl_check=1&token=verification-token', {})).status).toBe(200);
+    const smuggled = await h.requests.raw(`ssl_check=1&command=%2Fdart&text=balance+billyjoel&user_id=${USERS.viewer.id}`, {});
+    expect(smuggled.status).toBe(200);
+    expect((await h.requests.raw(`command=%2Fdart&text=balance+billyjoel&user_id=${USERS.viewer.id}`, {})).status).toBe(401);
+    expect(h.dart.calls.length).toBe(before);
+  });
+
   it('a wrong signature over a body within the cap: 401, nothing runs', async () => {
     const before = h.dart.calls.length;
     const body = new URLSearchParams({ command: '/dart', text: 'balance billyjoel', user_id: USERS.viewer.id }).toString();
