@@ -24,3 +24,13 @@ export function secretMatches(presented: string | undefined, secret: string): bo
   const equal = timingSafeEqual(digest(presented ?? ''), digest(secret));
   return equal && presented !== undefined && secret !== '';
 }
+
+/**
+ * True when `presented` is one of `secrets` (the current secret and, while it is being
+ * rotated out, the previous one). Every secret is compared, so the time taken does not
+ * say which one matched.
+ */
+export function matchesAnySecret(presented: string | undefined, secrets: readonly (string | undefined)[]): boolean {
+  const matches = secrets.map((secret) => secret !== undefined && secretMatches(presented, secret));
+  return matches.includes(true);
+}

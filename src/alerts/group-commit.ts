@@ -1,4 +1,4 @@
-import type { NewAlert, OutboxStore } from './outbox.ts';
+import type { AddedAlert, NewAlert, OutboxStore } from './outbox.ts';
 
 /**
  * Writes the webhooks that arrive together in one transaction. Each event is still on
@@ -9,13 +9,13 @@ import type { NewAlert, OutboxStore } from './outbox.ts';
  */
 export class GroupCommit {
   readonly #store: OutboxStore;
-  #batch: Array<{ input: NewAlert; resolve: (stored: { added: boolean; id: number }) => void; reject: (error: unknown) => void }> = [];
+  #batch: Array<{ input: NewAlert; resolve: (stored: AddedAlert) => void; reject: (error: unknown) => void }> = [];
 
   constructor(store: OutboxStore) {
     this.#store = store;
   }
 
-  add(input: NewAlert): Promise<{ added: boolean; id: number }> {
+  add(input: NewAlert): Promise<AddedAlert> {
     return new Promise((resolve, reject) => {
       if (this.#batch.length === 0) setImmediate(() => this.#commit());
       this.#batch.push({ input, resolve, reject });
@@ -25,7 +25,7 @@ export class GroupCommit {
   #commit(): void {
     const batch = this.#batch;
     this.#batch = [];
-    let stored: Array<{ added: boolean; id: number }>;
+    let stored: Array<AddedAlert>;
     try {
       stored = this.#store.addAll(batch.map((item) => item.input));
     } catch (error) {

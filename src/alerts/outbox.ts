@@ -56,11 +56,24 @@ export interface NewAlert {
   deliveryId?: string;
 }
 
+/** What storing an event did. */
+export interface AddedAlert {
+  /** false: a repeat (same delivery id, same webhook, same content) of the stored event `id`. */
+  added: boolean;
+  id: number;
+  /** Set when the delivery id was already used by a different event: the earliest such event. */
+  conflictsWith?: number;
+}
+
 export interface OutboxStore {
-  /** Stores an event; `added: false` when its delivery id was already stored (a repeat). */
-  add(input: NewAlert): { added: boolean; id: number };
+  /**
+   * Stores an event. A delivery id seen before with the same webhook and content is a
+   * repeat (`added: false`); with a different event it is a conflict: stored as a new
+   * event all the same (`conflictsWith`), since dropping it would lose an alert.
+   */
+  add(input: NewAlert): AddedAlert;
   /** Stores several events in one transaction (one disk sync for all); all or none. */
-  addAll(inputs: readonly NewAlert[]): Array<{ added: boolean; id: number }>;
+  addAll(inputs: readonly NewAlert[]): AddedAlert[];
   /**
    * Leases up to `limit` pending events at the head of the queue, oldest first, unless
    * another owner holds a live lease on that queue (so per-channel order survives several
@@ -108,6 +121,13 @@ export const ALERT_MIGRATIONS: Migration[] = [
     CREATE INDEX alert_outbox_old_user ON alert_outbox (old_user_name, received_at);
     CREATE INDEX alert_outbox_new_user ON alert_outbox (new_user_name, received_at);`,
   },
+  {
+    // An event whose delivery id an earlier, different event already holds keeps that id
+    // here (delivery_id stays unique), so that its own retries are still recognised.
+    name: 'alerts-002-reused-delivery-ids',
+    sql: `ALTER TABLE alert_outbox ADD COLUMN reused_delivery_id TEXT;
+    CREATE INDEX alert_outbox_reused_delivery ON alert_outbox (reused_delivery_id) WHERE reused_delivery_id IS NOT NULL;`,
+  },
 ];
 
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
@@ -120,22 +140,37 @@ export class SqliteOutboxStore implements OutboxStore {
     this.#database = database;
   }
 
-  addAll(inputs: readonly NewAlert[]) {
-    return this.#database.transaction(() => inputs.map((input) => this.add(input)));
+  addAll(inputs: readonly NewAlert[]): AddedAlert[] {
+    // One immediate transaction: the look-up of a delivery id and the insert that follows
+    // hold the write lock together, even when several instances receive the same call.
+    return this.#database.transaction(() => inputs.map((input) => this.#add(input)));
   }
 
-  add({ event, route, receivedAt, deliveryId }: NewAlert) {
+  add(input: NewAlert): AddedAlert {
+    return this.addAll([input])[0]!;
+  }
+
+  #add({ event, route, receivedAt, deliveryId }: NewAlert): AddedAlert {
     const sqlite = this.#database.sqlite;
-    // The UNIQUE delivery id makes a repeat a no-op even when two instances receive it at once.
-    const result = sqlite
-      .prepare(
-        `INSERT INTO alert_outbox (delivery_id, kind, route, event, old_user_name, new_user_name, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING`,
-      )
-      .run(deliveryId ?? null, event.kind, route, JSON.stringify(event), event.oldUserName, event.newUserName, receivedAt.getTime());
-    if (result.changes > 0) return { added: true, id: Number(result.lastInsertRowid) };
-    const existing = sqlite.prepare('SELECT id FROM alert_outbox WHERE delivery_id = ?').get(deliveryId ?? null);
-    return { added: false, id: Number(existing?.id ?? 0) };
+    const text = JSON.stringify(event);
+    const insert = (column: 'delivery_id' | 'reused_delivery_id') =>
+      Number(
+        sqlite
+          .prepare(
+            `INSERT INTO alert_outbox (${column}, kind, route, event, old_user_name, new_user_name, received_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(deliveryId ?? null, event.kind, route, text, event.oldUserName, event.newUserName, receivedAt.getTime()).lastInsertRowid,
+      );
+    if (deliveryId === undefined) return { added: true, id: insert('delivery_id') };
+    const earlier = sqlite
+      .prepare('SELECT id, kind, event FROM alert_outbox WHERE delivery_id = ? OR reused_delivery_id = ? ORDER BY id')
+      .all(deliveryId, deliveryId);
+    // The kind tells the webhook (path) apart, the event its content: both equal is a retry.
+    const repeat = earlier.find((row) => row.kind === event.kind && row.event === text);
+    if (repeat) return { added: false, id: Number(repeat.id) };
+    if (earlier.length === 0) return { added: true, id: insert('delivery_id') };
+    return { added: true, id: insert('reused_delivery_id'), conflictsWith: Number(earlier[0]!.id) };
   }
 
   claim({ routes, owner, nowMs, leaseMs, limit }: ClaimRequest): StoredAlert[] {
@@ -248,7 +283,7 @@ function toStoredAlert(row: Record<string, unknown>): StoredAlert {
     receivedAt: new Date(Number(row.received_at)),
     status: String(row.status) as OutboxStatus,
     attempts: Number(row.attempts),
-    ...(row.delivery_id === null ? {} : { deliveryId: String(row.delivery_id) }),
+    ...(row.delivery_id === null && row.reused_delivery_id === null ? {} : { deliveryId: String(row.delivery_id ?? row.reused_delivery_id) }),
     ...(row.last_error === null ? {} : { lastError: String(row.last_error) }),
     ...(row.slack_ts === null ? {} : { slackTs: String(row.slack_ts) }),
   };

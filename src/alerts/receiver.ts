@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config/load.ts';
+import { announcesMoreThan, readBody } from '../http/body.ts';
 import { sendJson, type HttpRouter } from '../http/router.ts';
 import type { Logger } from '../util/logger.ts';
-import { presentedSecret, secretMatches } from './auth.ts';
+import { matchesAnySecret, presentedSecret } from './auth.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { AlertRoute, OutboxStore } from './outbox.ts';
 import { isTradeScriptEvent, parseWebhookBody, WEBHOOK_NAMES, type AlertEvent, type WebhookName } from './schemas.ts';
@@ -22,7 +23,7 @@ export function routeOf(event: AlertEvent): AlertRoute {
 
 export interface WebhookReceiverInit {
   router: HttpRouter;
-  config: Pick<Config, 'WEBHOOK_PATH_PREFIX' | 'WEBHOOK_SECRET' | 'WEBHOOK_AUTH'>;
+  config: Pick<Config, 'WEBHOOK_PATH_PREFIX' | 'WEBHOOK_SECRET' | 'WEBHOOK_SECRET_PREVIOUS' | 'WEBHOOK_AUTH'>;
   store: OutboxStore;
   logger: Logger;
   now: () => Date;
@@ -58,7 +59,8 @@ async function receive(
     sendJson(response, status, { error, ...detail }, headers);
   };
 
-  if (config.WEBHOOK_AUTH !== 'none' && !secretMatches(presentedSecret(request.headers.authorization), config.WEBHOOK_SECRET ?? '')) {
+  const secrets = [config.WEBHOOK_SECRET, config.WEBHOOK_SECRET_PREVIOUS];
+  if (config.WEBHOOK_AUTH !== 'none' && !matchesAnySecret(presentedSecret(request.headers.authorization), secrets)) {
     return refuse(401, 'unauthorized', {}, { 'www-authenticate': 'Basic realm="dart-webhooks", charset="UTF-8"' });
   }
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -70,7 +72,7 @@ async function receive(
 
   const tooLarge = () =>
     refuse(413, 'payload_too_large', { message: `at most ${MAX_WEBHOOK_BYTES} bytes` }, { connection: 'close' });
-  if (Number(request.headers['content-length'] ?? 0) > MAX_WEBHOOK_BYTES) return tooLarge();
+  if (announcesMoreThan(request, MAX_WEBHOOK_BYTES)) return tooLarge();
   const raw = await readBody(request, MAX_WEBHOOK_BYTES);
   if (raw === 'aborted') return;
   if (raw === 'too_large') return tooLarge();
@@ -83,7 +85,12 @@ async function receive(
   const { event } = parsed;
   const stored = await writer.add({ event, route: routeOf(event), receivedAt: init.now(), ...(deliveryId ? { deliveryId } : {}) });
   sendJson(response, 200, { status: stored.added ? 'accepted' : 'duplicate', id: stored.id });
-  log.info({ alert: { id: stored.id, kind: event.kind, duplicate: !stored.added } }, stored.added ? 'webhook stored' : 'webhook repeated; already stored');
+  if (stored.conflictsWith !== undefined) {
+    // Not a retry: another event already came with this id. Kept and shown, and said here.
+    log.warn({ alert: { id: stored.id, kind: event.kind, deliveryId, conflictsWith: stored.conflictsWith } }, 'webhook delivery id reused by a different event; stored as a new event');
+  } else {
+    log.info({ alert: { id: stored.id, kind: event.kind, duplicate: !stored.added } }, stored.added ? 'webhook stored' : 'webhook repeated; already stored');
+  }
   if (stored.added) init.onStored();
 }
 
@@ -96,32 +103,6 @@ function deliveryIdOf(request: IncomingMessage): string | undefined | false {
     return DELIVERY_ID.test(text) ? text : false;
   }
   return undefined;
-}
-
-/**
- * Reads the body up to `limit` bytes. Past the limit it stops keeping what arrives (the
- * rest is discarded while the 413 is sent, never buffered).
- */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too_large' | 'aborted'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      request.off('data', onData);
-      chunks.length = 0;
-      request.resume();
-      resolve('too_large');
-    };
-    request.on('data', onData);
-    request.once('end', () => resolve(Buffer.concat(chunks)));
-    request.once('error', reject);
-    request.once('close', () => resolve('aborted'));
-  });
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

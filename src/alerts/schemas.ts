@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutBidiControls } from '../util/text.ts';
 
 /**
  * What DART reported, once its body has been checked. Withdrawal and exit arrive on the
@@ -36,10 +37,11 @@ export type WebhookName = (typeof WEBHOOK_NAMES)[number];
 
 // Line breaks and other control characters in DART's text would break a one-line alert;
 // they become spaces rather than a refusal, because a refused webhook is a lost alert.
+// Bidirectional controls are dropped (they could make a line read backwards).
 const oneLine = (max: number) =>
   z
     .string()
-    .transform((text) => text.replace(/[\p{Cc}\s]+/gu, ' ').trim())
+    .transform((text) => withoutBidiControls(text).replace(/[\p{Cc}\s]+/gu, ' ').trim())
     .pipe(z.string().max(max, `at most ${max} characters`));
 const name = oneLine(255).pipe(z.string().min(1, 'must not be empty'));
 

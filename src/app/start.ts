@@ -22,6 +22,7 @@ import { AccessControl } from '../slack/access.ts';
 import { slackLogger } from '../slack/bolt-logger.ts';
 import { verifyBotToken } from '../slack/identity.ts';
 import { SlackRoutes } from '../slack/routes.ts';
+import { signedSlackRequests } from '../slack/signed-requests.ts';
 import { SocketReceiver } from '../slack/socket-receiver.ts';
 import { registerTradeScriptLookups } from '../tsp/lookups.ts';
 import { registerTransfers } from '../transfers/listeners.ts';
@@ -101,8 +102,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   );
 
   // Slack and DART send small bodies quickly: a client that trickles one is cut off rather
-  // than holding a connection (and a file descriptor) for Node's default five minutes.
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, router.listener);
+  // than holding a connection (and a file descriptor) for Node's default five minutes, and
+  // one that connects and sends nothing is closed within seconds (headersTimeout counts from
+  // the connection; Node checks every connectionsCheckingInterval).
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 5_000, connectionsCheckingInterval: 1_000 }, router.listener);
   server.on('error', (error) => logger.error({ err: error }, 'HTTP server error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -118,7 +121,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const identity = await verifyBotToken(config.SLACK_BOT_TOKEN, clientOptions, logger, stopping.signal);
     receiver = config.SLACK_APP_TOKEN
       ? new SocketReceiver(config.SLACK_APP_TOKEN, clientOptions, sdkLogger)
-      : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET ?? '', endpoints: '/slack/events', logger: sdkLogger });
+      : new HTTPReceiver({ signingSecret: '', signatureVerification: false, endpoints: '/slack/events', logger: sdkLogger });
     const app = new App({
       token: config.SLACK_BOT_TOKEN,
       botId: identity.botId,
@@ -139,7 +142,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     registerHistory(routes, services);
     routes.listen();
     if (receiver instanceof HTTPReceiver) {
-      router.add('POST', '/slack/events', receiver.requestListener);
+      // Signatures are checked before Bolt sees the request (signedSlackRequests), against either secret.
+      const secrets = [config.SLACK_SIGNING_SECRET, config.SLACK_SIGNING_SECRET_PREVIOUS].filter((secret) => secret !== undefined);
+      router.add('POST', '/slack/events', signedSlackRequests({ secrets, logger, forward: receiver.requestListener }));
     } else {
       await receiver.start();
     }

@@ -39,6 +39,14 @@ const optionalChannel = z
   .regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0123456789')
   .optional();
 
+const signingSecret = z.string().min(8, 'expected the signing secret from the Slack app settings');
+
+// Sent as `Authorization: Bearer <secret>`, a token that cannot contain whitespace: such a secret could never match.
+const webhookSecret = z
+  .string()
+  .min(16, 'expected a shared secret of at least 16 characters')
+  .regex(/^\S+$/, 'must not contain spaces or other whitespace (it could never match as a Bearer token)');
+
 /**
  * The environment as PRODUCT.md defines it. Empty strings count as unset, so that a
  * `.env` copied from `.env.example` with blank optional lines behaves like no line.
@@ -46,7 +54,8 @@ const optionalChannel = z
 export const environmentSchema = z
   .object({
     SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'expected a bot token starting with xoxb-'),
-    SLACK_SIGNING_SECRET: z.string().min(8, 'expected the signing secret from the Slack app settings').optional(),
+    SLACK_SIGNING_SECRET: signingSecret.optional(),
+    SLACK_SIGNING_SECRET_PREVIOUS: signingSecret.optional(),
     SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'expected an app-level token starting with xapp-').optional(),
     SLACK_API_URL: baseUrl('https://slack.com/api/'),
     DART_API_URL: baseUrl('https://api.dart.cash/api/'),
@@ -67,7 +76,8 @@ export const environmentSchema = z
       .string()
       .regex(/^(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._~-]+)+$/, 'expected a path such as /dart (leading slash, no trailing slash, no . or .. segments)')
       .default(''),
-    WEBHOOK_SECRET: z.string().min(16, 'expected a shared secret of at least 16 characters').optional(),
+    WEBHOOK_SECRET: webhookSecret.optional(),
+    WEBHOOK_SECRET_PREVIOUS: webhookSecret.optional(),
     WEBHOOK_AUTH: z.enum(['secret', 'none']).default('secret'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -94,6 +104,11 @@ export function conditionalRequirements(env: Record<string, string | undefined>)
   }
   if (env.WEBHOOK_AUTH !== 'none' && env.WEBHOOK_SECRET === undefined) {
     problems.push('WEBHOOK_SECRET: is required so that only DART can post webhooks (or set WEBHOOK_AUTH=none on purpose)');
+  }
+  for (const name of ['SLACK_SIGNING_SECRET', 'WEBHOOK_SECRET']) {
+    if (env[`${name}_PREVIOUS`] !== undefined && env[name] === undefined) {
+      problems.push(`${name}_PREVIOUS: is only used while rotating, next to a new ${name}; set ${name}`);
+    }
   }
   return problems;
 }

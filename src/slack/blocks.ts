@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { withoutBidiControls } from '../util/text.ts';
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;
@@ -21,9 +22,17 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/**
+ * A plain_text object: cut to `max`, without bidirectional controls (plain text is not
+ * parsed, but an override in a name would still make the line read backwards).
+ */
+export function plainText(text: string, max: number, emoji?: true): types.PlainTextElement {
+  return { type: 'plain_text', text: truncate(withoutBidiControls(text), max), ...(emoji ? { emoji } : {}) };
+}
+
 /** A header line (plain text, so nothing in it is parsed). */
 export function header(text: string): Block {
-  return { type: 'header', text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.headerText), emoji: true } };
+  return { type: 'header', text: plainText(text, SLACK_LIMITS.headerText, true) };
 }
 
 /** A section of mrkdwn; callers escape what came from outside. */
@@ -64,7 +73,7 @@ export function divider(): Block {
 export function button(text: string, actionId: string, value?: string, style?: 'primary' | 'danger'): Button {
   const element: Button = {
     type: 'button',
-    text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.buttonText), emoji: true },
+    text: plainText(text, SLACK_LIMITS.buttonText, true),
     action_id: actionId,
   };
   if (value !== undefined) element.value = truncate(value, SLACK_LIMITS.buttonValue);
@@ -98,9 +107,9 @@ export function message(text: string, blocks: Block[]): SlackMessage {
 /** Slack's "are you sure?" dialog for a button, in plain text. */
 export function confirmDialog(title: string, text: string, confirm: string): NonNullable<Button['confirm']> {
   return {
-    title: { type: 'plain_text', text: truncate(title, 100) },
-    text: { type: 'plain_text', text: truncate(text, 300) },
-    confirm: { type: 'plain_text', text: truncate(confirm, 30) },
+    title: plainText(title, 100),
+    text: plainText(text, 300),
+    confirm: plainText(confirm, 30),
     deny: { type: 'plain_text', text: 'Cancel' },
   };
 }

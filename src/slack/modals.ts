@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
-import { section, truncate, type Block } from './blocks.ts';
+import { plainText, section, type Block } from './blocks.ts';
 
 export type ModalView = types.ModalView;
 
@@ -36,11 +36,11 @@ export function modal(spec: ModalSpec): ModalView {
   const view: ModalView = {
     type: 'modal',
     callback_id: spec.callbackId,
-    title: { type: 'plain_text', text: truncate(spec.title, MODAL_LIMITS.title) },
-    close: { type: 'plain_text', text: truncate(spec.close ?? (spec.submit ? 'Cancel' : 'Close'), MODAL_LIMITS.buttonText) },
+    title: plainText(spec.title, MODAL_LIMITS.title),
+    close: plainText(spec.close ?? (spec.submit ? 'Cancel' : 'Close'), MODAL_LIMITS.buttonText),
     blocks: spec.blocks.slice(0, MODAL_LIMITS.blocks),
   };
-  if (spec.submit) view.submit = { type: 'plain_text', text: truncate(spec.submit, MODAL_LIMITS.buttonText) };
+  if (spec.submit) view.submit = plainText(spec.submit, MODAL_LIMITS.buttonText);
   if (spec.metadata !== undefined) {
     const metadata = JSON.stringify(spec.metadata);
     if (metadata.length > MODAL_LIMITS.privateMetadata) throw new RangeError(`private_metadata of ${spec.callbackId} is too long`);
@@ -78,7 +78,7 @@ export interface TextInputSpec {
 export function textInput(spec: TextInputSpec): Block {
   const element: types.PlainTextInput = { type: 'plain_text_input', action_id: INPUT_ACTION };
   if (spec.initial !== undefined && spec.initial !== '') element.initial_value = spec.initial;
-  if (spec.placeholder) element.placeholder = { type: 'plain_text', text: truncate(spec.placeholder, 150) };
+  if (spec.placeholder) element.placeholder = plainText(spec.placeholder, 150);
   return inputBlock(spec, element);
 }
 
@@ -87,9 +87,9 @@ export function selectInput(spec: Omit<TextInputSpec, 'initial'> & { choices: Re
   const element: types.StaticSelect = {
     type: 'static_select',
     action_id: INPUT_ACTION,
-    options: spec.choices.map(([value, label]) => ({ text: { type: 'plain_text', text: truncate(label, 75) }, value })),
+    options: spec.choices.map(([value, label]) => ({ text: plainText(label, 75), value })),
   };
-  if (spec.placeholder) element.placeholder = { type: 'plain_text', text: truncate(spec.placeholder, 150) };
+  if (spec.placeholder) element.placeholder = plainText(spec.placeholder, 150);
   return inputBlock(spec, element);
 }
 
@@ -97,11 +97,11 @@ function inputBlock(spec: Omit<TextInputSpec, 'initial'>, element: types.InputBl
   const block: types.InputBlock = {
     type: 'input',
     block_id: spec.blockId,
-    label: { type: 'plain_text', text: truncate(spec.label, MODAL_LIMITS.inputLabel) },
+    label: plainText(spec.label, MODAL_LIMITS.inputLabel),
     element,
     optional: spec.optional ?? false,
   };
-  if (spec.hint) block.hint = { type: 'plain_text', text: truncate(spec.hint, MODAL_LIMITS.hint) };
+  if (spec.hint) block.hint = plainText(spec.hint, MODAL_LIMITS.hint);
   return block;
 }
 

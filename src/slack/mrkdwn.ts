@@ -1,14 +1,17 @@
 import { UTCDate } from '@date-fns/utc';
 import { format } from 'date-fns/format';
+import { withoutBidiControls } from '../util/text.ts';
 
 /**
  * Escapes text from DART or from users for Slack mrkdwn. Slack only parses `<…>` for
  * mentions and links, so escaping `&`, `<` and `>` means a name like `<!channel>` or
  * `<https://evil|click>` is shown literally and can never ping or link. Bare `@channel`
- * does not ping from a bot message because we never set `link_names`.
+ * does not ping from a bot message because we never set `link_names`. Bidirectional
+ * controls are dropped, so no text can make the rest of its line read backwards.
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return withoutBidiControls(text)
+    .replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 /** `escapeMrkdwn` inside inline code, with backticks removed so the span cannot be closed early. */

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { ROLE_VARIABLE, type AccessControl, type Role } from './access.ts';
 import { noticeView } from './modals.ts';
 import { code, escapeMrkdwn } from './mrkdwn.ts';
+import { slackRequestRejected, type SlackRejectReason } from './rejections.ts';
 import type { Logger } from '../util/logger.ts';
 
 export const SLASH_COMMAND = '/dart';
@@ -75,6 +76,11 @@ export class SlackRoutes {
     this.#access = access;
     this.#logger = logger;
     app.use((args) => this.#authorize(args));
+    // Slack waits for an ack of view_closed like any interaction (a 404 after 3 s otherwise);
+    // nothing else is to be done when a form is closed.
+    app.view({ type: 'view_closed' }, async ({ ack }) => {
+      await ack();
+    });
   }
 
   get access(): AccessControl {
@@ -125,7 +131,7 @@ export class SlackRoutes {
     }
     await ack();
     try {
-      await prepared.run({ userId: command.user_id, channelId: command.channel_id, triggerId: command.trigger_id, respond, client });
+      await prepared.run({ userId: actingUserId(command) ?? '', channelId: command.channel_id, triggerId: command.trigger_id, respond, client });
     } catch (error) {
       this.#logger.error({ err: error, subcommand: name }, 'subcommand failed');
       await respond(ephemeral(`Sorry, ${code(`${SLASH_COMMAND} ${name}`)} failed on our side. It has been logged.`)).catch(() => {});
@@ -144,50 +150,93 @@ export class SlackRoutes {
   }
 
   async #authorize(args: AnyMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
-    const gate = gateOf(args.body, this.subcommands);
-    const role = gate && this.#roles.get(gate.key);
-    const userId = userOf(args.body);
-    if (!role || !userId || (await this.#access.allows(userId, role))) {
+    const entry = entryOf(args.body, this.subcommands);
+    const type = typeOf(args.body);
+    // Fail closed: a payload kind or element the app never registered is refused, not passed on.
+    const role = entry && (entry.role ?? this.#roles.get(entry.key));
+    if (!entry || !role) return this.#refuse(args, 'unclassified', { type, gate: entry?.key });
+    const userId = actingUserId(args.body);
+    if (!userId) return this.#refuse(args, 'no_user', { type, gate: entry.key });
+    if (role === 'anyone' || (await this.#access.allows(userId, role))) {
       await args.next();
       return;
     }
-    const text = `${gate.label} needs the *${role}* role (${ROLE_VARIABLE[role]}). Ask an admin of this app to add you.`;
-    this.#logger.info({ userId, gate: gate.key, role }, 'refused: missing role');
-    await refuse(args, text);
+    const text = `${entry.label} needs the *${role}* role (${ROLE_VARIABLE[role]}). Ask an admin of this app to add you.`;
+    await this.#refuse(args, 'forbidden_role', { userId, gate: entry.key, role }, text);
+  }
+
+  /** Acks a refused request (so Slack shows no error) and tells the caller why when there is a caller to tell. */
+  async #refuse(args: AnyMiddlewareArgs & AllMiddlewareArgs, reason: SlackRejectReason, detail: Record<string, unknown>, text?: string): Promise<void> {
+    slackRequestRejected(this.#logger, reason, detail);
+    const ack = 'ack' in args ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
+    if (text === undefined) await ack?.();
+    else await tell(args, ack, text);
   }
 }
 
-/** What kind of entry point a request is for, and its key in the role table. */
-function gateOf(body: AnyMiddlewareArgs['body'], subcommands: Subcommand[]): { key: string; label: string } | undefined {
+/** The entry point a request is for: its key in the role table (or the role it needs), and how a refusal names it. */
+interface Entry {
+  key: string;
+  label: string;
+  role?: Role | 'anyone';
+}
+
+/**
+ * Classifies a request by payload kind. Anything else (legacy `interactive_message`,
+ * `block_suggestion`, `dialog_submission`, another slash command, …) is undefined: the
+ * app registers nothing for it, so the gate refuses it rather than let Bolt route it.
+ */
+function entryOf(body: AnyMiddlewareArgs['body'], subcommands: Subcommand[]): Entry | undefined {
   const payload = body as Record<string, unknown>;
-  if (typeof payload.command === 'string') {
+  if (payload.command !== undefined) {
+    if (payload.command !== SLASH_COMMAND) return undefined;
     const name = String(payload.text ?? '').trim().split(/\s+/)[0]?.toLowerCase() || 'help';
     const known = subcommands.some((candidate) => candidate.name === name);
-    return known ? { key: `command:${name}`, label: code(`${SLASH_COMMAND} ${name}`) } : undefined;
+    // An unknown subcommand runs nothing: it is answered with a hint, whoever asks.
+    return { key: `command:${name}`, label: code(`${SLASH_COMMAND} ${name}`), ...(known ? {} : { role: 'anyone' as const }) };
   }
-  if (payload.type === 'block_actions') {
-    const action = (payload.actions as Array<{ action_id?: string }> | undefined)?.[0];
-    return action?.action_id ? { key: `action:${action.action_id}`, label: 'This button' } : undefined;
+  switch (payload.type) {
+    case 'block_actions': {
+      const actions = payload.actions as Array<{ action_id?: unknown }> | undefined;
+      // Bolt runs a listener per action; the app's buttons send one, so more is not ours.
+      const actionId = actions?.length === 1 ? actions[0]?.action_id : undefined;
+      return typeof actionId === 'string' ? { key: `action:${actionId}`, label: 'This button' } : undefined;
+    }
+    case 'view_submission': {
+      const callbackId = (payload.view as { callback_id?: unknown } | undefined)?.callback_id;
+      return typeof callbackId === 'string' ? { key: `view:${callbackId}`, label: 'This form' } : undefined;
+    }
+    // Closing a modal runs nothing but its ack.
+    case 'view_closed':
+      return { key: 'view_closed', label: 'Closing this form', role: 'anyone' };
+    // Bolt's app.shortcut(callbackId) also matches message shortcuts: gate both the same way.
+    case 'shortcut':
+    case 'message_action':
+      return typeof payload.callback_id === 'string' ? { key: `shortcut:${payload.callback_id}`, label: 'This shortcut' } : undefined;
+    default:
+      return undefined;
   }
-  if (payload.type === 'view_submission') {
-    const view = payload.view as { callback_id?: string } | undefined;
-    return view?.callback_id ? { key: `view:${view.callback_id}`, label: 'This form' } : undefined;
-  }
-  // Bolt's app.shortcut(callbackId) also matches message shortcuts: gate both the same way.
-  if (payload.type === 'shortcut' || payload.type === 'message_action') {
-    return { key: `shortcut:${String(payload.callback_id)}`, label: 'This shortcut' };
-  }
-  return undefined;
 }
 
-function userOf(body: AnyMiddlewareArgs['body']): string | undefined {
-  const payload = body as { user_id?: string; user?: { id?: string } };
-  return payload.user_id ?? payload.user?.id;
+function typeOf(body: AnyMiddlewareArgs['body']): string {
+  const payload = body as { command?: unknown; type?: unknown };
+  return payload.command !== undefined ? 'command' : String(payload.type);
 }
 
-async function refuse(args: AnyMiddlewareArgs & AllMiddlewareArgs, text: string): Promise<void> {
+/**
+ * The Slack user a request acts as: `user_id` of a slash command, `user.id` of every
+ * interactive payload (what each listener reads as `body.user.id`). The role gate checks
+ * this very id, and a payload that carries none is refused.
+ */
+export function actingUserId(body: unknown): string | undefined {
+  const payload = body as { command?: unknown; user_id?: unknown; user?: { id?: unknown } | null };
+  const id = payload.command !== undefined ? payload.user_id : payload.user?.id;
+  return typeof id === 'string' && id.trim() !== '' ? id : undefined;
+}
+
+/** Tells a caller without the role why, in the way each kind of request allows. */
+async function tell(args: AnyMiddlewareArgs & AllMiddlewareArgs, ack: ((response?: unknown) => Promise<void>) | undefined, text: string): Promise<void> {
   const body = args.body as { type?: string; command?: string; trigger_id?: string };
-  const ack = 'ack' in args ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
   if (body.command !== undefined) {
     await ack?.(ephemeral(text));
   } else if (body.type === 'view_submission') {

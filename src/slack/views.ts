@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { SlackMessage } from './blocks.ts';
 import type { ModalView } from './modals.ts';
 import { code } from './mrkdwn.ts';
-import { ephemeral } from './routes.ts';
+import { actingUserId, ephemeral } from './routes.ts';
 import { slackErrorOf } from './submission.ts';
 import type { Logger } from '../util/logger.ts';
 
@@ -79,6 +79,7 @@ export async function postInChannel(client: WebClient, channelId: string, post: 
 
 /** Who clicked a button, where, and the trigger id for opening a modal from it. */
 export function actionContext(body: unknown): { userId: string; channelId: string | undefined; triggerId: string } {
-  const payload = body as { user?: { id?: string }; channel?: { id?: string }; trigger_id?: string };
-  return { userId: payload.user?.id ?? '', channelId: payload.channel?.id, triggerId: payload.trigger_id ?? '' };
+  const payload = body as { channel?: { id?: string }; trigger_id?: string };
+  // The role gate has checked this very id and refused a payload without one.
+  return { userId: actingUserId(body) ?? '', channelId: payload.channel?.id, triggerId: payload.trigger_id ?? '' };
 }

@@ -1,5 +1,14 @@
 import { DatabaseSync } from 'node:sqlite';
 
+const BUSY_TIMEOUT_MS = 5000;
+
+/** For a short synchronous pause between attempts (the constructor is synchronous). */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
+function isLocked(error: unknown): boolean {
+  return error instanceof Error && /database is locked|SQLITE_BUSY/i.test(error.message);
+}
+
 /** One schema step. Names are unique and never reused; each capability owns its own. */
 export interface Migration {
   name: string;
@@ -18,9 +27,10 @@ export class Database {
   readonly sqlite: DatabaseSync;
 
   constructor(path: string) {
-    this.sqlite = new DatabaseSync(path);
-    this.sqlite.exec('PRAGMA busy_timeout = 5000');
-    if (path !== ':memory:') this.sqlite.exec('PRAGMA journal_mode = WAL');
+    // The busy timeout is set at open, before any statement: several instances may open a
+    // fresh file at the same moment and each first statement may meet another's lock.
+    this.sqlite = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+    if (path !== ':memory:') this.#switchToWal();
     this.sqlite.exec('PRAGMA synchronous = FULL');
     this.sqlite.exec('PRAGMA foreign_keys = ON');
     this.sqlite.exec(
@@ -28,19 +38,40 @@ export class Database {
     );
   }
 
-  /** Applies the migrations not yet applied, each in its own transaction, in the order given. */
+  /**
+   * Applies the migrations not yet applied, each in its own transaction, in the order given.
+   * Whether one is applied is read inside its write transaction, so two instances migrating
+   * at once never both apply it.
+   */
   migrate(migrations: readonly Migration[]): void {
-    const applied = new Set(
-      this.sqlite.prepare('SELECT name FROM schema_migrations').all().map((row) => String(row.name)),
-    );
+    const isApplied = this.sqlite.prepare('SELECT 1 FROM schema_migrations WHERE name = ?');
     for (const migration of migrations) {
-      if (applied.has(migration.name)) continue;
       this.transaction(() => {
+        if (isApplied.get(migration.name) !== undefined) return;
         this.sqlite.exec(migration.sql);
         this.sqlite
           .prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)')
           .run(migration.name, new Date().toISOString());
       });
+    }
+  }
+
+  /**
+   * Switching a file to WAL needs an exclusive lock, and SQLite answers "database is locked"
+   * at once (without waiting out the busy timeout) when another connection is opening it
+   * too: retry until the file is in WAL mode, by us or by the other instance.
+   */
+  #switchToWal(): void {
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const mode = this.sqlite.prepare('PRAGMA journal_mode = WAL').get()?.journal_mode;
+        if (mode === 'wal') return;
+        throw new Error(`SQLite kept journal mode ${String(mode)} instead of WAL`);
+      } catch (error) {
+        if (!isLocked(error) || Date.now() > deadline) throw error;
+        Atomics.wait(SLEEPER, 0, 0, 10 + Math.random() * 40);
+      }
     }
   }
 

@@ -23,11 +23,15 @@ export const REDACTED_PATHS = [
   'SLACK_APP_TOKEN',
   'DART_API_TOKEN',
   'WEBHOOK_SECRET',
+  'SLACK_SIGNING_SECRET_PREVIOUS',
+  'WEBHOOK_SECRET_PREVIOUS',
   '*.SLACK_BOT_TOKEN',
   '*.SLACK_SIGNING_SECRET',
   '*.SLACK_APP_TOKEN',
   '*.DART_API_TOKEN',
   '*.WEBHOOK_SECRET',
+  '*.SLACK_SIGNING_SECRET_PREVIOUS',
+  '*.WEBHOOK_SECRET_PREVIOUS',
 ];
 
 /** One JSON line per event; `destination` lets tests and the demo capture what would be logged. */

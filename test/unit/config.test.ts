@@ -80,6 +80,26 @@ describe('loadConfig', () => {
     expect(text).not.toContain(value);
   });
 
+  it.each([
+    ['WEBHOOK_SECRET', 'a-long-webhook secret-with-a-space'],
+    ['WEBHOOK_SECRET', 'a-long-webhook-secret-with-a-tab\tx'],
+    ['WEBHOOK_SECRET_PREVIOUS', 'previous-webhook-secret\u00a0nbsp'],
+  ])('refuses a %s with whitespace (it could never match as a Bearer token), without echoing it', (name, value) => {
+    const text = problems({ ...minimal, [name]: value });
+    expect(text).toMatch(new RegExp(`^${name}: .*whitespace`, 'm'));
+    expect(text).not.toContain(value);
+  });
+
+  it('accepts the previous secrets beside the current ones, and refuses a previous one alone', () => {
+    const config = loadConfig({ ...minimal, SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing-secret', WEBHOOK_SECRET_PREVIOUS: 'an-older-webhook-secret' });
+    expect(config.SLACK_SIGNING_SECRET_PREVIOUS).toBe('old-signing-secret');
+    expect(config.WEBHOOK_SECRET_PREVIOUS).toBe('an-older-webhook-secret');
+    const { SLACK_SIGNING_SECRET: _s, WEBHOOK_SECRET: _w, ...rest } = minimal;
+    const text = problems({ ...rest, SLACK_APP_TOKEN: 'xapp-1-abc', SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing-secret', WEBHOOK_SECRET_PREVIOUS: 'an-older-webhook-secret' });
+    expect(text).toMatch(/^SLACK_SIGNING_SECRET_PREVIOUS: /m);
+    expect(text).toMatch(/^WEBHOOK_SECRET_PREVIOUS: /m);
+  });
+
   it('refuses a threshold above the maximum', () => {
     expect(problems({ ...minimal, TRANSFER_MAX_AMOUNT: '100', TRANSFER_APPROVAL_THRESHOLD: '200' })).toContain(
       'TRANSFER_APPROVAL_THRESHOLD',
@@ -117,5 +137,13 @@ describe('npm start with a bad environment', () => {
       expect(run.output).toMatch(new RegExp(`^${name}: still holds the placeholder from .env.example`, 'm'));
     }
     expect(run.output).not.toContain('replace-me');
+  });
+
+  it('with a WEBHOOK_SECRET containing a space: exit 78, one line naming it, never its value', async () => {
+    const secret = 'correct horse battery staple';
+    const run = startNode('src/main.ts', { ...minimal, WEBHOOK_SECRET: secret });
+    expect(await run.exited).toBe(78);
+    expect(run.output).toMatch(/^WEBHOOK_SECRET: .*whitespace/m);
+    expect(run.output).not.toContain(secret);
   });
 });
