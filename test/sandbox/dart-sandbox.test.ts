@@ -8,6 +8,7 @@ import {
   DartServerError,
   DartTimeoutError,
   DartUnauthorizedError,
+  DartWrongUrlError,
 } from '../../src/dart/errors.ts';
 import { createDartSandbox, type DartSandbox } from '../../src/sandbox/dart/server.ts';
 import { addDecimals, createSeedState } from '../../src/sandbox/dart/state.ts';
@@ -287,8 +288,9 @@ describe('DART sandbox: failures map to the client error classes', () => {
     expect(wrong.headers.get('content-type')).toBe('application/json');
     expect(wrong.headers.get('allow')).toBe('POST');
     expect((await bodyOf(wrong)).message).toContain('The GET method is not supported');
+    // A wrong prefix meets the web server's HTML 404, which is not DART's own "not found".
     expect(await rejection(client({ baseUrl: sandbox.url.replace('/api/', '/v2/') }).getCustomer('billyjoel'))).toBeInstanceOf(
-      DartNotFoundError,
+      DartWrongUrlError,
     );
   });
 
