@@ -114,6 +114,11 @@ export class DartClient {
     this.#onCall = onCall;
   }
 
+  /** The base URL as it may be logged: no credentials, no query. */
+  get baseUrl(): string {
+    return shown(this.#base);
+  }
+
   /** `customer/get`: name, user name and email. */
   getCustomer(userName: string): Promise<Customer> {
     return this.#get('customer/get', { dart_user_name: userName }, customerSchema);
