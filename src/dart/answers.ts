@@ -68,6 +68,7 @@ export function retryAfterMs(header: string | null, now: number): number | undef
   if (header === null || header.trim() === '') return undefined;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
+  if (!/[a-z]/i.test(value)) return undefined; // an HTTP date names its day and month; "-1" is no date
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -284,7 +284,7 @@ function followable(request: DartRequest, from: URL, response: Response, hops: n
   return target;
 }
 
-/** The error for a non-2xx, non-3xx answer that will not be retried. */
+/** The error for a non-2xx, non-3xx answer that will not be retried (a 429 is thrown where its Retry-After is read). */
 function statusError(request: DartRequest, url: URL, status: number, text: string): DartError {
   const { endpoint } = request;
   const body = readErrorBody(text);
@@ -299,7 +299,6 @@ function statusError(request: DartRequest, url: URL, status: number, text: strin
       `DART_API_URL looks wrong: ${shown(url)} answered HTTP ${status} (${quoteAnswer(text)}), not DART's own answer`,
     );
   }
-  if (status === 429) return new DartRateLimitedError(endpoint, undefined);
   if (status === 400 || status === 409 || status === 422) {
     return new DartRejectedError(endpoint, status, body?.message ?? `HTTP ${status} without a message`, body?.fields ?? {});
   }
