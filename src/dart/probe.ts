@@ -32,13 +32,13 @@ export interface DartProbe {
  * "Customer not found." means reachable and token accepted. The result is logged and kept
  * for `/healthz`; whatever it is, the app keeps starting (webhooks must still be received).
  */
-export function probeDart(dart: DartClient, logger: Logger, now: () => Date = () => new Date()): DartProbe {
+export function probeDart(dart: DartClient, logger: Logger): DartProbe {
   let current: DartProbeReport = { status: 'checking' };
   void dart.getCustomer(`dart-slack-probe-${randomUUID()}`).then(
     () => ({ status: 'ok' as const, detail: 'DART answered and accepted the token' }),
     (error: unknown) => classify(error),
   ).then((found) => {
-    current = { ...found, checkedAt: now().toISOString() };
+    current = { ...found, checkedAt: new Date().toISOString() };
     const line = { dart: current, url: dart.baseUrl };
     if (found.status === 'ok') logger.info(line, 'DART probe: reachable, token accepted');
     else logger.error(line, `DART probe: ${found.detail}`);
