@@ -3,17 +3,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDartSandbox, type DartSandbox } from '../../src/sandbox/dart/server.ts';
 import { SECRETS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import { fixture, health, postWebhook } from '../support/webhooks.ts';
+import { ask } from './support.ts';
 
 // A 404 that is not DART's own "… not found." answer means DART_API_URL points somewhere
 // else: say so (to the person briefly, in the log with the URL), never blame the customer.
 // At start-up the app asks DART, without moving anything, whether URL and token work.
-
-/** Sends `/dart <text>` and returns the final answer (past any progress line) as text. */
-async function ask(h: Harness, text: string): Promise<string> {
-  const sent = await h.requests.slashCommand(USERS.viewer, text);
-  const response = await h.slack.waitForResponse((r) => r.id === sent.responseId && !JSON.stringify(r.body).includes('hourglass'), 8000);
-  return JSON.stringify(response.body);
-}
 
 /** A loopback port where nothing listens. */
 async function closedPort(): Promise<number> {
@@ -39,7 +33,7 @@ describe('DART at the configured URL', () => {
   });
 
   it('DART’s own "Customer not found." is still about the customer', async () => {
-    expect(await ask(h, 'balance nobody')).toContain('DART has no customer `nobody`');
+    expect(await ask(h, USERS.viewer, 'balance nobody')).toContain('DART has no customer `nobody`');
   });
 
   for (const [name, body] of [
@@ -49,7 +43,7 @@ describe('DART at the configured URL', () => {
   ] as const) {
     it(`${name} is a configuration problem, not an unknown customer`, async () => {
       h.dart.injectFault({ kind: 'status', status: 404, body }, { endpoint: 'customer/usdc-balance' });
-      const answer = await ask(h, 'balance billyjoel');
+      const answer = await ask(h, USERS.viewer, 'balance billyjoel');
       expect(answer).toContain('DART_API_URL looks wrong');
       expect(answer).not.toContain('no customer');
       const line = h.logs.findLast((log) => log.includes('DART_API_URL looks wrong'));
@@ -71,7 +65,7 @@ describe('a wrong DART_API_URL', () => {
     const h = await startHarness({ dart, env: { DART_API_URL: wrong } });
     try {
       for (const command of ['customer billyjoel', 'balance billyjoel', 'scripts billyjoel', 'token billyjoel Chaos']) {
-        const answer = await ask(h, command);
+        const answer = await ask(h, USERS.viewer, command);
         expect(answer).toContain('DART_API_URL looks wrong');
         expect(answer).not.toContain('no customer');
       }
@@ -99,7 +93,7 @@ describe('a wrong DART_API_URL', () => {
     const url = `http://127.0.0.1:${await closedPort()}/api/`;
     const h = await startHarness({ dart, env: { DART_API_URL: url } });
     try {
-      const answer = await ask(h, 'balance billyjoel');
+      const answer = await ask(h, USERS.viewer, 'balance billyjoel');
       expect(answer).toContain('Could not connect to DART');
       expect(answer).toContain('DART_API_URL');
       expect((await health(h.app.url)).body).toMatchObject({ status: 'ready', dart: { status: 'unreachable' } });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDartSandbox, type DartSandbox } from '../../src/sandbox/dart/server.ts';
 import { SECRETS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import { click, messageShowing, requestTransfer, transferCalls } from '../transfers/support.ts';
+import { ask } from './support.ts';
 
 // DART redirecting: a write never follows (its outcome is unknown), a read follows its own
 // origin only, and the bearer token never reaches another host.
@@ -21,11 +22,6 @@ beforeEach(() => {
   h.dart.clearFaults();
   h.slack.reset();
 });
-
-async function answerTo(responseId: string): Promise<string> {
-  const response = await h.slack.waitForResponse((r) => r.id === responseId && !JSON.stringify(r.body).includes('hourglass'), 8000);
-  return JSON.stringify(response.body);
-}
 
 describe('a redirect answering a transfer', () => {
   for (const status of [303, 307] as const) {
@@ -61,8 +57,7 @@ describe('a redirect answering a transfer', () => {
 describe('a redirect answering a customer write', () => {
   it('307 on suspend: unknown, told to check DART, audited as unknown, nothing sent elsewhere', async () => {
     h.dart.injectFault({ kind: 'redirect', status: 307, location: `${other.url}customer/update-tsp-status` }, { endpoint: 'customer/update-tsp-status' });
-    const sent = await h.requests.slashCommand(USERS.operator, 'suspend adaline 5');
-    const body = await answerTo(sent.responseId);
+    const body = await ask(h, USERS.operator, 'suspend adaline 5');
     expect(body).toContain('redirect');
     expect(body).toContain('may or may not be suspended');
     expect(other.calls).toHaveLength(0);
@@ -74,16 +69,14 @@ describe('a redirect answering a read', () => {
   for (const status of [301, 302, 303, 307, 308] as const) {
     it(`${status} within DART's own origin is followed`, async () => {
       h.dart.injectFault({ kind: 'redirect', status, location: '/api/customer/usdc-balance?dart_user_name=billyjoel' }, { endpoint: 'customer/usdc-balance' });
-      const sent = await h.requests.slashCommand(USERS.viewer, 'balance billyjoel');
-      expect(await answerTo(sent.responseId)).toContain('980.04 USDC');
+      expect(await ask(h, USERS.viewer, 'balance billyjoel')).toContain('980.04 USDC');
     });
   }
 
   for (const status of [302, 307] as const) {
     it(`${status} to another origin is not followed: a clear answer, and the other host never sees the token`, async () => {
       h.dart.injectFault({ kind: 'redirect', status, location: `${other.url}customer/usdc-balance?dart_user_name=billyjoel` }, { endpoint: 'customer/usdc-balance' });
-      const sent = await h.requests.slashCommand(USERS.viewer, 'balance billyjoel');
-      const body = await answerTo(sent.responseId);
+      const body = await ask(h, USERS.viewer, 'balance billyjoel');
       expect(body).toContain('redirect to another address');
       expect(body).toContain('DART_API_URL');
       expect(other.calls).toHaveLength(0);

@@ -12,6 +12,7 @@ import { startHarness, USERS, type Harness } from '../support/harness.ts';
 import { nextCall, submitView, viewOf, type SubmissionAck } from '../support/modals.ts';
 import { waitUntil } from '../support/webhooks.ts';
 import { click, messageShowing, requestTransfer } from '../transfers/support.ts';
+import { finalAnswer } from './support.ts';
 
 // DART sends its headers, then a body that never ends (or trickles a byte at a time).
 // Every call must still end at DART_TIMEOUT_MS (1.5 s here), even after a garbage
@@ -38,12 +39,6 @@ async function collectDuringStall(endpoint: string, before: number): Promise<voi
   gc();
 }
 
-/** The last answer on a command's response_url that is not the progress line. */
-async function finalAnswer(sent: SentRequest): Promise<string> {
-  const response = await h.slack.waitForResponse((r) => r.id === sent.responseId && !JSON.stringify(r.body).includes('hourglass'), 15_000);
-  return JSON.stringify(response.body);
-}
-
 /** A form's final view: in the submission's answer, or (when DART took longer than Slack's window) in a later views.update. */
 async function finalView(sent: SentRequest, title: string): Promise<string> {
   const ack = sent.json as SubmissionAck;
@@ -61,7 +56,7 @@ describe('a read whose body stalls', () => {
       h.dart.injectFault(trickleMs ? { kind: 'stall', trickleMs } : { kind: 'stall' }, { endpoint: 'customer/usdc-balance', times: 3 });
       const sent = await h.requests.slashCommand(USERS.viewer, 'balance billyjoel');
       await collectDuringStall('customer/usdc-balance', before);
-      const answer = await finalAnswer(sent);
+      const answer = await finalAnswer(h, sent);
       expect(answer).toContain('did not answer in time');
       expect(h.dart.callsTo('customer/usdc-balance')).toHaveLength(before + 1);
     });
@@ -122,7 +117,7 @@ describe('a write whose body stalls is unknown, told and audited as such', () =>
       h.dart.injectFault({ kind: 'stall' }, { endpoint: 'customer/update-tsp-status' });
       const sent = await h.requests.slashCommand(USERS.operator, command);
       await collectDuringStall('customer/update-tsp-status', before);
-      const answer = await finalAnswer(sent);
+      const answer = await finalAnswer(h, sent);
       expect(answer).toContain('did not answer in time');
       expect(answer).toContain(words);
       expect(auditOf(customer)?.outcome).toBe('unknown');

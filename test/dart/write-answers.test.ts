@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNELS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import { nextCall, submitView, viewOf, type SubmissionAck } from '../support/modals.ts';
 import { click, messageShowing, requestTransfer, transferCalls } from '../transfers/support.ts';
+import { ask } from './support.ts';
 
 // A 2xx is a success only when its body reads as one (DART's page shows plain strings such
 // as "Customer Created Successfully."); a 2xx that says it failed, or cannot be read, is unknown.
@@ -76,9 +77,7 @@ describe('a 2xx answering a customer write', () => {
 
   it('resume: 200 {"status":"error"} is unknown', async () => {
     h.dart.injectFault({ kind: 'status', status: 200, body: '{"status":"error"}' }, { endpoint: 'customer/update-tsp-status' });
-    const sent = await h.requests.slashCommand(USERS.operator, 'resume grace');
-    const response = await h.slack.waitForResponse((r) => r.id === sent.responseId, 8000);
-    expect(JSON.stringify(response.body)).toContain('may or may not have been lifted');
+    expect(await ask(h, USERS.operator, 'resume grace')).toContain('may or may not have been lifted');
     expect(h.app.services.audit.store.forCustomer('grace', { limit: 1 })[0]?.outcome).toBe('unknown');
   });
 });
