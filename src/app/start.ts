@@ -40,6 +40,8 @@ export interface StartOptions {
   transferSweepMs?: number;
   /** Webhook relay timings (tests shorten the backoff); not configurable from the environment. */
   alerts?: DeliveryOptions;
+  /** How long a Web API call may take (default 5 s); tests shorten it to see Slack answer late. */
+  slackTimeoutMs?: number;
 }
 
 /** A started app. `ready` settles once Slack has confirmed the bot token. */
@@ -66,7 +68,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   // try landed would post a second transfer confirmation.
   const clientOptions: WebClientOptions = {
     slackApiUrl: config.SLACK_API_URL,
-    timeout: 5000,
+    timeout: options.slackTimeoutMs ?? 5000,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     logger: sdkLogger,

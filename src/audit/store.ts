@@ -11,6 +11,8 @@ export type AuditAction =
   | 'transfer.confirm'
   | 'transfer.cancel'
   | 'transfer.expire'
+  | 'transfer.void'
+  | 'transfer.refuse'
   | 'transfer.execute';
 
 /** How a write ended: DART's clear yes or no, no answer we can trust, or not sent at all. */

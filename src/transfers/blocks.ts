@@ -24,6 +24,8 @@ const STATUS: Record<Transfer['state'], (transfer: Transfer) => string> = {
   unknown: () => 'OUTCOME UNKNOWN, check in DART',
   cancelled: () => 'cancelled',
   expired: () => 'expired',
+  void: () => 'VOID, cannot be used',
+  refused: () => 'refused, nothing was sent',
 };
 
 /**
@@ -84,6 +86,12 @@ export function history(transfer: Transfer): string[] {
       break;
     case 'expired':
       lines.push(`:hourglass: Expired, not confirmed in time${when(transfer.expiresAt)} · nothing was sent`);
+      break;
+    case 'void':
+      lines.push(`:no_entry: Void${answer}${when(transfer.decidedAt)} · this confirmation cannot be used · nothing was sent`);
+      break;
+    case 'refused':
+      lines.push(`:no_entry_sign: Refused when ${by} pressed it${answer}${when(transfer.decidedAt)} · nothing was sent; it may be requested again`);
       break;
     default:
       lines.push(`:ballot_box_with_check: ${transfer.needsApproval ? 'Approved' : 'Confirmed'} by ${by}${when(transfer.decidedAt)}`);

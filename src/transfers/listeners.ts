@@ -25,6 +25,8 @@ const clickSchema = z.object({
   trigger_id: z.string(),
   user: z.object({ id: z.string() }),
   channel: z.object({ id: channelSchema }).optional(),
+  container: z.object({ message_ts: z.string().optional() }).optional(),
+  message: z.object({ ts: z.string() }).optional(),
 });
 
 type TransferArgs = { mode: 'form'; userName?: string } | { mode: 'direct'; userName: string; amount: string };
@@ -133,8 +135,12 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
         await respond(ephemeral('This button does not name a transfer. Nothing was sent.'));
         return;
       }
+      // The message the button was pressed on, as Slack says: only the recorded one can be used.
+      const click = clickSchema.safeParse(body);
+      const channel = click.data?.channel?.id;
+      const ts = click.data?.container?.message_ts ?? click.data?.message?.ts;
       try {
-        const note = await transfers.press(kind, id.data, body.user.id);
+        const note = await transfers.press(kind, id.data, body.user.id, channel && ts ? { channel, ts } : undefined);
         if (note) await respond(ephemeral(note));
       } catch (error) {
         logger.error({ err: error, transfer: id.data, action: kind }, 'transfer click failed');

@@ -9,6 +9,10 @@ import type { Transfer } from './store.ts';
  *           ─approve (another treasurer, at/above)─┴► executing ─► succeeded | failed | unknown
  * requested ─cancel (any treasurer)─► cancelled
  * requested ─time passes─► expired
+ * requested ─Slack did not confirm the post, or a click on a message never recorded─► void
+ * requested ─confirm/approve that a rule checked at execution refuses─► refused
+ *
+ * Only a click on the message recorded for the transfer (channel and ts) can execute it.
  */
 export type TransferAction = 'confirm' | 'approve' | 'cancel';
 
@@ -38,8 +42,15 @@ export function whyClosed(transfer: Transfer, now: Date): string | undefined {
       return `This transfer was cancelled${by}. Nothing was sent.`;
     case 'expired':
       return expiredText(transfer);
+    case 'void':
+      return `${VOID_TEXT} Nothing was sent; request the transfer again if it is still needed.`;
+    case 'refused':
+      return `This transfer was refused when it was to be sent: ${transfer.detail ?? 'a transfer rule changed'}. Nothing was sent; request it again if it is still needed.`;
   }
 }
+
+/** Why a void confirmation cannot be used (mrkdwn). */
+export const VOID_TEXT = 'This confirmation cannot be used: the app never recorded it as posted.';
 
 function expiredText(transfer: Transfer): string {
   return `This transfer expired at ${slackDate(transfer.expiresAt)} without being confirmed. Nothing was sent; request it again if it is still needed.`;

@@ -8,7 +8,9 @@ import type { Customer } from '../dart/schemas.ts';
 import { within } from '../util/within.ts';
 import { needsApproval, type TransferLimits } from './amount.ts';
 import { transferMessage } from './blocks.ts';
-import { isPastExpiry, refusal, whyClosed, type TransferAction } from './machine.ts';
+import { executionRules, type ExecutionRule } from './execution-rules.ts';
+import { isPastExpiry, refusal, VOID_TEXT, whyClosed, type TransferAction } from './machine.ts';
+import { refusedPost } from './slack-post.ts';
 import { SqliteTransferStore, type Transfer, type TransferOutcome, type TransferStore } from './store.ts';
 
 /** How often expired requests, abandoned executions and lagging messages are looked for. */
@@ -27,7 +29,13 @@ const MESSAGE_QUIET_MS = 60_000;
 /** Slack errors after which updating a message will never work: stop trying. */
 const GONE = new Set(['message_not_found', 'channel_not_found', 'not_in_channel', 'is_archived', 'cant_update_message', 'msg_too_long']);
 
-/** The result of a request: the posted transfer, or why nothing was stored (mrkdwn). */
+/** A message in Slack: where a click came from. */
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** The result of a request: the posted transfer, or why nothing can be sent (mrkdwn). */
 export type RequestResult = { ok: true; transfer: Transfer } | { ok: false; reason: string };
 
 /**
@@ -54,8 +62,11 @@ export class TransferService {
 
   /**
    * Stores a request for `amount` (a checked decimal string) and posts its confirmation in
-   * `channel`. If Slack will not take the post, the request is forgotten (nobody could
-   * have seen it) and the reason says how to fix it.
+   * `channel`; it can be confirmed only once Slack's answer has recorded that message. If
+   * Slack refuses the post, the request is forgotten (nobody could have seen it) and the
+   * reason says how to fix it. If Slack's answer never comes (timeout, dropped connection,
+   * 5xx, unreadable), the post may have landed: the request is made void, so whatever
+   * appears can never execute, and the requester is told so.
    */
   async request(input: { requestedBy: string; channel: string; customer: Customer; amount: string }): Promise<RequestResult> {
     const { config, webClient, logger } = this.#services;
@@ -72,27 +83,42 @@ export class TransferService {
       requestedAt: now,
       expiresAt: addMinutes(now, config.TRANSFER_CONFIRM_MINUTES),
     });
-    let posted: { channel?: string; ts?: string };
+    let posted: { channel?: string; ts?: string } | undefined;
     try {
       posted = await webClient.chat.postMessage({ channel: input.channel, ...transferMessage(transfer) });
     } catch (error) {
-      this.store.discard(transfer.id);
-      logger.warn({ err: error, channel: input.channel }, 'could not post a transfer confirmation; request dropped');
-      return { ok: false, reason: cannotPost(slackError(error)) };
+      const refused = refusedPost(error);
+      if (refused) {
+        this.store.discard(transfer.id);
+        logger.warn({ err: error, channel: input.channel }, 'Slack refused a transfer confirmation; request dropped');
+        return { ok: false, reason: cannotPost(refused) };
+      }
+      logger.warn({ err: error, channel: input.channel, transfer: transfer.id }, 'Slack did not confirm a transfer confirmation; request made void');
     }
-    this.store.attachMessage(transfer.id, posted.channel ?? input.channel, posted.ts ?? '');
-    await this.#record('transfer.request', transfer, { requestedBy: transfer.requestedBy });
-    return { ok: true, transfer: this.store.get(transfer.id) ?? transfer };
+    const attached = posted?.ts ? this.store.attachMessage(transfer.id, posted.channel ?? input.channel, posted.ts) : undefined;
+    if (attached?.state === 'requested') {
+      await this.#record('transfer.request', attached, { requestedBy: attached.requestedBy });
+      return { ok: true, transfer: attached };
+    }
+    if (attached) {
+      // A click on the message arrived before Slack's answer and made it void: show it so.
+      await this.#show(attached);
+      return { ok: false, reason: UNCONFIRMED_POST };
+    }
+    const voided = this.store.voidUnposted(transfer.id, UNCONFIRMED_DETAIL, this.#services.now());
+    if (voided) await this.#record('transfer.void', voided, { requestedBy: voided.requestedBy });
+    return { ok: false, reason: UNCONFIRMED_POST };
   }
 
   /**
    * A click on a confirmation's button. Returns what to tell the clicker (mrkdwn) when the
    * click changed nothing; when it did, the message itself shows what happened.
    */
-  async press(action: TransferAction, id: string, actor: string): Promise<string | undefined> {
+  async press(action: TransferAction, id: string, actor: string, message: MessageRef | undefined): Promise<string | undefined> {
     const now = this.#services.now();
     const transfer = this.store.get(id);
     if (!transfer) return 'This app has no record of this transfer. Nothing was sent.';
+    if (!message || transfer.channel !== message.channel || transfer.messageTs !== message.ts) return this.#unrecorded(transfer, message, now);
     const closed = whyClosed(transfer, now);
     if (closed) {
       if (isPastExpiry(transfer, now)) await this.#expire(transfer.id, now);
@@ -107,9 +133,45 @@ export class TransferService {
       await this.#show(cancelled);
       return undefined;
     }
-    const started = this.store.startExecution(id, { kind: action, actor, executor: this.#instance, now });
-    if (!started) return this.#lostRace(id, now);
+    const rules = executionRules({ limits: this.limits, confirmMinutes: this.#services.config.TRANSFER_CONFIRM_MINUTES }, now);
+    const started = this.store.startExecution(id, { kind: action, actor, executor: this.#instance, now, message }, rules);
+    if (!started) return (await this.#refuse(id, rules, actor, now)) ?? this.#lostRace(id, now);
     await this.#track(this.#execute(started, action));
+    return undefined;
+  }
+
+  /**
+   * A click on a message that is not the one recorded for its transfer: refused. While no
+   * message is recorded (Slack's answer to the post never came, or has not come yet) the
+   * transfer becomes void; the clicked message is redrawn as void either way.
+   */
+  async #unrecorded(transfer: Transfer, message: MessageRef | undefined, now: Date): Promise<string> {
+    let current = transfer;
+    const voided = transfer.messageTs ? undefined : this.store.voidUnposted(transfer.id, UNRECORDED_DETAIL, now);
+    this.#services.logger.warn({ transfer: transfer.id, message, voided: Boolean(voided) }, 'click on a transfer message the app never recorded; refused');
+    if (voided) {
+      current = voided;
+      await this.#record('transfer.void', voided, { requestedBy: voided.requestedBy });
+    }
+    if (message) {
+      const shown = current.state === 'void' ? current : { ...current, state: 'void' as const, detail: STRAY_DETAIL };
+      await this.#draw(shown, message);
+    }
+    return `${VOID_TEXT} Nothing was sent from it.`;
+  }
+
+  /**
+   * After a lost move to executing: the first rule that fails makes the transfer refused
+   * (audited and shown); the reason is returned for the clicker. Undefined if every rule holds.
+   */
+  async #refuse(id: string, rules: readonly ExecutionRule[], actor: string, now: Date): Promise<string | undefined> {
+    for (const rule of rules) {
+      const refused = this.store.refuse(id, rule, actor, now);
+      if (!refused) continue;
+      await this.#record('transfer.refuse', refused, { requestedBy: refused.requestedBy, confirmedBy: actor });
+      await this.#show(refused);
+      return whyClosed(refused, now);
+    }
     return undefined;
   }
 
@@ -218,14 +280,20 @@ export class TransferService {
   /** Redraws the confirmation from the store; a failure is logged and left for the sweeper to repair. */
   async #show(transfer: Transfer): Promise<void> {
     if (!transfer.channel || !transfer.messageTs) return;
+    const settled = await this.#draw(transfer, { channel: transfer.channel, ts: transfer.messageTs });
+    if (settled) this.#quietly(() => this.store.markShown(transfer.id, transfer.version));
+  }
+
+  /** Draws `transfer` on `message`; true when drawn, or when no later try could do better. */
+  async #draw(transfer: Transfer, message: MessageRef): Promise<boolean> {
     const { webClient, logger } = this.#services;
     try {
-      await webClient.chat.update({ channel: transfer.channel, ts: transfer.messageTs, ...transferMessage(transfer) });
-      this.store.markShown(transfer.id, transfer.version);
+      await webClient.chat.update({ channel: message.channel, ts: message.ts, ...transferMessage(transfer) });
+      return true;
     } catch (error) {
       const reason = slackError(error);
       logger.warn({ err: error, transfer: transfer.id, state: transfer.state }, 'could not update a transfer message');
-      if (reason && GONE.has(reason)) this.#quietly(() => this.store.markShown(transfer.id, transfer.version));
+      return reason !== undefined && GONE.has(reason);
     }
   }
 
@@ -283,8 +351,19 @@ function slackError(error: unknown): string | undefined {
 const DIRECT_MESSAGE =
   ':warning: This amount needs a second treasurer’s approval, and no other treasurer can see a direct message. Run the command in a channel where they can. Nothing was requested.';
 
+/** Stored on a transfer made void because Slack never confirmed its post. */
+const UNCONFIRMED_DETAIL = 'Slack did not confirm the post of this confirmation';
+/** Stored on a transfer made void by a click on a message the app never recorded. */
+const UNRECORDED_DETAIL = 'pressed on a message the app never recorded as posted';
+/** Shown on a copy of a confirmation that is not the one recorded for its transfer. */
+const STRAY_DETAIL = 'this copy of the confirmation is not the one the app recorded';
+
+/** What the requester is told when Slack's answer to the post never came. */
+const UNCONFIRMED_POST =
+  ':warning: Slack did not confirm the post; any confirmation that appears cannot be used (pressing it only marks it void). Nothing was sent. Requesting the transfer again is safe: this request can never execute.';
+
 /** What to tell a requester when the confirmation cannot be posted where they asked. */
-function cannotPost(reason: string | undefined): string {
+function cannotPost(reason: string): string {
   const nothing = 'Nothing was requested.';
   switch (reason) {
     case 'not_in_channel':
@@ -294,6 +373,6 @@ function cannotPost(reason: string | undefined): string {
     case 'is_archived':
       return `:warning: This channel is archived. Run the command in another channel. ${nothing}`;
     default:
-      return `:warning: Slack did not take the confirmation message${reason ? ` (\`${reason}\`)` : ''}. ${nothing} Try again in a minute.`;
+      return `:warning: Slack did not take the confirmation message (\`${reason}\`). ${nothing} Try again in a minute.`;
   }
 }

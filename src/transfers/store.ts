@@ -1,11 +1,15 @@
-import type { SQLOutputValue } from 'node:sqlite';
+import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
 import type { Database, Migration } from '../store/database.ts';
+import { parseDecimalAmount } from '../util/money.ts';
+import type { ExecutionRule } from './execution-rules.ts';
 
 /**
  * Where a transfer stands. `requested` waits for a click; `executing` means one app
- * instance has won the right to call DART; the last five are final.
+ * instance has won the right to call DART; the others are final. `void`: its confirmation
+ * was never recorded (Slack did not confirm the post), so no click on it can be used;
+ * `refused`: a rule checked at execution (a limit tightened since the request) refused it.
  */
-export type TransferState = 'requested' | 'executing' | 'succeeded' | 'failed' | 'unknown' | 'cancelled' | 'expired';
+export type TransferState = 'requested' | 'executing' | 'succeeded' | 'failed' | 'unknown' | 'cancelled' | 'expired' | 'void' | 'refused';
 
 /** The final states an execution can end in. */
 export type TransferOutcome = Extract<TransferState, 'succeeded' | 'failed' | 'unknown'>;
@@ -28,13 +32,13 @@ export interface Transfer {
   /** The confirmation message, once posted. */
   channel?: string;
   messageTs?: string;
-  /** Who confirmed, approved or cancelled, and when (for `expired`, only when). */
+  /** Who confirmed, approved, cancelled or was refused, and when (for `expired` and `void`, only when). */
   decidedBy?: string;
   decidedAt?: Date;
   /** The app instance that won the move to `executing` and is calling DART. */
   executor?: string;
   finishedAt?: Date;
-  /** DART's answer, or why the outcome is unknown. */
+  /** DART's answer, why the outcome is unknown, or why it was voided or refused. */
   detail?: string;
   /** Bumped by every move; the message shows `shownVersion`, so a lag can be repaired. */
   version: number;
@@ -63,16 +67,24 @@ export interface NewTransfer {
 export interface TransferStore {
   create(transfer: NewTransfer): Transfer;
   get(id: string): Transfer | undefined;
-  /** Records where the confirmation was posted (and that it shows the first version). */
-  attachMessage(id: string, channel: string, ts: string): void;
-  /** Forgets a request whose confirmation could not be posted, so nobody could have seen it. */
-  discard(id: string): void;
   /**
-   * requested → executing, if not expired at `now` and `actor` may: a `confirm` only by the
-   * requester of a transfer below the threshold, an `approve` only by someone else on one
-   * at or above it.
+   * Records where the confirmation was posted (and that it shows the first version), once:
+   * returns the row, which may meanwhile have become `void`, or undefined if already recorded.
    */
-  startExecution(id: string, move: { kind: 'confirm' | 'approve'; actor: string; executor: string; now: Date }): Transfer | undefined;
+  attachMessage(id: string, channel: string, ts: string): Transfer | undefined;
+  /** Forgets a request whose confirmation Slack refused to post, so nobody could have seen it. */
+  discard(id: string): void;
+  /** requested → void, while no message is recorded: whatever Slack shows for it can never be used. */
+  voidUnposted(id: string, reason: string, now: Date): Transfer | undefined;
+  /**
+   * requested → executing, if not expired at `now`, clicked on the very message recorded for
+   * it, `actor` may (a `confirm` only by the requester of a transfer requested below the
+   * threshold, an `approve` only by someone else on one at or above it), and every one of
+   * `rules` holds, all in one statement.
+   */
+  startExecution(id: string, move: ExecutionMove, rules: readonly ExecutionRule[]): Transfer | undefined;
+  /** requested → refused, if `rule` does not hold now; `actor` is who clicked. */
+  refuse(id: string, rule: ExecutionRule, actor: string, now: Date): Transfer | undefined;
   /** requested → cancelled, if not expired at `now`. */
   cancel(id: string, actor: string, now: Date): Transfer | undefined;
   /** requested → expired, for this transfer if it is due, or every due one. */
@@ -89,6 +101,16 @@ export interface TransferStore {
   markShown(id: string, version: number): void;
   /** Transfers whose message lags behind, left untouched since `quietSince`. */
   withStaleMessages(quietSince: Date): Transfer[];
+}
+
+/** A click that asks to move a transfer to executing. */
+export interface ExecutionMove {
+  kind: 'confirm' | 'approve';
+  actor: string;
+  executor: string;
+  now: Date;
+  /** The message the click came from, as Slack says. */
+  message: { channel: string; ts: string };
 }
 
 /** The transfers table: one row a transfer, times as epoch milliseconds so they compare as numbers. */
@@ -118,6 +140,40 @@ export const TRANSFER_MIGRATIONS: Migration[] = [
     );
     CREATE INDEX transfers_open ON transfers (state, expires_at);`,
   },
+  {
+    // Adds the void and refused states, and the amount in integer cents so that limits are
+    // compared in SQL exactly. Stored amounts are canonical (`50.00`), so dropping the point gives cents.
+    name: 'transfers-002-void-refused-cents',
+    sql: `CREATE TABLE transfers_next (
+      id TEXT PRIMARY KEY,
+      customer TEXT NOT NULL,
+      customer_name TEXT NOT NULL,
+      amount TEXT NOT NULL,
+      amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+      needs_approval INTEGER NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('requested', 'executing', 'succeeded', 'failed', 'unknown', 'cancelled', 'expired', 'void', 'refused')),
+      requested_by TEXT NOT NULL,
+      requested_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      channel TEXT,
+      message_ts TEXT,
+      decided_by TEXT,
+      decided_at INTEGER,
+      executor TEXT,
+      finished_at INTEGER,
+      detail TEXT,
+      version INTEGER NOT NULL DEFAULT 1,
+      shown_version INTEGER NOT NULL DEFAULT 0,
+      updated_at INTEGER NOT NULL
+    );
+    INSERT INTO transfers_next
+      SELECT id, customer, customer_name, amount, CAST(REPLACE(amount, '.', '') AS INTEGER), needs_approval, state, requested_by,
+        requested_at, expires_at, channel, message_ts, decided_by, decided_at, executor, finished_at, detail, version, shown_version, updated_at
+      FROM transfers;
+    DROP TABLE transfers;
+    ALTER TABLE transfers_next RENAME TO transfers;
+    CREATE INDEX transfers_open ON transfers (state, expires_at);`,
+  },
 ];
 
 /** Every move sets the new state, bumps the version and stamps the time. */
@@ -132,13 +188,16 @@ export class SqliteTransferStore implements TransferStore {
   }
 
   create(transfer: NewTransfer): Transfer {
+    const amount = parseDecimalAmount(transfer.amount);
+    if (!amount.ok) throw new Error(`not a transfer amount: ${amount.reason}`);
     const row = this.#one(
-      `INSERT INTO transfers (id, customer, customer_name, amount, needs_approval, state, requested_by, requested_at, expires_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO transfers (id, customer, customer_name, amount, amount_cents, needs_approval, state, requested_by, requested_at, expires_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING *`,
       transfer.id,
       transfer.customer,
       transfer.customerName,
-      transfer.amount,
+      amount.decimal,
+      amount.cents,
       transfer.needsApproval ? 1 : 0,
       transfer.requestedBy,
       transfer.requestedAt.getTime(),
@@ -153,27 +212,44 @@ export class SqliteTransferStore implements TransferStore {
     return this.#one('SELECT * FROM transfers WHERE id = ?', id);
   }
 
-  attachMessage(id: string, channel: string, ts: string): void {
-    this.#database.sqlite
-      .prepare('UPDATE transfers SET channel = ?, message_ts = ?, shown_version = MAX(shown_version, 1) WHERE id = ?')
-      .run(channel, ts, id);
+  attachMessage(id: string, channel: string, ts: string): Transfer | undefined {
+    return this.#one(
+      'UPDATE transfers SET channel = ?, message_ts = ?, shown_version = MAX(shown_version, 1) WHERE id = ? AND message_ts IS NULL RETURNING *',
+      channel, ts, id,
+    );
   }
 
   discard(id: string): void {
     this.#database.sqlite.prepare("DELETE FROM transfers WHERE id = ? AND state = 'requested' AND message_ts IS NULL").run(id);
   }
 
-  startExecution(
-    id: string,
-    { kind, actor, executor, now }: { kind: 'confirm' | 'approve'; actor: string; executor: string; now: Date },
-  ): Transfer | undefined {
+  voidUnposted(id: string, reason: string, now: Date): Transfer | undefined {
     const at = now.getTime();
-    // The rule is checked by callers too; repeating it here keeps the store from ever breaking it.
+    return this.#one(
+      `UPDATE transfers SET ${MOVE}, decided_at = ?, detail = ? WHERE id = ? AND state = 'requested' AND message_ts IS NULL RETURNING *`,
+      'void', at, at, reason, id,
+    );
+  }
+
+  startExecution(id: string, { kind, actor, executor, now, message }: ExecutionMove, rules: readonly ExecutionRule[]): Transfer | undefined {
+    const at = now.getTime();
+    // Who may act is checked by callers too; repeating it here keeps the store from ever breaking it.
     const who = kind === 'confirm' ? 'needs_approval = 0 AND requested_by = ?' : 'needs_approval = 1 AND requested_by <> ?';
     return this.#one(
       `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?
-       WHERE id = ? AND state = 'requested' AND expires_at > ? AND ${who} RETURNING *`,
-      'executing', at, actor, at, executor, id, at, actor,
+       WHERE id = ? AND state = 'requested' AND expires_at > ? AND channel = ? AND message_ts = ? AND ${who}
+       ${rules.map((rule) => `AND (${rule.condition})`).join(' ')} RETURNING *`,
+      'executing', at, actor, at, executor, id, at, message.channel, message.ts, actor,
+      ...rules.flatMap((rule) => rule.values),
+    );
+  }
+
+  refuse(id: string, rule: ExecutionRule, actor: string, now: Date): Transfer | undefined {
+    const at = now.getTime();
+    return this.#one(
+      `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, detail = ?
+       WHERE id = ? AND state = 'requested' AND NOT (${rule.condition}) RETURNING *`,
+      'refused', at, actor, at, rule.refusal, id, ...rule.values,
     );
   }
 
@@ -230,12 +306,12 @@ export class SqliteTransferStore implements TransferStore {
     );
   }
 
-  #one(sql: string, ...values: Array<string | number>): Transfer | undefined {
+  #one(sql: string, ...values: SQLInputValue[]): Transfer | undefined {
     const row = this.#database.sqlite.prepare(sql).get(...values);
     return row ? fromRow(row) : undefined;
   }
 
-  #all(sql: string, ...values: Array<string | number>): Transfer[] {
+  #all(sql: string, ...values: SQLInputValue[]): Transfer[] {
     return this.#database.sqlite.prepare(sql).all(...values).map(fromRow);
   }
 }

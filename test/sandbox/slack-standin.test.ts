@@ -158,6 +158,16 @@ describe('Slack stand-in: faults', () => {
     expect(standin.callsTo('auth.test')).toHaveLength(2);
   });
 
+  it('applies a call and then answers late or drops the connection', async () => {
+    const impatient = new WebClient(TOKEN, { slackApiUrl: standin.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, timeout: 200 });
+    standin.injectFault('chat.postMessage', { kind: 'answerLate', ms: 60_000 });
+    expect(await failure(impatient.chat.postMessage({ channel: 'C1', text: 'late' }))).toMatchObject({ code: ErrorCode.RequestError });
+    standin.injectFault('chat.postMessage', { kind: 'resetAfterApplying' });
+    expect(await failure(client.chat.postMessage({ channel: 'C1', text: 'dropped' }))).toMatchObject({ code: ErrorCode.RequestError });
+    expect(standin.messages('C1').map((message) => message.text)).toEqual(['late', 'dropped']);
+    expect(standin.callsTo('chat.postMessage').map((call) => typeof call.result?.ts)).toEqual(['string', 'string']);
+  });
+
   it('goes down and comes back on the same URL', async () => {
     const url = standin.apiUrl;
     await client.auth.test(); // leaves a kept-alive connection that going down must drop

@@ -68,6 +68,8 @@ export interface HarnessOptions {
   slack?: SlackStandin;
   /** Webhook relay timings (e.g. a short backoff). */
   alerts?: DeliveryOptions;
+  /** The app's Web API timeout (default 5 s), shortened to see Slack answer late. */
+  slackTimeoutMs?: number;
 }
 
 /** Starts the stand-ins (unless given) and the app, and waits until the app is ready. */
@@ -92,6 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     now: options.now,
     transferSweepMs: options.transferSweepMs,
     alerts: options.alerts,
+    slackTimeoutMs: options.slackTimeoutMs,
   });
   await app.ready;
   await dartProbeSettled(app.url);

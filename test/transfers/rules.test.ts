@@ -75,6 +75,8 @@ describe('who may do what', () => {
     expect(whyClosed(transfer({ state: 'cancelled', decidedBy: 'U0X' }), t0)).toContain('cancelled by <@U0X>');
     expect(whyClosed(transfer({ state: 'unknown' }), t0)).toContain('Check in DART');
     expect(whyClosed(transfer({ state: 'succeeded' }), t0)).toContain('already gone through');
+    expect(whyClosed(transfer({ state: 'void' }), t0)).toContain('cannot be used');
+    expect(whyClosed(transfer({ state: 'refused', detail: 'the largest single transfer is now 500.00 USDC' }), t0)).toContain('refused when it was to be sent: the largest');
   });
 });
 
@@ -95,6 +97,14 @@ describe('the confirmation message', () => {
       expect.stringContaining('Approved by <@U0APP>'),
       expect.stringContaining('Transferred · DART answered: Amount Transferred Successfully.'),
     ]);
+  });
+
+  it('shows a void or refused transfer without buttons, with the reason', () => {
+    const voided = transfer({ state: 'void', decidedAt: t0, detail: 'Slack did not confirm the post' });
+    expect(JSON.stringify(transferMessage(voided))).not.toContain('"actions"');
+    expect(history(voided)[1]).toContain('Void: Slack did not confirm the post');
+    const refused = transfer({ state: 'refused', decidedBy: 'U0APP', decidedAt: t0, detail: 'the largest single transfer is now 500.00 USDC' });
+    expect(history(refused)[1]).toContain('Refused when <@U0APP> pressed it: the largest single transfer is now 500.00 USDC');
   });
 
   it('warns plainly when the outcome is unknown', () => {

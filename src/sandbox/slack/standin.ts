@@ -44,7 +44,11 @@ export type SlackFault =
   | { kind: 'ratelimited'; retryAfterSeconds: number }
   | { kind: 'error'; error: string }
   | { kind: 'delay'; ms: number }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Applies the call (the message is posted) but holds the answer for `ms`: a client with a shorter timeout never sees it. */
+  | { kind: 'answerLate'; ms: number }
+  /** Applies the call, then drops the connection instead of answering. */
+  | { kind: 'resetAfterApplying' };
 
 /** Activity event for live views: a recorded call or response_url post. */
 type SlackActivity = { type: 'call'; call: RecordedSlackCall } | { type: 'response'; response: RecordedResponse };
@@ -309,9 +313,13 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
       responses.push(response);
       emit({ type: 'response', response });
     }
-    if (answer === undefined) {
-      req.socket.destroy(); // the 'reset' fault: the app sees a dropped connection
+    if (answer === undefined || fault?.kind === 'resetAfterApplying') {
+      req.socket.destroy(); // the app sees a dropped connection
       return;
+    }
+    if (fault?.kind === 'answerLate') {
+      await sleep(fault.ms);
+      if (res.destroyed) return; // the client gave up waiting, as intended
     }
     send(res, answer);
   };
@@ -523,5 +531,6 @@ function abbreviate(value: unknown): string {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  // Unref'd: a held answer must not keep a test process alive after stop().
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
