@@ -9,6 +9,7 @@ import { AuditLog } from '../audit/log.ts';
 import { SqliteAuditStore } from '../audit/store.ts';
 import type { Config } from '../config/load.ts';
 import { DartClient } from '../dart/client.ts';
+import { probeDart } from '../dart/probe.ts';
 import { registerCustomerCreate } from '../customers/create.ts';
 import { registerCustomerEdit } from '../customers/edit.ts';
 import { registerCustomerLookups } from '../customers/lookups.ts';
@@ -82,6 +83,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     webClient,
     logger,
   );
+  // Finds out, without moving anything, whether DART answers at that URL with that token; never holds up the start.
+  const dartProbe = probeDart(dart, logger);
   const router = new HttpRouter(logger);
   const database = new Database(config.DATABASE_PATH);
   database.migrate(MIGRATIONS);
@@ -98,6 +101,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       status: readyState,
       mode: config.SLACK_APP_TOKEN ? 'socket' : 'http',
       outbox: alerts.health(),
+      dart: dartProbe.report(),
     }),
   );
 

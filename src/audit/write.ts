@@ -42,7 +42,7 @@ async function sendAndRecord(
 ): Promise<WriteResult> {
   let result: WriteResult;
   try {
-    result = { outcome: 'succeeded', answer: answerText(await send()) };
+    result = { outcome: 'succeeded', answer: (await send()).slice(0, 500) };
   } catch (error) {
     const unknown = !isDartError(error) || error.outcomeUnknown;
     result = { outcome: unknown ? 'unknown' : 'failed', error };
@@ -61,11 +61,6 @@ async function sendAndRecord(
     at: now(),
   });
   return result;
-}
-
-function answerText(answer: WriteAnswer): string {
-  const text = typeof answer === 'string' ? answer : (answer.message ?? JSON.stringify(answer));
-  return text.slice(0, 500);
 }
 
 function errorText(error: unknown): string {

@@ -30,12 +30,8 @@ export const usdcBalanceSchema = z.object({ total_usdc_balance: decimalString })
 
 export const tokenValueSchema = z.object({ token_value: decimalString });
 
-/** Writes answer a JSON string such as "Customer Created Successfully." (or, elsewhere, an object). */
-export const writeAnswerSchema = z.union([
-  z.string(),
-  z.looseObject({ message: z.string().optional() }),
-]);
-export type WriteAnswer = z.infer<typeof writeAnswerSchema>;
+/** What a write that succeeded answered: its text, as `writeSuccess` (answers.ts) read it. */
+export type WriteAnswer = string;
 
 /** The shape of DART's error bodies as a Laravel API sends them; every field optional. */
 export const errorBodySchema = z.looseObject({

@@ -1,4 +1,11 @@
-import { DartRejectedError, isDartError } from '../dart/errors.ts';
+import {
+  DartBadResponseError,
+  DartNetworkError,
+  DartNotFoundError,
+  DartRejectedError,
+  isDartError,
+  type DartError,
+} from '../dart/errors.ts';
 import { code } from './mrkdwn.ts';
 
 /**
@@ -7,25 +14,54 @@ import { code } from './mrkdwn.ts';
  */
 export function describeDartFailure(error: unknown, subject?: string): string {
   if (!isDartError(error)) return 'Something went wrong on our side. It has been logged; try again, and tell an admin if it persists.';
+  return describe(error, subject);
+}
+
+function describe(error: DartError, subject: string | undefined): string {
   if (error instanceof DartRejectedError) return `DART refused the request: ${code(error.dartMessage)}`;
+  if (error instanceof DartNotFoundError) return notFound(error, subject);
   switch (error.kind) {
-    case 'not_found':
-      return subject
-        ? `DART has no customer ${code(subject)}. Check the DART user name (not the email) and try again.`
-        : 'DART has no such record.';
+    case 'wrong_url':
+      return 'DART_API_URL looks wrong: DART’s API is not at that address (it answered “not found” as no DART endpoint does). An admin needs to check `DART_API_URL`.';
     case 'unauthorized':
       return 'DART refused this app’s API token. An admin needs to check `DART_API_TOKEN`.';
-    case 'rejected':
-      return 'DART refused the request.';
+    case 'rate_limited':
+      return 'DART is limiting requests right now (too many in a short time). Try again in a minute.';
+    case 'redirected':
+      return error.outcomeUnknown
+        ? 'DART answered with a redirect, which this app never follows for a change.'
+        : 'DART answered with a redirect to another address, which this app does not follow. An admin should check `DART_API_URL`.';
     case 'server':
       return 'DART is having trouble right now (it answered with a server error). Try again in a minute.';
     case 'timeout':
       return 'DART did not answer in time. Try again in a minute.';
     case 'network':
-      return 'Could not reach DART. Try again in a minute; if it persists, DART may be down.';
+      return error instanceof DartNetworkError && error.unreachable
+        ? `Could not connect to DART at ${code(error.host)}. An admin should check \`DART_API_URL\`; if it is right, DART may be down.`
+        : 'Could not reach DART (the connection failed or was dropped). Try again in a minute; if it persists, DART may be down.';
     case 'bad_response':
-      return 'DART sent an answer this app could not read (perhaps an error page). Try again in a minute.';
+      return error instanceof DartBadResponseError && error.dartMessage !== undefined
+        ? `DART’s answer did not read as a success (it said ${code(error.dartMessage)}).`
+        : 'DART sent an answer this app could not read (perhaps an error page). Try again in a minute.';
+    default:
+      return 'DART refused the request.';
   }
+}
+
+/** DART's own "not found": says what DART did not find, with what was asked for. */
+function notFound(error: DartNotFoundError, subject: string | undefined): string {
+  const customer = subject ?? error.searched.dart_user_name;
+  if (error.missing === 'customer') {
+    return customer
+      ? `DART has no customer ${code(customer)}. Check the DART user name (not the email) and try again.`
+      : 'DART has no such customer.';
+  }
+  const asked = error.searched[error.missing];
+  if (asked !== undefined) {
+    const of = customer ? ` for ${code(customer)}` : '';
+    return `DART has no ${error.missing} ${code(asked)}${of} (DART said ${code(error.dartMessage)}). Check the ${error.missing} name, capitals included.`;
+  }
+  return `DART found nothing: ${code(error.dartMessage)}.`;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Services } from '../app/services.ts';
 import type { AuditAction, AuditEntryInput } from '../audit/store.ts';
 import { fullName } from '../customers/blocks.ts';
 import { DartRejectedError, DartTimeoutError, isDartError } from '../dart/errors.ts';
-import type { Customer, WriteAnswer } from '../dart/schemas.ts';
+import type { Customer } from '../dart/schemas.ts';
 import { within } from '../util/within.ts';
 import { needsApproval, type TransferLimits } from './amount.ts';
 import { transferMessage } from './blocks.ts';
@@ -245,12 +245,12 @@ export class TransferService {
     const settled = await within(call, this.#deadlineMs());
     if (!settled.done) {
       call.then(
-        (answer) => this.#services.logger.error({ transfer: transfer.id, answer: answerText(answer) }, 'DART answered a transfer after it was recorded unknown'),
+        (answer) => this.#services.logger.error({ transfer: transfer.id, answer }, 'DART answered a transfer after it was recorded unknown'),
         () => {},
       );
       return { outcome: 'unknown', detail: new DartTimeoutError('customer/transfer-amount', 'DART did not answer in time').message };
     }
-    if (settled.ok) return { outcome: 'succeeded', detail: answerText(settled.value) };
+    if (settled.ok) return { outcome: 'succeeded', detail: settled.value };
     const error = settled.error;
     if (isDartError(error) && !error.outcomeUnknown) {
       return { outcome: 'failed', detail: error instanceof DartRejectedError ? error.dartMessage : error.message };
@@ -342,11 +342,6 @@ function executionAudit(transfer: Transfer, outcome: TransferOutcome, detail: st
     outcome,
     dartAnswer: detail,
   };
-}
-
-function answerText(answer: WriteAnswer): string {
-  if (typeof answer === 'string') return answer;
-  return answer.message ?? JSON.stringify(answer).slice(0, 300);
 }
 
 function slackError(error: unknown): string | undefined {

@@ -8,6 +8,7 @@ import {
   DartServerError,
   DartTimeoutError,
   DartUnauthorizedError,
+  DartWrongUrlError,
 } from '../../src/dart/errors.ts';
 import { createDartSandbox, type DartSandbox } from '../../src/sandbox/dart/server.ts';
 import { addDecimals, createSeedState } from '../../src/sandbox/dart/state.ts';
@@ -287,8 +288,9 @@ describe('DART sandbox: failures map to the client error classes', () => {
     expect(wrong.headers.get('content-type')).toBe('application/json');
     expect(wrong.headers.get('allow')).toBe('POST');
     expect((await bodyOf(wrong)).message).toContain('The GET method is not supported');
+    // A wrong prefix meets the web server's HTML 404, which is not DART's own "not found".
     expect(await rejection(client({ baseUrl: sandbox.url.replace('/api/', '/v2/') }).getCustomer('billyjoel'))).toBeInstanceOf(
-      DartNotFoundError,
+      DartWrongUrlError,
     );
   });
 
@@ -378,6 +380,38 @@ describe('DART sandbox: faults and latency', () => {
     sandbox.injectFault({ kind: 'status', status: 500 }, { times: 5 });
     sandbox.clearFaults();
     expect(await dart.getCustomer('billyjoel')).toMatchObject({ first_name: 'Billy' });
+  });
+
+  it('answers a redirect fault with its status and Location, and does nothing', async () => {
+    sandbox.injectFault({ kind: 'redirect', status: 307, location: 'http://elsewhere.invalid/api/customer/transfer-amount' });
+    const response = await send('customer/transfer-amount', { method: 'POST', redirect: 'manual', body: JSON.stringify({ userId: 'billyjoel', amount: '5' }), headers: { 'Content-Type': 'application/json' } });
+    expect(response.status).toBe(307);
+    expect(response.headers.get('location')).toBe('http://elsewhere.invalid/api/customer/transfer-amount');
+    expect(sandbox.state.customers.get('billyjoel')?.usdc_balance).toBe('980.04');
+  });
+
+  it('sends a stalled body’s headers and first bytes, then nothing until the client leaves', async () => {
+    sandbox.injectFault({ kind: 'stall' });
+    const controller = new AbortController();
+    const response = await send('customer/get?dart_user_name=billyjoel', { signal: controller.signal });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('"Customer');
+    controller.abort();
+    await expect(reader.read()).rejects.toThrow();
+  });
+
+  it('passes a status fault’s headers (Retry-After) on', async () => {
+    sandbox.injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '7' } });
+    const response = await send('customer/get?dart_user_name=billyjoel');
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('7');
+  });
+
+  it('answers outside /api/ as the web server in front of DART would: an HTML 404', async () => {
+    const response = await fetch(new URL('/customer/get?dart_user_name=billyjoel', sandbox.url));
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('text/html');
   });
 
   it('records the call even when a fault answers it', async () => {

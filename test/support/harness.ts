@@ -31,6 +31,8 @@ export function baseEnvironment(): Record<string, string> {
     SLACK_BOT_TOKEN: SECRETS.botToken,
     SLACK_SIGNING_SECRET: SECRETS.signingSecret,
     DART_API_TOKEN: SECRETS.dartToken,
+    // Loopback where nothing listens: the app's start-up probe must never reach the real DART from a test.
+    DART_API_URL: 'http://127.0.0.1:9/api/',
     DART_ALERT_CHANNEL: CHANNELS.alerts,
     WEBHOOK_SECRET: SECRETS.webhookSecret,
     DART_VIEWERS: USERS.viewer.id,
@@ -95,6 +97,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slackTimeoutMs: options.slackTimeoutMs,
   });
   await app.ready;
+  await dartProbeSettled(app.url);
   const requests = new SlackRequests({ appUrl: `${app.url}/slack/events`, signingSecret: SECRETS.signingSecret, standin: slack });
   return {
     dart,
@@ -108,6 +111,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (!options.dart) await dart.stop();
     },
   };
+}
+
+/** The start-up DART probe's call is over (it shows in /healthz), so tests count only their own calls to DART. */
+async function dartProbeSettled(appUrl: string): Promise<void> {
+  for (;;) {
+    const health = (await (await fetch(`${appUrl}/healthz`)).json()) as { dart?: { status?: string } };
+    if (health.dart?.status !== 'checking') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Whether a call DART received is the app's start-up probe (a `customer/get` for a made-up name). */
+export function isProbe(call: { endpoint: string; query: Record<string, string> }): boolean {
+  return call.endpoint === 'customer/get' && (call.query.dart_user_name ?? '').startsWith('dart-slack-probe-');
 }
 
 /** Every string a test can see that left the app: Slack calls, response_url posts and logs. */

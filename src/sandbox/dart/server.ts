@@ -25,8 +25,12 @@ export interface DartSandboxOptions {
 
 /** One way for the sandbox to misbehave on a request, see `DartSandbox.injectFault`. */
 export type DartFault =
-  | { kind: 'status'; status: number; body?: string; contentType?: string }
+  | { kind: 'status'; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
   | { kind: 'html' }
+  /** A 3xx to `location` (a path on the sandbox, or another host's URL); nothing is done. */
+  | { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string }
+  /** 200 headers and the start of a body that never ends; with `trickleMs`, one more byte every so often. */
+  | { kind: 'stall'; trickleMs?: number }
   | { kind: 'delay'; ms: number }
   | { kind: 'hang' }
   | { kind: 'reset' };
@@ -114,6 +118,10 @@ export function createDartSandbox(options: DartSandboxOptions = {}): DartSandbox
     if (wait > 0) await sleep(wait, undefined, { signal: stopping.signal });
 
     if (fault?.kind === 'status') return writeFault(response, fault);
+    if (fault?.kind === 'redirect') return writeRaw(response, fault.status, '', 'text/html; charset=UTF-8', { Location: fault.location });
+    if (fault?.kind === 'stall') return stall(response, fault.trickleMs);
+    // Outside /api/ is the web server's, not DART's: its 404 is an HTML page, as a wrong DART_API_URL prefix would meet.
+    if (!target.pathname.startsWith('/api/')) return writeRaw(response, 404, NOT_FOUND_PAGE, 'text/html; charset=UTF-8');
     if (fault?.kind === 'html') return writeRaw(response, 200, MAINTENANCE_PAGE, 'text/html; charset=UTF-8');
     if (body.tooLarge) return writeJson(response, { status: 413, body: { message: 'The request entity is too large.' } });
     const handler = routes[`${method} ${endpoint}`];
@@ -410,10 +418,20 @@ function isGone(response: ServerResponse): boolean {
 /** A status fault: the given body, or Laravel's JSON `{"message": ...}` for that status. */
 function writeFault(response: ServerResponse, fault: Extract<DartFault, { kind: 'status' }>): void {
   if (fault.body === undefined) {
-    writeJson(response, { status: fault.status, body: { message: STATUS_CODES[fault.status] ?? 'Error' } });
+    writeJson(response, { status: fault.status, body: { message: STATUS_CODES[fault.status] ?? 'Error' }, headers: fault.headers });
     return;
   }
-  writeRaw(response, fault.status, fault.body, fault.contentType ?? sniffContentType(fault.body));
+  writeRaw(response, fault.status, fault.body, fault.contentType ?? sniffContentType(fault.body), fault.headers);
+}
+
+/** Sends headers and a partial body, then nothing more (or a byte every `trickleMs`) until the client leaves or stop() cuts it. */
+function stall(response: ServerResponse, trickleMs: number | undefined): void {
+  if (isGone(response)) return;
+  response.writeHead(200, { 'Content-Type': 'application/json' });
+  response.write('"Customer');
+  if (trickleMs === undefined) return;
+  const timer = setInterval(() => response.write(' '), trickleMs);
+  response.once('close', () => clearInterval(timer));
 }
 
 function sniffContentType(body: string): string {
@@ -425,6 +443,13 @@ function sniffContentType(body: string): string {
     return 'text/plain; charset=UTF-8';
   }
 }
+
+// What the web server in front of DART answers for a path outside the API.
+const NOT_FOUND_PAGE = `<!DOCTYPE html>
+<html><head><title>404 Not Found</title></head>
+<body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body>
+</html>
+`;
 
 // What a proxy or captive portal might serve with a 200 instead of the API's JSON.
 const MAINTENANCE_PAGE = `<!DOCTYPE html>
