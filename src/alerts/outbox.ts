@@ -71,6 +71,8 @@ export interface OutboxStore {
   markDelivered(ids: readonly number[], slackTs: string, at: Date): void;
   /** Gives leased events back for a later attempt, recording why this one failed. */
   release(ids: readonly number[], owner: string, reason: string): void;
+  /** Gives back every lease `owner` still holds (at shutdown), so another instance takes the queue at once. */
+  releaseAll(owner: string): void;
   /** Moves events aside: Slack refused them for a reason waiting will not fix. */
   markDead(ids: readonly number[], reason: string): void;
   /** Sets every dead event back to pending (at start-up, once the cause may be fixed); returns how many. */
@@ -168,6 +170,12 @@ export class SqliteOutboxStore implements OutboxStore {
          WHERE id IN (${placeholders(ids.length)}) AND status = 'pending' AND lease_owner = ?`,
       )
       .run(reason, ...ids, owner);
+  }
+
+  releaseAll(owner: string): void {
+    this.#database.sqlite
+      .prepare(`UPDATE alert_outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner = ?`)
+      .run(owner);
   }
 
   markDead(ids: readonly number[], reason: string): void {

@@ -15,12 +15,15 @@ import { registerCustomerLookups } from '../customers/lookups.ts';
 import { registerHelp } from '../help/help.ts';
 import { registerHistory } from '../history/history.ts';
 import { HistorySources } from '../history/source.ts';
-import { HttpRouter, sendJson } from '../http/router.ts';
+import { HttpRouter } from '../http/router.ts';
+import { instrument } from '../metrics/instrument.ts';
+import { AppMetrics } from '../metrics/metrics.ts';
 import { Database } from '../store/database.ts';
 import { MIGRATIONS } from '../store/migrations.ts';
 import { AccessControl } from '../slack/access.ts';
 import { slackLogger } from '../slack/bolt-logger.ts';
 import { verifyBotToken } from '../slack/identity.ts';
+import { refuseWhileDraining } from '../slack/drain.ts';
 import { SlackRoutes } from '../slack/routes.ts';
 import { SocketReceiver } from '../slack/socket-receiver.ts';
 import { registerTradeScriptLookups } from '../tsp/lookups.ts';
@@ -28,6 +31,8 @@ import { registerTransfers } from '../transfers/listeners.ts';
 import { TransferService } from '../transfers/service.ts';
 import { registerTradeScriptWrites } from '../tsp/suspend.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
+import { within } from '../util/within.ts';
+import { registerProbes, type ReadyState } from './probes.ts';
 import type { Services } from './services.ts';
 
 export interface StartOptions {
@@ -60,6 +65,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const now = options.now ?? (() => new Date());
   const sdkLogger = slackLogger(logger);
+  const metrics = new AppMetrics();
   // Interactive replies fail fast and are never retried by the SDK: a person is waiting,
   // a retry would outlive Slack's trigger ids, and a retried chat.postMessage whose first
   // try landed would post a second transfer confirmation.
@@ -69,11 +75,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     logger: sdkLogger,
+    fetch: metrics.slackFetch,
   };
   const webClient = new WebClient(config.SLACK_BOT_TOKEN, clientOptions);
-  const dart = new DartClient({ baseUrl: config.DART_API_URL, token: config.DART_API_TOKEN, timeoutMs: config.DART_TIMEOUT_MS }, (call) =>
-    logger.debug({ dart: call }, 'DART call'),
-  );
+  const dart = new DartClient({ baseUrl: config.DART_API_URL, token: config.DART_API_TOKEN, timeoutMs: config.DART_TIMEOUT_MS }, (call) => {
+    metrics.dartCall(call);
+    logger.debug({ dart: call }, 'DART call');
+  });
   const access = new AccessControl(
     { viewers: config.DART_VIEWERS, operators: config.DART_OPERATORS, treasurers: config.DART_TREASURERS },
     webClient,
@@ -85,18 +93,24 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const audit = new AuditLog(new SqliteAuditStore(database), webClient, config.DART_AUDIT_CHANNEL, logger);
   const history = new HistorySources(logger);
   history.add(auditHistorySource(audit.store));
-  const services: Services = { config, logger, dart, access, audit, history, database, webClient, router, now };
+  const services: Services = { config, logger, dart, access, audit, history, database, webClient, router, now, metrics };
   const transfers = new TransferService(services);
   const alerts = createAlertRelay(services, options.alerts);
 
-  let readyState: 'starting' | 'ready' | 'stopping' = 'starting';
-  router.add('GET', '/healthz', (_request, response) =>
-    sendJson(response, readyState === 'ready' ? 200 : 503, {
-      status: readyState,
-      mode: config.SLACK_APP_TOKEN ? 'socket' : 'http',
-      outbox: alerts.health(),
-    }),
-  );
+  let readyState: ReadyState = 'starting';
+  registerProbes(router, {
+    state: () => readyState,
+    mode: config.SLACK_APP_TOKEN ? 'socket' : 'http',
+    database,
+    outbox: () => alerts.health(),
+  });
+  instrument(metrics, {
+    router,
+    audit,
+    webhookPrefix: config.WEBHOOK_PATH_PREFIX,
+    token: config.METRICS_TOKEN,
+    shared: { transfersPending: () => transfers.store.countPending(), outbox: () => alerts.health() },
+  });
 
   // Slack and DART send small bodies quickly: a client that trickles one is cut off rather
   // than holding a connection (and a file descriptor) for Node's default five minutes.
@@ -137,7 +151,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     registerHistory(routes, services);
     routes.listen();
     if (receiver instanceof HTTPReceiver) {
-      router.add('POST', '/slack/events', receiver.requestListener);
+      router.add('POST', '/slack/events', refuseWhileDraining(receiver.requestListener, () => readyState === 'stopping'));
     } else {
       await receiver.start();
     }
@@ -154,23 +168,30 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     url,
     ready,
     services,
+    /**
+     * The drain: /readyz answers 503 at once and new Slack work is refused (see
+     * refuseWhileDraining), no new connection is accepted, requests in flight finish (a Slack
+     * listener's DART call and reply after its ack included, bounded by DART's timeout), the
+     * outbox gives its leases back, and only then does the database close.
+     */
     async stop() {
+      const started = performance.now();
       readyState = 'stopping';
       stopping.abort(new Error('stopping'));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      await within(router.idle(), config.DART_TIMEOUT_MS + 2000);
       await alerts.stop();
       // The HTTP receiver is served by our own listener; only a socket needs closing.
       if (receiver instanceof SocketReceiver) await receiver.stop();
-      // Give in-flight requests a moment, then cut what is left (keep-alive sockets).
-      const timer = setTimeout(() => server.closeAllConnections(), 2000);
+      // Nothing is running any more: cut the keep-alive sockets left open.
+      server.closeAllConnections();
       await closed;
-      clearTimeout(timer);
       await transfers.stop();
       // Writes already sent to DART are recorded before the database closes.
       await audit.settle(config.DART_TIMEOUT_MS + 2000);
       database.close();
-      logger.info('stopped');
+      logger.info({ drainMs: Math.round(performance.now() - started) }, 'stopped');
     },
   };
 }

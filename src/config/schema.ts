@@ -69,6 +69,7 @@ export const environmentSchema = z
       .default(''),
     WEBHOOK_SECRET: z.string().min(16, 'expected a shared secret of at least 16 characters').optional(),
     WEBHOOK_AUTH: z.enum(['secret', 'none']).default('secret'),
+    METRICS_TOKEN: z.string().min(16, 'expected a bearer token of at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

@@ -15,6 +15,8 @@ export interface Migration {
  * state change the stores make is a single statement or an immediate transaction.
  */
 export class Database {
+  /** Which engine holds the state, as `/healthz` reports it. */
+  readonly kind = 'sqlite';
   readonly sqlite: DatabaseSync;
 
   constructor(path: string) {
@@ -54,6 +56,15 @@ export class Database {
     } catch (error) {
       this.sqlite.exec('ROLLBACK');
       throw error;
+    }
+  }
+
+  /** True when a trivial query answers (for `/readyz`); never throws. */
+  reachable(): boolean {
+    try {
+      return this.sqlite.prepare('SELECT 1 AS one').get()?.one === 1;
+    } catch {
+      return false;
     }
   }
 

@@ -23,11 +23,13 @@ export const REDACTED_PATHS = [
   'SLACK_APP_TOKEN',
   'DART_API_TOKEN',
   'WEBHOOK_SECRET',
+  'METRICS_TOKEN',
   '*.SLACK_BOT_TOKEN',
   '*.SLACK_SIGNING_SECRET',
   '*.SLACK_APP_TOKEN',
   '*.DART_API_TOKEN',
   '*.WEBHOOK_SECRET',
+  '*.METRICS_TOKEN',
 ];
 
 /** One JSON line per event; `destination` lets tests and the demo capture what would be logged. */

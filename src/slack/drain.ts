@@ -1,0 +1,24 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { text } from 'node:stream/consumers';
+import { sendJson, type RouteHandler } from '../http/router.ts';
+
+/** What a slash command sent during a drain shows its author (nothing else happens). */
+export const DRAINING_TEXT = ':hourglass: This DART app is restarting. Nothing was done; run the command again in a few seconds.';
+
+/**
+ * Serves `/slack/events` through `listener` until `draining()` turns true; from then on
+ * nothing new starts. A slash command is answered 200 with a short ephemeral line saying
+ * nothing was done (a 5xx would show the user Slack's bare "dispatch_failed"); a button,
+ * form or shortcut gets a 503, which Slack shows as a failed click, so nobody believes it
+ * worked. Requests already inside `listener` are not affected: they finish.
+ */
+export function refuseWhileDraining(listener: RouteHandler, draining: () => boolean): RouteHandler {
+  return async (request: IncomingMessage, response: ServerResponse) => {
+    if (!draining()) return listener(request, response);
+    const body = await text(request);
+    if (new URLSearchParams(body).has('command')) {
+      return sendJson(response, 200, { response_type: 'ephemeral', text: DRAINING_TEXT });
+    }
+    sendJson(response, 503, { error: 'draining' }, { 'retry-after': '5', connection: 'close' });
+  };
+}
