@@ -23,7 +23,7 @@ import { MIGRATIONS } from '../store/migrations.ts';
 import { AccessControl } from '../slack/access.ts';
 import { slackLogger } from '../slack/bolt-logger.ts';
 import { verifyBotToken } from '../slack/identity.ts';
-import { refuseWhileDraining } from '../slack/drain.ts';
+import { refuseWhileDraining, trackListenerWork } from '../slack/drain.ts';
 import { SlackRoutes } from '../slack/routes.ts';
 import { SocketReceiver } from '../slack/socket-receiver.ts';
 import { registerTradeScriptLookups } from '../tsp/lookups.ts';
@@ -31,6 +31,7 @@ import { registerTransfers } from '../transfers/listeners.ts';
 import { TransferService } from '../transfers/service.ts';
 import { registerTradeScriptWrites } from '../tsp/suspend.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
+import { InFlight } from '../util/in-flight.ts';
 import { within } from '../util/within.ts';
 import { registerProbes, type ReadyState } from './probes.ts';
 import type { Services } from './services.ts';
@@ -125,6 +126,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   logger.info({ port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'listening');
 
   const stopping = new AbortController();
+  const listenerWork = new InFlight();
   let receiver: Receiver | undefined;
   const ready = (async () => {
     const identity = await verifyBotToken(config.SLACK_BOT_TOKEN, clientOptions, logger, stopping.signal);
@@ -139,6 +141,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       logger: sdkLogger,
       clientOptions,
     });
+    trackListenerWork(app, listenerWork);
     access.warm();
     const routes = new SlackRoutes(app, access, logger);
     registerHelp(routes, services);
@@ -170,17 +173,19 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     services,
     /**
      * The drain: /readyz answers 503 at once and new Slack work is refused (see
-     * refuseWhileDraining), no new connection is accepted, requests in flight finish (a Slack
-     * listener's DART call and reply after its ack included, bounded by DART's timeout), the
+     * refuseWhileDraining); requests in flight finish (a Slack listener's DART call and reply
+     * after its ack included, bounded by DART's timeout); then the listener closes, the
      * outbox gives its leases back, and only then does the database close.
      */
     async stop() {
       const started = performance.now();
       readyState = 'stopping';
       stopping.abort(new Error('stopping'));
+      // The listener stays open while work in flight finishes, so probes see the 503 and a
+      // late Slack command is told to retry instead of finding the port closed.
+      await within(Promise.all([router.idle(), listenerWork.idle()]), config.DART_TIMEOUT_MS + 2000);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await within(router.idle(), config.DART_TIMEOUT_MS + 2000);
       await alerts.stop();
       // The HTTP receiver is served by our own listener; only a socket needs closing.
       if (receiver instanceof SocketReceiver) await receiver.stop();

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InFlight } from '../util/in-flight.ts';
 import type { Logger } from '../util/logger.ts';
 
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => unknown;
@@ -22,8 +23,8 @@ export class HttpRouter {
   readonly #routes = new Map<string, Map<string, RouteHandler>>();
   readonly #logger: Logger;
   readonly #observers: ResponseObserver[] = [];
-  /** Handlers still running, Bolt's listeners after their ack included (a drain waits for them). */
-  readonly #inFlight = new Set<Promise<void>>();
+  /** Handlers still running (a drain waits for them). */
+  readonly #inFlight = new InFlight();
 
   constructor(logger: Logger) {
     this.#logger = logger;
@@ -41,8 +42,8 @@ export class HttpRouter {
   }
 
   /** Settles once no handler is running (including those that start while it waits). */
-  async idle(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  idle(): Promise<void> {
+    return this.#inFlight.idle();
   }
 
   readonly listener = (request: IncomingMessage, response: ServerResponse): void => {
@@ -59,16 +60,13 @@ export class HttpRouter {
         for (const observer of this.#observers) observer(path, response.statusCode);
       });
     }
-    const work: Promise<void> = Promise.resolve()
-      .then(() => handler(request, response))
-      .then(
-        () => {},
-        (error: unknown) => {
+    void this.#inFlight.track(
+      Promise.resolve()
+        .then(() => handler(request, response))
+        .catch((error: unknown) => {
           this.#logger.error({ err: error, path }, 'HTTP handler failed');
           sendJson(response, 500, { error: 'internal_error' });
-        },
-      )
-      .finally(() => this.#inFlight.delete(work));
-    this.#inFlight.add(work);
+        }),
+    );
   };
 }

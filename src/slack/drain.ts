@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { text } from 'node:stream/consumers';
+import type { App } from '@slack/bolt';
 import { sendJson, type RouteHandler } from '../http/router.ts';
+import type { InFlight } from '../util/in-flight.ts';
 
 /** What a slash command sent during a drain shows its author (nothing else happens). */
 export const DRAINING_TEXT = ':hourglass: This DART app is restarting. Nothing was done; run the command again in a few seconds.';
@@ -21,4 +23,15 @@ export function refuseWhileDraining(listener: RouteHandler, draining: () => bool
     }
     sendJson(response, 503, { error: 'draining' }, { 'retry-after': '5', connection: 'close' });
   };
+}
+
+/**
+ * Tracks every Slack request's listeners until they finish. Bolt acks over HTTP at once and
+ * runs the listener on (its DART call, its reply), so the HTTP request is over long before
+ * the work is: a drain waits on this instead. Installed first, it wraps all the rest.
+ */
+export function trackListenerWork(app: App, work: InFlight): void {
+  app.use(async ({ next }) => {
+    await work.track(next());
+  });
 }

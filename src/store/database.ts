@@ -62,7 +62,9 @@ export class Database {
   /** True when a trivial query answers (for `/readyz`); never throws. */
   reachable(): boolean {
     try {
-      return this.sqlite.prepare('SELECT 1 AS one').get()?.one === 1;
+      // A read of a real table, so a file that can no longer be read counts as unreachable.
+      this.sqlite.prepare('SELECT COUNT(*) FROM schema_migrations').get();
+      return true;
     } catch {
       return false;
     }

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/app/start.ts';
 import { loadConfig } from '../../src/config/load.ts';
@@ -7,6 +5,7 @@ import { SlackTokenRefusedError } from '../../src/slack/identity.ts';
 import { createSlackStandin, type SlackStandin } from '../../src/sandbox/slack/standin.ts';
 import { createDartSandbox } from '../../src/sandbox/dart/server.ts';
 import { createLogger } from '../../src/util/logger.ts';
+import { startChildApp } from '../support/child-app.ts';
 import { baseEnvironment, SECRETS } from '../support/harness.ts';
 
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -62,32 +61,9 @@ describe('npm start as a process', () => {
     const dart = createDartSandbox({ token: SECRETS.dartToken });
     await dart.start();
     cleanup.push(() => dart.stop());
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(process.execPath, ['src/main.ts'], {
-      cwd: new URL('../..', import.meta.url).pathname,
-      env: {
-        PATH: process.env.PATH,
-        ...baseEnvironment(),
-        SLACK_API_URL: slack.apiUrl,
-        DART_API_URL: dart.url,
-        PORT: String(port),
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    cleanup.push(async () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
-    const url = `http://127.0.0.1:${port}`;
-    for (let attempt = 0; ; attempt += 1) {
-      const status = await health(url).then((answer) => answer.status, () => 0);
-      if (status === 200) break;
-      if (attempt > 200 || child.exitCode !== null) throw new Error(`app did not become ready:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const app = await startChildApp({ SLACK_API_URL: slack.apiUrl, DART_API_URL: dart.url }, { readyPath: '/healthz' });
+    cleanup.push(async () => app.kill());
+    const url = app.url;
     const { SlackRequests } = await import('../../src/sandbox/slack/requests.ts');
     const requests = new SlackRequests({ appUrl: `${url}/slack/events`, signingSecret: SECRETS.signingSecret, standin: slack });
     const sent = await requests.slashCommand({ id: 'U0VIEWER01', name: 'vera' }, 'balance billyjoel');
@@ -95,10 +71,9 @@ describe('npm start as a process', () => {
     const answer = await slack.waitForResponse((response) => response.id === sent.responseId);
     expect(JSON.stringify(answer.body)).toContain('980.04');
 
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(0);
-    for (const secret of Object.values(SECRETS)) expect(output).not.toContain(secret);
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+    for (const secret of Object.values(SECRETS)) expect(app.output()).not.toContain(secret);
   });
 });
 
