@@ -1,6 +1,7 @@
 /**
  * The baseline the app is held against: a bare Bolt app (App + HTTPReceiver) whose `/dart`
- * handler only acks, with a `/healthz` route. Started in the benchmark's process by
+ * handler acks and, when given DART, then does what the app does for `/dart balance <user>`:
+ * the same DART request (plain fetch) and a reply through response_url. With a `/healthz` route. Started in the benchmark's process by
  * `startBareBolt`, or on its own (`node bench/bare-bolt.ts`, from the environment:
  * SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, PORT) to measure its footprint.
  */
@@ -16,6 +17,8 @@ export interface BareBoltOptions {
   slackApiUrl: string;
   port: number;
   host?: string;
+  /** When set, each command's DART lookup and reply follow its ack, as in the app. */
+  dart?: { url: string; token: string };
 }
 
 /** A started bare Bolt app. */
@@ -54,8 +57,15 @@ export async function startBareBolt(options: BareBoltOptions): Promise<BareBolt>
     clientOptions,
     logLevel: LogLevel.WARN,
   });
-  app.command('/dart', async ({ ack }) => {
+  const { dart } = options;
+  app.command('/dart', async ({ ack, command, respond }) => {
     await ack();
+    if (!dart) return;
+    const user = command.text.split(' ')[1] ?? '';
+    const response = await fetch(`${dart.url}customer/usdc-balance?dart_user_name=${encodeURIComponent(user)}`, {
+      headers: { accept: 'application/json', authorization: `Bearer ${dart.token}` },
+    });
+    await respond({ response_type: 'ephemeral', text: `Balance: ${await response.text()}` });
   });
   const server = (await receiver.start({ port: options.port, host: options.host ?? '127.0.0.1' })) as Server;
   const { port } = server.address() as AddressInfo;

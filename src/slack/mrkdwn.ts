@@ -1,5 +1,4 @@
-import { UTCDate } from '@date-fns/utc';
-import { format } from 'date-fns/format';
+import { utcDayTime } from '../util/dates.ts';
 
 /**
  * Escapes text from DART or from users for Slack mrkdwn. Slack only parses `<…>` for
@@ -26,6 +25,6 @@ export function mention(userId: string): string {
  * "Mon 24 Nov at 14:05"-like), with a UTC fallback for clients that cannot render it.
  */
 export function slackDate(at: Date, tokens = '{date_short_pretty} at {time}'): string {
-  const fallback = format(new UTCDate(at), "d MMM yyyy, HH:mm 'UTC'");
+  const fallback = utcDayTime(at);
   return `<!date^${Math.floor(at.getTime() / 1000)}^${tokens}|${fallback}>`;
 }
