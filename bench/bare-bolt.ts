@@ -3,7 +3,8 @@
  * handler acks and, when given DART, then does what the app does for `/dart balance <user>`:
  * the same DART request (plain fetch) and a reply through response_url. With a `/healthz` route. Started in the benchmark's process by
  * `startBareBolt`, or on its own (`node bench/bare-bolt.ts`, from the environment:
- * SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, PORT) to measure its footprint.
+ * SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, PORT, and DART_API_URL with
+ * DART_API_TOKEN for the lookups) to measure its footprint.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -83,6 +84,7 @@ if (import.meta.main) {
     slackApiUrl: env.SLACK_API_URL ?? '',
     port: Number(env.PORT ?? 0),
     host: '0.0.0.0',
+    ...(env.DART_API_URL ? { dart: { url: env.DART_API_URL, token: env.DART_API_TOKEN ?? '' } } : {}),
   });
   process.once('SIGTERM', () => {
     bare.stop().then(

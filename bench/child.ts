@@ -162,7 +162,14 @@ export function appChild(bench: Bench, name: string): ChildOptions {
 export function bareBoltChild(bench: Bench, name: string): ChildOptions {
   return {
     script: ENTRY_POINTS.bareBolt,
-    env: { SLACK_BOT_TOKEN: BENCH_SECRETS.botToken, SLACK_SIGNING_SECRET: BENCH_SECRETS.signingSecret, SLACK_API_URL: bench.slack.apiUrl },
+    env: {
+      SLACK_BOT_TOKEN: BENCH_SECRETS.botToken,
+      SLACK_SIGNING_SECRET: BENCH_SECRETS.signingSecret,
+      SLACK_API_URL: bench.slack.apiUrl,
+      // It makes the app's DART lookup after each ack too, so both carry the same load.
+      DART_API_URL: bench.dart.url,
+      DART_API_TOKEN: BENCH_SECRETS.dartToken,
+    },
     cwd: bench.scratch,
     logPath: join(bench.scratch, `${name}.log`),
   };

@@ -123,16 +123,16 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   add({ event, route, receivedAt, deliveryId }: NewAlert) {
-    const sqlite = this.#database.sqlite;
+    const database = this.#database;
     // The UNIQUE delivery id makes a repeat a no-op even when two instances receive it at once.
-    const result = sqlite
+    const result = database
       .prepare(
         `INSERT INTO alert_outbox (delivery_id, kind, route, event, old_user_name, new_user_name, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING`,
       )
       .run(deliveryId ?? null, event.kind, route, JSON.stringify(event), event.oldUserName, event.newUserName, receivedAt.getTime());
     if (result.changes > 0) return { added: true, id: Number(result.lastInsertRowid) };
-    const existing = sqlite.prepare('SELECT id FROM alert_outbox WHERE delivery_id = ?').get(deliveryId ?? null);
+    const existing = database.prepare('SELECT id FROM alert_outbox WHERE delivery_id = ?').get(deliveryId ?? null);
     return { added: false, id: Number(existing?.id ?? 0) };
   }
 
@@ -140,7 +140,7 @@ export class SqliteOutboxStore implements OutboxStore {
     const inRoutes = `route IN (${placeholders(routes.length)})`;
     // One statement, so the check that nobody else holds the queue and the lease itself
     // happen under SQLite's write lock together.
-    const rows = this.#database.sqlite
+    const rows = this.#database
       .prepare(
         `UPDATE alert_outbox SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
          WHERE id IN (SELECT id FROM alert_outbox WHERE status = 'pending' AND ${inRoutes} ORDER BY id LIMIT ?)
@@ -155,7 +155,7 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   markDelivered(ids: readonly number[], slackTs: string, at: Date): void {
-    this.#database.sqlite
+    this.#database
       .prepare(
         `UPDATE alert_outbox SET status = 'delivered', slack_ts = ?, delivered_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL
          WHERE id IN (${placeholders(ids.length)}) AND status = 'pending'`,
@@ -164,7 +164,7 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   release(ids: readonly number[], owner: string, reason: string): void {
-    this.#database.sqlite
+    this.#database
       .prepare(
         `UPDATE alert_outbox SET lease_owner = NULL, lease_until = NULL, last_error = ?
          WHERE id IN (${placeholders(ids.length)}) AND status = 'pending' AND lease_owner = ?`,
@@ -173,13 +173,13 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   releaseAll(owner: string): void {
-    this.#database.sqlite
+    this.#database
       .prepare(`UPDATE alert_outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner = ?`)
       .run(owner);
   }
 
   markDead(ids: readonly number[], reason: string): void {
-    this.#database.sqlite
+    this.#database
       .prepare(
         `UPDATE alert_outbox SET status = 'dead', last_error = ?, lease_owner = NULL, lease_until = NULL
          WHERE id IN (${placeholders(ids.length)}) AND status = 'pending'`,
@@ -188,14 +188,14 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   redriveDead(): number {
-    const result = this.#database.sqlite
+    const result = this.#database
       .prepare(`UPDATE alert_outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'dead'`)
       .run();
     return Number(result.changes);
   }
 
   stats(now: Date): OutboxStats {
-    const row = this.#database.sqlite
+    const row = this.#database
       .prepare(
         `SELECT COALESCE(SUM(status = 'pending'), 0) AS depth, COALESCE(SUM(status = 'dead'), 0) AS dead,
                 MIN(CASE WHEN status = 'pending' THEN received_at END) AS oldest
@@ -211,7 +211,7 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   eventsFor(customer: string, { limit, before }: { limit: number; before?: Date }): StoredAlert[] {
-    const rows = this.#database.sqlite
+    const rows = this.#database
       .prepare(
         `SELECT * FROM alert_outbox WHERE (old_user_name = ? OR new_user_name = ?) AND received_at < ?
          ORDER BY received_at DESC, id DESC LIMIT ?`,

@@ -1,4 +1,4 @@
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
 /** One schema step. Names are unique and never reused; each capability owns its own. */
 export interface Migration {
@@ -18,6 +18,7 @@ export class Database {
   /** Which engine holds the state, as `/healthz` reports it. */
   readonly kind = 'sqlite';
   readonly sqlite: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(path: string) {
     this.sqlite = new DatabaseSync(path);
@@ -57,6 +58,20 @@ export class Database {
       this.sqlite.exec('ROLLBACK');
       throw error;
     }
+  }
+
+  /**
+   * The statement for `sql`, prepared once and reused. A node:sqlite statement holds native
+   * memory that the garbage collector does not see, so one prepared per call piled up under
+   * load: ~150 MiB of resident memory after the bench's webhook intake (bench/RESULTS.md).
+   */
+  prepare(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.sqlite.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   /** True when a trivial query answers (for `/readyz`); never throws. */
