@@ -1,8 +1,10 @@
 /**
  * The baseline the app is held against: a bare Bolt app (App + HTTPReceiver) whose `/dart`
- * handler only acks, with a `/healthz` route. Started in the benchmark's process by
+ * handler acks and, when given DART, then does what the app does for `/dart balance <user>`:
+ * the same DART request (plain fetch) and a reply through response_url. With a `/healthz` route. Started in the benchmark's process by
  * `startBareBolt`, or on its own (`node bench/bare-bolt.ts`, from the environment:
- * SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, PORT) to measure its footprint.
+ * SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, PORT, and DART_API_URL with
+ * DART_API_TOKEN for the lookups) to measure its footprint.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +18,8 @@ export interface BareBoltOptions {
   slackApiUrl: string;
   port: number;
   host?: string;
+  /** When set, each command's DART lookup and reply follow its ack, as in the app. */
+  dart?: { url: string; token: string };
 }
 
 /** A started bare Bolt app. */
@@ -54,8 +58,15 @@ export async function startBareBolt(options: BareBoltOptions): Promise<BareBolt>
     clientOptions,
     logLevel: LogLevel.WARN,
   });
-  app.command('/dart', async ({ ack }) => {
+  const { dart } = options;
+  app.command('/dart', async ({ ack, command, respond }) => {
     await ack();
+    if (!dart) return;
+    const user = command.text.split(' ')[1] ?? '';
+    const response = await fetch(`${dart.url}customer/usdc-balance?dart_user_name=${encodeURIComponent(user)}`, {
+      headers: { accept: 'application/json', authorization: `Bearer ${dart.token}` },
+    });
+    await respond({ response_type: 'ephemeral', text: `Balance: ${await response.text()}` });
   });
   const server = (await receiver.start({ port: options.port, host: options.host ?? '127.0.0.1' })) as Server;
   const { port } = server.address() as AddressInfo;
@@ -73,6 +84,7 @@ if (import.meta.main) {
     slackApiUrl: env.SLACK_API_URL ?? '',
     port: Number(env.PORT ?? 0),
     host: '0.0.0.0',
+    ...(env.DART_API_URL ? { dart: { url: env.DART_API_URL, token: env.DART_API_TOKEN ?? '' } } : {}),
   });
   process.once('SIGTERM', () => {
     bare.stop().then(

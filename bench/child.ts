@@ -1,5 +1,5 @@
 /**
- * Runs the app (`src/main.ts`) or the bare Bolt baseline in a child process, so that its
+ * Runs the app (`scripts/start.js`, as `npm start` does) or the bare Bolt baseline in a child process, so that its
  * memory is its own: start-up time to a 200 from `/healthz`, resident memory from
  * `/proc/<pid>/status`, and optionally a CPU profile (`node --cpu-prof`).
  */
@@ -13,7 +13,8 @@ import { appEnvironment, BENCH_SECRETS, type Bench } from './setup.ts';
 
 /** The app's entry point and the baseline's, as absolute paths. */
 export const ENTRY_POINTS = {
-  app: fileURLToPath(new URL('../src/main.ts', import.meta.url)),
+  /** What `npm start` runs: the compiled app, built first if a source changed. */
+  app: fileURLToPath(new URL('../scripts/start.js', import.meta.url)),
   bareBolt: fileURLToPath(new URL('./bare-bolt.ts', import.meta.url)),
   memoryProbe: fileURLToPath(new URL('./memory-probe.ts', import.meta.url)),
 } as const;
@@ -161,7 +162,14 @@ export function appChild(bench: Bench, name: string): ChildOptions {
 export function bareBoltChild(bench: Bench, name: string): ChildOptions {
   return {
     script: ENTRY_POINTS.bareBolt,
-    env: { SLACK_BOT_TOKEN: BENCH_SECRETS.botToken, SLACK_SIGNING_SECRET: BENCH_SECRETS.signingSecret, SLACK_API_URL: bench.slack.apiUrl },
+    env: {
+      SLACK_BOT_TOKEN: BENCH_SECRETS.botToken,
+      SLACK_SIGNING_SECRET: BENCH_SECRETS.signingSecret,
+      SLACK_API_URL: bench.slack.apiUrl,
+      // It makes the app's DART lookup after each ack too, so both carry the same load.
+      DART_API_URL: bench.dart.url,
+      DART_API_TOKEN: BENCH_SECRETS.dartToken,
+    },
     cwd: bench.scratch,
     logPath: join(bench.scratch, `${name}.log`),
   };

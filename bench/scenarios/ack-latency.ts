@@ -1,6 +1,6 @@
 /**
  * Scenario 1: how fast Slack gets its ack for `/dart balance` while DART takes 4 s to
- * answer, next to a bare Bolt app whose handler only acks. The app's real work (the DART
+ * answer, next to a bare Bolt app whose handler acks and then makes the same DART call. The app's real work (the DART
  * lookup and the answer through response_url) goes on after each ack, concurrently with
  * the next requests, and is waited for before the app stops.
  */
@@ -25,7 +25,7 @@ export const SLASH_LOAD = {
   drainTimeoutMs: 20_000,
 } as const;
 
-const BASELINE = 'bare Bolt app (App + HTTPReceiver), ack only';
+const BASELINE = 'bare Bolt app (App + HTTPReceiver), same DART call and reply after its ack';
 
 /** The commands sent in one load, by response_url id, so their answers can be waited for. */
 export type SentCommands = Set<string>;
@@ -88,10 +88,13 @@ export async function run(bench: Bench): Promise<ScenarioResult> {
       signingSecret: BENCH_SECRETS.signingSecret,
       slackApiUrl: bench.slack.apiUrl,
       port: 0,
+      dart: { url: bench.dart.url, token: BENCH_SECRETS.dartToken },
     });
     let baseline: LoadResult;
     try {
-      baseline = await driveSlashCommands(bench, bare.url);
+      const sentToBare: SentCommands = new Set();
+      baseline = await driveSlashCommands(bench, bare.url, sentToBare);
+      await waitForAnswers(bench, sentToBare, SLASH_LOAD.drainTimeoutMs);
     } finally {
       await bare.stop();
     }

@@ -1,5 +1,6 @@
 /**
- * Scenario 4: the app's footprint in a process of its own (`node src/main.ts`, as deployed):
+ * Scenario 4: the app's footprint in a process of its own (`node scripts/start.js`, what
+ * `npm start` runs: the compiled app, built before the first measured start):
  * time from spawn to a 200 from `/healthz`, resident memory once started and after the
  * load of scenarios 1 and 2, next to the bare Bolt app (bench/bare-bolt.ts) treated alike.
  */
@@ -16,6 +17,8 @@ import {
   type ChildOptions,
   type MemoryReading,
 } from '../child.ts';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describeLoad, type LoadResult } from '../load.ts';
 import { profileTables, summarizeProfile } from '../profile.ts';
 import { markdownTable, measured, median, type Row, type ScenarioResult } from '../report.ts';
@@ -44,8 +47,10 @@ interface Footprint {
 
 /** Measures the app, then the baseline. */
 export async function run(bench: Bench): Promise<ScenarioResult> {
-  const app = await measure(bench, (name) => appChild(bench, name), true);
-  const bare = await measure(bench, (name) => bareBoltChild(bench, name), false);
+  // A build is not a start: `npm start` compiles only after a source changed.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-if-stale.js', import.meta.url))], { stdio: 'inherit' });
+  const app = await measure(bench, (name) => appChild(bench, name));
+  const bare = await measure(bench, (name) => bareBoltChild(bench, name));
   const row = (measure: string, unit: Row['unit'], figure: number, baseline: number): Row => ({
     scenario: TITLE,
     measure,
@@ -62,9 +67,9 @@ export async function run(bench: Bench): Promise<ScenarioResult> {
       row('RSS after scenarios 1+2 load', 'MiB', app.rssAfterLoadMiB, bare.rssAfterLoadMiB),
     ],
     notes: [
-      `Start-up: spawn of \`node src/main.ts\` (or \`node bench/bare-bolt.ts\`) to the first 200 from \`/healthz\`, median of ${FOOTPRINT.startups}: app ${app.startupMs.map(ms).join(', ')}; baseline ${bare.startupMs.map(ms).join(', ')}. Both confirm their bot token with auth.test first.`,
+      `Start-up: spawn of \`node scripts/start.js\` (what \`npm start\` runs; or \`node bench/bare-bolt.ts\`) to the first 200 from \`/healthz\`, median of ${FOOTPRINT.startups}: app ${app.startupMs.map(ms).join(', ')}; baseline ${bare.startupMs.map(ms).join(', ')}. Both confirm their bot token with auth.test first.`,
       `RSS is VmRSS from /proc/<pid>/status, ${FOOTPRINT.settleMs} ms after start-up and after the load: app ${app.rssAfterStartMiB.map(mib).join(', ')}; baseline ${bare.rssAfterStartMiB.map(mib).join(', ')}.`,
-      `Load before the second reading: scenario 1's slash commands (DART at ${SLASH_LOAD.dartLatencyMs} ms, lookups waited for), then scenario 2's webhooks. The bare app answers 404 to webhooks.`,
+      `Load before the second reading: scenario 1's slash commands (DART at ${SLASH_LOAD.dartLatencyMs} ms; both make the DART lookup and reply after each ack, waited for), then scenario 2's webhooks. The bare app answers 404 to webhooks.`,
       ...app.load.map((line) => `dart-slack ${line}`),
       ...bare.load.map((line) => `baseline ${line}`),
     ],
@@ -83,9 +88,9 @@ export async function explain(bench: Bench): Promise<string[]> {
 
   const lines: string[][] = [];
   const growth: string[] = [];
-  for (const [label, options, waitForLookups] of [
-    ['dart-slack', appChild(bench, 'memory-app'), true],
-    ['baseline', bareBoltChild(bench, 'memory-bare'), false],
+  for (const [label, options] of [
+    ['dart-slack', appChild(bench, 'memory-app')],
+    ['baseline', bareBoltChild(bench, 'memory-bare')],
   ] as const) {
     const path = join(bench.scratch, `memory-${label}.json`);
     const probe = memoryProbe(path);
@@ -95,7 +100,7 @@ export async function explain(bench: Bench): Promise<string[]> {
       const rssBefore = child.rssMiB();
       const before = await readMemory(child, path);
       lines.push(memoryLine(label, 'after start-up', rssBefore, before));
-      await loadLikeScenarios(bench, child.origin, waitForLookups, async () => {
+      await loadLikeScenarios(bench, child.origin, async () => {
         await sleep(FOOTPRINT.settleMs);
         lines.push(memoryLine(label, 'after the slash commands', child.rssMiB(), await readMemory(child, path)));
       });
@@ -119,20 +124,19 @@ export async function explain(bench: Bench): Promise<string[]> {
 }
 
 /**
- * Scenario 1's slash commands (DART slow, lookups waited for when the target makes them),
+ * Scenario 1's slash commands (DART slow, lookups and replies waited for),
  * then `between`, then scenario 2's webhooks.
  */
 async function loadLikeScenarios(
   bench: Bench,
   origin: string,
-  waitForLookups: boolean,
   between: () => Promise<void> = async () => {},
 ): Promise<LoadResult[]> {
   bench.dart.setLatency(SLASH_LOAD.dartLatencyMs);
   try {
     const sent: SentCommands = new Set();
     const slash = await driveSlashCommands(bench, origin, sent);
-    if (waitForLookups) await waitForAnswers(bench, sent, SLASH_LOAD.drainTimeoutMs);
+    await waitForAnswers(bench, sent, SLASH_LOAD.drainTimeoutMs);
     bench.dart.setLatency(0);
     await between();
     return [slash, await driveWebhooks(origin)];
@@ -147,7 +151,7 @@ function memoryLine(label: string, when: string, rssMiB: number, reading: Memory
 }
 
 /** Starts the target a few times, then loads the last one. */
-async function measure(bench: Bench, options: (name: string) => ChildOptions, waitForLookups: boolean): Promise<Footprint> {
+async function measure(bench: Bench, options: (name: string) => ChildOptions): Promise<Footprint> {
   const startupMs: number[] = [];
   const rssAfterStartMiB: number[] = [];
   for (let i = 1; ; i++) {
@@ -157,8 +161,7 @@ async function measure(bench: Bench, options: (name: string) => ChildOptions, wa
       await sleep(FOOTPRINT.settleMs);
       rssAfterStartMiB.push(child.rssMiB());
       if (i < FOOTPRINT.startups) continue;
-      // The bare app answers nothing after its ack, so it has no lookups to wait for.
-      const [slash, webhooks] = await loadLikeScenarios(bench, child.origin, waitForLookups);
+      const [slash, webhooks] = await loadLikeScenarios(bench, child.origin);
       await sleep(FOOTPRINT.settleMs);
       return {
         startupMs,

@@ -104,7 +104,9 @@ export class DeliveryWorker {
 
   /**
    * Stops the loops. A post in flight is awaited up to its timeout, so its outcome is
-   * recorded; if it is abandoned, its lease expires and another run posts it.
+   * recorded; then every lease this worker still holds is given back, so another instance
+   * (or the next start) takes the queue at once instead of after the lease. An abandoned
+   * post released this way is the one tolerated duplicate (Slack may have applied it).
    */
   async stop(): Promise<void> {
     this.#stopping.abort();
@@ -112,6 +114,11 @@ export class DeliveryWorker {
     const abandon = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#timings.postTimeoutMs + 1000)));
     await Promise.race([Promise.all(this.#loops), abandon]);
     clearTimeout(timer);
+    try {
+      this.#init.store.releaseAll(this.#owner);
+    } catch (error) {
+      this.#init.logger.warn({ err: error }, 'could not release outbox leases at shutdown; they lapse on their own');
+    }
   }
 
   async #run(lane: Lane): Promise<void> {

@@ -84,6 +84,8 @@ export interface OutboxStore {
   markDelivered(ids: readonly number[], slackTs: string, at: Date): void;
   /** Gives leased events back for a later attempt, recording why this one failed. */
   release(ids: readonly number[], owner: string, reason: string): void;
+  /** Gives back every lease `owner` still holds (at shutdown), so another instance takes the queue at once. */
+  releaseAll(owner: string): void;
   /** Moves events aside: Slack refused them for a reason waiting will not fix. */
   markDead(ids: readonly number[], reason: string): void;
   /** Sets every dead event back to pending (at start-up, once the cause may be fixed); returns how many. */
@@ -177,7 +179,7 @@ export class SqliteOutboxStore implements OutboxStore {
     const inRoutes = `route IN (${placeholders(routes.length)})`;
     // One statement, so the check that nobody else holds the queue and the lease itself
     // happen under SQLite's write lock together.
-    const rows = this.#database.sqlite
+    const rows = this.#database
       .prepare(
         `UPDATE alert_outbox SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
          WHERE id IN (SELECT id FROM alert_outbox WHERE status = 'pending' AND ${inRoutes} ORDER BY id LIMIT ?)
@@ -192,7 +194,7 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   markDelivered(ids: readonly number[], slackTs: string, at: Date): void {
-    this.#database.sqlite
+    this.#database
       .prepare(
         `UPDATE alert_outbox SET status = 'delivered', slack_ts = ?, delivered_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL
          WHERE id IN (${placeholders(ids.length)}) AND status = 'pending'`,
@@ -201,7 +203,7 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   release(ids: readonly number[], owner: string, reason: string): void {
-    this.#database.sqlite
+    this.#database
       .prepare(
         `UPDATE alert_outbox SET lease_owner = NULL, lease_until = NULL, last_error = ?
          WHERE id IN (${placeholders(ids.length)}) AND status = 'pending' AND lease_owner = ?`,
@@ -209,8 +211,14 @@ export class SqliteOutboxStore implements OutboxStore {
       .run(reason, ...ids, owner);
   }
 
+  releaseAll(owner: string): void {
+    this.#database
+      .prepare(`UPDATE alert_outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner = ?`)
+      .run(owner);
+  }
+
   markDead(ids: readonly number[], reason: string): void {
-    this.#database.sqlite
+    this.#database
       .prepare(
         `UPDATE alert_outbox SET status = 'dead', last_error = ?, lease_owner = NULL, lease_until = NULL
          WHERE id IN (${placeholders(ids.length)}) AND status = 'pending'`,
@@ -219,14 +227,14 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   redriveDead(): number {
-    const result = this.#database.sqlite
+    const result = this.#database
       .prepare(`UPDATE alert_outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'dead'`)
       .run();
     return Number(result.changes);
   }
 
   stats(now: Date): OutboxStats {
-    const row = this.#database.sqlite
+    const row = this.#database
       .prepare(
         `SELECT COALESCE(SUM(status = 'pending'), 0) AS depth, COALESCE(SUM(status = 'dead'), 0) AS dead,
                 MIN(CASE WHEN status = 'pending' THEN received_at END) AS oldest

@@ -42,6 +42,7 @@ export function createAlertRelay(services: Services, options: DeliveryOptions = 
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     logger: slackLogger(logger),
+    fetch: services.metrics.slackFetch,
   });
   const worker = new DeliveryWorker({
     store,

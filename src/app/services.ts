@@ -6,6 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import type { HistorySources } from '../history/source.ts';
 import type { HttpRouter } from '../http/router.ts';
 import type { Database } from '../store/database.ts';
+import type { AppMetrics } from '../metrics/metrics.ts';
 import type { Logger } from '../util/logger.ts';
 
 /** What every capability's `register` receives: configuration and the shared clients. */
@@ -26,4 +27,6 @@ export interface Services {
   router: HttpRouter;
   /** The clock, injectable so tests can move time (expiry, schedules). */
   now: () => Date;
+  /** The app's metrics (counters the capabilities feed; gauges read the store when scraped). */
+  metrics: AppMetrics;
 }

@@ -16,12 +16,16 @@ import { registerCustomerLookups } from '../customers/lookups.ts';
 import { registerHelp } from '../help/help.ts';
 import { registerHistory } from '../history/history.ts';
 import { HistorySources } from '../history/source.ts';
-import { HttpRouter, sendJson } from '../http/router.ts';
+import { HttpRouter } from '../http/router.ts';
+import { instrument } from '../metrics/instrument.ts';
+import { AppMetrics } from '../metrics/metrics.ts';
 import { Database } from '../store/database.ts';
 import { MIGRATIONS } from '../store/migrations.ts';
 import { AccessControl } from '../slack/access.ts';
 import { slackLogger } from '../slack/bolt-logger.ts';
 import { verifyBotToken } from '../slack/identity.ts';
+import { refuseWhileDraining, trackListenerWork } from '../slack/drain.ts';
+import { slackRejections } from '../slack/rejections.ts';
 import { SlackRoutes } from '../slack/routes.ts';
 import { signedSlackRequests } from '../slack/signed-requests.ts';
 import { SocketReceiver } from '../slack/socket-receiver.ts';
@@ -30,6 +34,9 @@ import { registerTransfers } from '../transfers/listeners.ts';
 import { TransferService } from '../transfers/service.ts';
 import { registerTradeScriptWrites } from '../tsp/suspend.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
+import { InFlight } from '../util/in-flight.ts';
+import { within } from '../util/within.ts';
+import { registerProbes, type ReadyState } from './probes.ts';
 import type { Services } from './services.ts';
 
 export interface StartOptions {
@@ -64,6 +71,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const now = options.now ?? (() => new Date());
   const sdkLogger = slackLogger(logger);
+  const metrics = new AppMetrics();
+  const rejected = slackRejections(logger, (reason) => metrics.slackRequestRejected(reason));
   // Interactive replies fail fast and are never retried by the SDK: a person is waiting,
   // a retry would outlive Slack's trigger ids, and a retried chat.postMessage whose first
   // try landed would post a second transfer confirmation.
@@ -73,11 +82,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     logger: sdkLogger,
+    fetch: metrics.slackFetch,
   };
   const webClient = new WebClient(config.SLACK_BOT_TOKEN, clientOptions);
-  const dart = new DartClient({ baseUrl: config.DART_API_URL, token: config.DART_API_TOKEN, timeoutMs: config.DART_TIMEOUT_MS }, (call) =>
-    logger.debug({ dart: call }, 'DART call'),
-  );
+  const dart = new DartClient({ baseUrl: config.DART_API_URL, token: config.DART_API_TOKEN, timeoutMs: config.DART_TIMEOUT_MS }, (call) => {
+    metrics.dartCall(call);
+    logger.debug({ dart: call }, 'DART call');
+  });
   const access = new AccessControl(
     { viewers: config.DART_VIEWERS, operators: config.DART_OPERATORS, treasurers: config.DART_TREASURERS },
     webClient,
@@ -91,19 +102,25 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const audit = new AuditLog(new SqliteAuditStore(database), webClient, config.DART_AUDIT_CHANNEL, logger);
   const history = new HistorySources(logger);
   history.add(auditHistorySource(audit.store));
-  const services: Services = { config, logger, dart, access, audit, history, database, webClient, router, now };
+  const services: Services = { config, logger, dart, access, audit, history, database, webClient, router, now, metrics };
   const transfers = new TransferService(services);
   const alerts = createAlertRelay(services, options.alerts);
 
-  let readyState: 'starting' | 'ready' | 'stopping' = 'starting';
-  router.add('GET', '/healthz', (_request, response) =>
-    sendJson(response, readyState === 'ready' ? 200 : 503, {
-      status: readyState,
-      mode: config.SLACK_APP_TOKEN ? 'socket' : 'http',
-      outbox: alerts.health(),
-      dart: dartProbe.report(),
-    }),
-  );
+  let readyState: ReadyState = 'starting';
+  registerProbes(router, {
+    state: () => readyState,
+    mode: config.SLACK_APP_TOKEN ? 'socket' : 'http',
+    database,
+    outbox: () => alerts.health(),
+    dart: () => dartProbe.report(),
+  });
+  instrument(metrics, {
+    router,
+    audit,
+    webhookPrefix: config.WEBHOOK_PATH_PREFIX,
+    token: config.METRICS_TOKEN,
+    shared: { transfersPending: () => transfers.store.countPending(), outbox: () => alerts.health() },
+  });
 
   // Slack and DART send small bodies quickly: a client that trickles one is cut off rather
   // than holding a connection (and a file descriptor) for Node's default five minutes, and
@@ -120,6 +137,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   logger.info({ port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'listening');
 
   const stopping = new AbortController();
+  const listenerWork = new InFlight();
   let receiver: Receiver | undefined;
   const ready = (async () => {
     const identity = await verifyBotToken(config.SLACK_BOT_TOKEN, clientOptions, logger, stopping.signal);
@@ -134,8 +152,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       logger: sdkLogger,
       clientOptions,
     });
+    trackListenerWork(app, listenerWork);
     access.warm();
-    const routes = new SlackRoutes(app, access, logger);
+    const routes = new SlackRoutes(app, access, logger, rejected);
     registerHelp(routes, services);
     registerCustomerLookups(routes, services);
     registerTradeScriptLookups(routes, services);
@@ -148,7 +167,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     if (receiver instanceof HTTPReceiver) {
       // Signatures are checked before Bolt sees the request (signedSlackRequests), against either secret.
       const secrets = [config.SLACK_SIGNING_SECRET, config.SLACK_SIGNING_SECRET_PREVIOUS].filter((secret) => secret !== undefined);
-      router.add('POST', '/slack/events', signedSlackRequests({ secrets, logger, forward: receiver.requestListener }));
+      const forward = refuseWhileDraining(receiver.requestListener, () => readyState === 'stopping');
+      router.add('POST', '/slack/events', signedSlackRequests({ secrets, rejected, forward }));
     } else {
       await receiver.start();
     }
@@ -165,23 +185,32 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     url,
     ready,
     services,
+    /**
+     * The drain: /readyz answers 503 at once and new Slack work is refused (see
+     * refuseWhileDraining); requests in flight finish (a Slack listener's DART call and reply
+     * after its ack included, bounded by DART's timeout); then the listener closes, the
+     * outbox gives its leases back, and only then does the database close.
+     */
     async stop() {
+      const started = performance.now();
       readyState = 'stopping';
       stopping.abort(new Error('stopping'));
+      // The listener stays open while work in flight finishes, so probes see the 503 and a
+      // late Slack command is told to retry instead of finding the port closed.
+      await within(Promise.all([router.idle(), listenerWork.idle()]), config.DART_TIMEOUT_MS + 2000);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await alerts.stop();
       // The HTTP receiver is served by our own listener; only a socket needs closing.
       if (receiver instanceof SocketReceiver) await receiver.stop();
-      // Give in-flight requests a moment, then cut what is left (keep-alive sockets).
-      const timer = setTimeout(() => server.closeAllConnections(), 2000);
+      // Nothing is running any more: cut the keep-alive sockets left open.
+      server.closeAllConnections();
       await closed;
-      clearTimeout(timer);
       await transfers.stop();
       // Writes already sent to DART are recorded before the database closes.
       await audit.settle(config.DART_TIMEOUT_MS + 2000);
       database.close();
-      logger.info('stopped');
+      logger.info({ drainMs: Math.round(performance.now() - started) }, 'stopped');
     },
   };
 }

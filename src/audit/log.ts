@@ -28,6 +28,7 @@ export class AuditLog {
   readonly #channel: string | undefined;
   readonly #logger: Logger;
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #listeners: Array<(entry: AuditEntry) => void> = [];
 
   constructor(store: AuditStore, client: WebClient, channel: string | undefined, logger: Logger) {
     this.#store = store;
@@ -54,8 +55,14 @@ export class AuditLog {
     return this.#store;
   }
 
+  /** Calls `listener` with every entry once it is stored (metrics count transfer outcomes here). */
+  onRecord(listener: (entry: AuditEntry) => void): void {
+    this.#listeners.push(listener);
+  }
+
   async record(input: AuditEntryInput): Promise<AuditEntry> {
     const entry = this.#store.append(input);
+    for (const listener of this.#listeners) listener(entry);
     this.#logger.info({ audit: { id: entry.id, action: entry.action, customer: entry.customer, outcome: entry.outcome } }, 'audit');
     if (this.#channel) {
       await this.#client.chat

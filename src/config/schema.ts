@@ -79,6 +79,7 @@ export const environmentSchema = z
     WEBHOOK_SECRET: webhookSecret.optional(),
     WEBHOOK_SECRET_PREVIOUS: webhookSecret.optional(),
     WEBHOOK_AUTH: z.enum(['secret', 'none']).default('secret'),
+    METRICS_TOKEN: z.string().min(16, 'expected a bearer token of at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

@@ -1,6 +1,5 @@
-import { UTCDate } from '@date-fns/utc';
-import { format } from 'date-fns/format';
 import { withoutBidiControls } from '../util/text.ts';
+import { utcDayTime } from '../util/dates.ts';
 
 /**
  * Escapes text from DART or from users for Slack mrkdwn. Slack only parses `<…>` for
@@ -29,6 +28,6 @@ export function mention(userId: string): string {
  * "Mon 24 Nov at 14:05"-like), with a UTC fallback for clients that cannot render it.
  */
 export function slackDate(at: Date, tokens = '{date_short_pretty} at {time}'): string {
-  const fallback = format(new UTCDate(at), "d MMM yyyy, HH:mm 'UTC'");
+  const fallback = utcDayTime(at);
   return `<!date^${Math.floor(at.getTime() / 1000)}^${tokens}|${fallback}>`;
 }

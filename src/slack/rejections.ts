@@ -13,10 +13,16 @@ export type SlackRejectReason =
   | 'no_user'
   | 'unclassified';
 
+/** Records one refused Slack request; callers send the answer. */
+export type SlackRejections = (reason: SlackRejectReason, detail?: Record<string, unknown>) => void;
+
 /**
  * The one place every refused Slack request passes through, whatever refused it, so that
- * each refusal is logged (and can be counted) the same way. Callers send the answer.
+ * each refusal is logged and counted the same way.
  */
-export function slackRequestRejected(logger: Logger, reason: SlackRejectReason, detail: Record<string, unknown> = {}): void {
-  logger.warn({ component: 'slack', reason, ...detail }, 'Slack request refused');
+export function slackRejections(logger: Logger, count: (reason: SlackRejectReason) => void): SlackRejections {
+  return (reason, detail = {}) => {
+    logger.warn({ component: 'slack', reason, ...detail }, 'Slack request refused');
+    count(reason);
+  };
 }

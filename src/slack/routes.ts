@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { ROLE_VARIABLE, type AccessControl, type Role } from './access.ts';
 import { noticeView } from './modals.ts';
 import { code, escapeMrkdwn } from './mrkdwn.ts';
-import { slackRequestRejected, type SlackRejectReason } from './rejections.ts';
+import type { SlackRejectReason, SlackRejections } from './rejections.ts';
 import type { Logger } from '../util/logger.ts';
 
 export const SLASH_COMMAND = '/dart';
@@ -69,12 +69,14 @@ export class SlackRoutes {
   readonly #app: App;
   readonly #access: AccessControl;
   readonly #logger: Logger;
+  readonly #rejected: SlackRejections;
   readonly #roles = new Map<string, Role>();
 
-  constructor(app: App, access: AccessControl, logger: Logger) {
+  constructor(app: App, access: AccessControl, logger: Logger, rejected: SlackRejections) {
     this.#app = app;
     this.#access = access;
     this.#logger = logger;
+    this.#rejected = rejected;
     app.use((args) => this.#authorize(args));
     // Slack waits for an ack of view_closed like any interaction (a 404 after 3 s otherwise);
     // nothing else is to be done when a form is closed.
@@ -167,7 +169,7 @@ export class SlackRoutes {
 
   /** Acks a refused request (so Slack shows no error) and tells the caller why when there is a caller to tell. */
   async #refuse(args: AnyMiddlewareArgs & AllMiddlewareArgs, reason: SlackRejectReason, detail: Record<string, unknown>, text?: string): Promise<void> {
-    slackRequestRejected(this.#logger, reason, detail);
+    this.#rejected(reason, detail);
     const ack = 'ack' in args ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
     if (text === undefined) await ack?.();
     else await tell(args, ack, text);

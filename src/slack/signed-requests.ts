@@ -2,8 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { announcesMoreThan, readBody } from '../http/body.ts';
 import type { RouteHandler } from '../http/router.ts';
-import type { Logger } from '../util/logger.ts';
-import { slackRequestRejected, type SlackRejectReason } from './rejections.ts';
+import type { SlackRejectReason, SlackRejections } from './rejections.ts';
 
 /**
  * The largest body accepted on `/slack/events`. Slack's largest requests are clicks that
@@ -19,12 +18,15 @@ const SSL_CHECK_MAX_BYTES = 256;
 /** Slack's own rule: a request timestamped more than five minutes from our clock is refused (a replay). */
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 
+/** Takes a Slack request whose signature was verified, with the body it was verified on. */
+export type SignedSlackHandler = (request: IncomingMessage & { rawBody: Buffer }, response: ServerResponse) => unknown;
+
 export interface SignedSlackRequestsInit {
   /** The signing secrets accepted: the current one, then the previous one while it is being rotated out. */
   secrets: readonly string[];
-  logger: Logger;
+  rejected: SlackRejections;
   /** Where a verified request goes, its body kept as `rawBody` (Bolt's receiver, with its own check off). */
-  forward: (request: IncomingMessage, response: ServerResponse) => void;
+  forward: SignedSlackHandler;
 }
 
 /**
@@ -35,10 +37,10 @@ export interface SignedSlackRequestsInit {
  * then checks the signature against each accepted secret in constant time. Bolt's
  * receiver takes only one secret, so it gets the verified request with its check turned off.
  */
-export function signedSlackRequests({ secrets, logger, forward }: SignedSlackRequestsInit): RouteHandler {
+export function signedSlackRequests({ secrets, rejected, forward }: SignedSlackRequestsInit): RouteHandler {
   return async (request, response) => {
     const refuse = (status: number, reason: SlackRejectReason) => {
-      slackRequestRejected(logger, reason);
+      rejected(reason);
       sendEmpty(response, status);
     };
     const signature = singleHeader(request, 'x-slack-signature');

@@ -1,4 +1,4 @@
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -24,7 +24,10 @@ export interface Migration {
  * state change the stores make is a single statement or an immediate transaction.
  */
 export class Database {
+  /** Which engine holds the state, as `/healthz` reports it. */
+  readonly kind = 'sqlite';
   readonly sqlite: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(path: string) {
     // The busy timeout is set at open, before any statement: several instances may open a
@@ -85,6 +88,31 @@ export class Database {
     } catch (error) {
       this.sqlite.exec('ROLLBACK');
       throw error;
+    }
+  }
+
+  /**
+   * The statement for `sql`, prepared once and reused. A node:sqlite statement holds native
+   * memory that the garbage collector does not see, so one prepared per call piled up under
+   * load: ~150 MiB of resident memory after the bench's webhook intake (bench/RESULTS.md).
+   */
+  prepare(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.sqlite.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** True when a trivial query answers (for `/readyz`); never throws. */
+  reachable(): boolean {
+    try {
+      // A read of a real table, so a file that can no longer be read counts as unreachable.
+      this.sqlite.prepare('SELECT COUNT(*) FROM schema_migrations').get();
+      return true;
+    } catch {
+      return false;
     }
   }
 

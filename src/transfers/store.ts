@@ -101,6 +101,8 @@ export interface TransferStore {
   markShown(id: string, version: number): void;
   /** Transfers whose message lags behind, left untouched since `quietSince`. */
   withStaleMessages(quietSince: Date): Transfer[];
+  /** How many wait for a click or for DART's answer (`requested`, `executing`), for metrics. */
+  countPending(): number;
 }
 
 /** A click that asks to move a transfer to executing. */
@@ -304,6 +306,11 @@ export class SqliteTransferStore implements TransferStore {
       'SELECT * FROM transfers WHERE shown_version < version AND message_ts IS NOT NULL AND updated_at <= ? ORDER BY updated_at LIMIT 50',
       quietSince.getTime(),
     );
+  }
+
+  countPending(): number {
+    const row = this.#database.sqlite.prepare("SELECT COUNT(*) AS pending FROM transfers WHERE state IN ('requested', 'executing')").get();
+    return Number(row?.pending ?? 0);
   }
 
   #one(sql: string, ...values: SQLInputValue[]): Transfer | undefined {

@@ -1,9 +1,7 @@
-import { format } from 'date-fns/format';
-import { isValid } from 'date-fns/isValid';
-import { parseISO } from 'date-fns/parseISO';
 import type { TradeScript } from '../dart/schemas.ts';
 import { context, divider, fields, header, message, section, type Block, type SlackMessage } from '../slack/blocks.ts';
 import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
+import { calendarDate, utcDay } from '../util/dates.ts';
 import { formatMoney } from '../util/money.ts';
 import { describeAccount, describeSuspension, type CustomerState } from '../customers/state.ts';
 
@@ -19,8 +17,8 @@ export function statusLabel(status: TradeScript['status']): string {
 /** Activation dates are calendar dates without a time zone; shown as `8 Jun 2022`. */
 export function activationDate(value: string | null): string {
   if (!value) return 'not yet';
-  const date = parseISO(value);
-  return isValid(date) ? format(date, 'd MMM yyyy') : value;
+  const date = calendarDate(value);
+  return date ? utcDay(date) : value;
 }
 
 function scriptBlocks(script: TradeScript): Block[] {

@@ -25,6 +25,7 @@ export const REDACTED_PATHS = [
   'WEBHOOK_SECRET',
   'SLACK_SIGNING_SECRET_PREVIOUS',
   'WEBHOOK_SECRET_PREVIOUS',
+  'METRICS_TOKEN',
   '*.SLACK_BOT_TOKEN',
   '*.SLACK_SIGNING_SECRET',
   '*.SLACK_APP_TOKEN',
@@ -32,6 +33,7 @@ export const REDACTED_PATHS = [
   '*.WEBHOOK_SECRET',
   '*.SLACK_SIGNING_SECRET_PREVIOUS',
   '*.WEBHOOK_SECRET_PREVIOUS',
+  '*.METRICS_TOKEN',
 ];
 
 /** One JSON line per event; `destination` lets tests and the demo capture what would be logged. */

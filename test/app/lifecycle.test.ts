@@ -6,6 +6,7 @@ import { SlackTokenRefusedError } from '../../src/slack/identity.ts';
 import { createSlackStandin, type SlackStandin } from '../../src/sandbox/slack/standin.ts';
 import { createDartSandbox } from '../../src/sandbox/dart/server.ts';
 import { createLogger } from '../../src/util/logger.ts';
+import { startChildApp } from '../support/child-app.ts';
 import { baseEnvironment, SECRETS } from '../support/harness.ts';
 import { startNode, stopChildren } from '../support/processes.ts';
 
@@ -67,21 +68,8 @@ describe('npm start as a process', () => {
     const dart = createDartSandbox({ token: SECRETS.dartToken });
     await dart.start();
     cleanup.push(() => dart.stop());
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const run = startNode('src/main.ts', {
-      ...baseEnvironment(),
-      SLACK_API_URL: slack.apiUrl,
-      DART_API_URL: dart.url,
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-    });
-    const url = `http://127.0.0.1:${port}`;
-    for (let attempt = 0; ; attempt += 1) {
-      const status = await health(url).then((answer) => answer.status, () => 0);
-      if (status === 200) break;
-      if (attempt > 200 || run.child.exitCode !== null) throw new Error(`app did not become ready:\n${run.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const app = await startChildApp({ SLACK_API_URL: slack.apiUrl, DART_API_URL: dart.url }, { readyPath: '/healthz' });
+    const url = app.url;
     const { SlackRequests } = await import('../../src/sandbox/slack/requests.ts');
     const requests = new SlackRequests({ appUrl: `${url}/slack/events`, signingSecret: SECRETS.signingSecret, standin: slack });
     const sent = await requests.slashCommand({ id: 'U0VIEWER01', name: 'vera' }, 'balance billyjoel');
@@ -89,9 +77,9 @@ describe('npm start as a process', () => {
     const answer = await slack.waitForResponse((response) => response.id === sent.responseId);
     expect(JSON.stringify(answer.body)).toContain('980.04');
 
-    run.child.kill('SIGTERM');
-    expect(await run.exited).toBe(0);
-    for (const secret of Object.values(SECRETS)) expect(run.output).not.toContain(secret);
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+    for (const secret of Object.values(SECRETS)) expect(app.output).not.toContain(secret);
   });
 
   it('exits 78 (EX_CONFIG), naming SLACK_BOT_TOKEN, when Slack refuses the token', async () => {

@@ -1,0 +1,42 @@
+import type { OutboxStats } from '../alerts/outbox.ts';
+import type { DartProbeReport } from '../dart/probe.ts';
+import { sendJson, type HttpRouter } from '../http/router.ts';
+
+/** Where the app stands: serving only when `ready`; `stopping` from the first moment of a shutdown. */
+export type ReadyState = 'starting' | 'ready' | 'stopping';
+
+export interface ProbeSources {
+  state: () => ReadyState;
+  mode: 'http' | 'socket';
+  database: { readonly kind: string; reachable(): boolean };
+  outbox: () => OutboxStats;
+  /** What the start-up probe found at DART_API_URL (it never makes the app unready). */
+  dart: () => DartProbeReport;
+}
+
+/**
+ * The three health routes:
+ * - `/livez` answers 200 while the process can answer at all (restart it when this fails);
+ * - `/readyz` answers 200 only while ready and the database answers a trivial query, 503
+ *   otherwise, and 503 from the first moment of a shutdown, so a load balancer stops
+ *   sending before the drain ends;
+ * - `/healthz` is the detailed view for people: state, mode, database engine, outbox, DART.
+ */
+export function registerProbes(router: HttpRouter, sources: ProbeSources): void {
+  router.add('GET', '/livez', (_request, response) => sendJson(response, 200, { status: 'alive' }));
+  router.add('GET', '/readyz', (_request, response) => {
+    const state = sources.state();
+    const database = sources.database.reachable();
+    const ready = state === 'ready' && database;
+    sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : state === 'ready' ? 'database_unreachable' : state });
+  });
+  router.add('GET', '/healthz', (_request, response) =>
+    sendJson(response, sources.state() === 'ready' ? 200 : 503, {
+      status: sources.state(),
+      mode: sources.mode,
+      database: sources.database.kind,
+      outbox: sources.outbox(),
+      dart: sources.dart(),
+    }),
+  );
+}
