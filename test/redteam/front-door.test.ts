@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../src/sandbox/slack/requests.ts';
 import { scrape } from '../ops/scrape.ts';
 import { rawConnection } from '../support/raw-http.ts';
-import { postWebhook } from '../support/webhooks.ts';
+import { postWebhook, waitUntil } from '../support/webhooks.ts';
 import { CHANNELS, SECRETS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import { requestTransfer, transferCalls } from '../transfers/support.ts';
 
@@ -73,6 +73,7 @@ describe('signed requests', () => {
 
   it('a signed slash command that repeats user_id or command is not run as anyone', async () => {
     const calls = h.dart.calls.length;
+    const refusals = h.logs.filter((line) => line.includes('Slack request refused')).length;
     for (const body of [
       `${commandBody(USERS.stranger, 'balance billyjoel')}&user_id=${USERS.viewer.id}`,
       `${commandBody(USERS.viewer, 'balance billyjoel')}&command=%2Fother`,
@@ -80,13 +81,15 @@ describe('signed requests', () => {
     ]) {
       await h.requests.raw(body, signSlackRequest(SECRETS.signingSecret, body));
     }
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Each one is refused by the role gate (no user, another command, no treasurer role).
+    await waitUntil('three refusals', () => h.logs.filter((line) => line.includes('Slack request refused')).length === refusals + 3);
     expect(h.dart.calls.length).toBe(calls);
   });
 
   it('a signed click with two actions (a Confirm smuggled beside a harmless one) runs neither', async () => {
     const { posted } = await requestTransfer(h, 'billyjoel 33');
     const calls = transferCalls(h).length;
+    const refusals = h.logs.filter((line) => line.includes('"reason":"unclassified"')).length;
     const payload = {
       type: 'block_actions',
       user: { id: USERS.treasurer.id },
@@ -103,7 +106,7 @@ describe('signed requests', () => {
     };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     expect((await h.requests.raw(body, signSlackRequest(SECRETS.signingSecret, body))).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntil('the gate refused it', () => h.logs.filter((line) => line.includes('"reason":"unclassified"')).length === refusals + 1);
     expect(transferCalls(h).length).toBe(calls);
   });
 });
