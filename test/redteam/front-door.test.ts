@@ -158,6 +158,19 @@ describe('webhook intake', () => {
   });
 });
 
+describe('metrics labels from DART calls', () => {
+  it('customer names and odd answers never become label values', async () => {
+    h.dart.injectFault({ kind: 'status', status: 599 }, { endpoint: 'customer/get', times: 3 });
+    for (const name of ['a"b', 'evil@x.y', 'x+y-z']) await h.requests.slashCommand(USERS.viewer, `customer ${name}`);
+    await h.requests.slashCommand(USERS.viewer, 'balance evil.label');
+    await waitUntil('the calls reached DART', () => h.dart.calls.some((call) => call.query.dart_user_name === 'evil.label'));
+    const { text } = await scrape(h.app.url);
+    const endpoints = new Set([...text.matchAll(/dart_slack_dart_requests?_\w+\{[^}]*endpoint="([^"]*)"/g)].map((match) => match[1]));
+    for (const endpoint of endpoints) expect(endpoint).toMatch(/^customer\/[a-z-]+$/);
+    expect(text).not.toContain('evil');
+  });
+});
+
 describe('secrets never leave', () => {
   it('after refused requests, DART faults and Slack faults, no secret is in the logs, in Slack or in /metrics', async () => {
     await h.requests.raw(commandBody(USERS.treasurer, 'balance billyjoel'), signSlackRequest('wrong-secret', 'x'));
