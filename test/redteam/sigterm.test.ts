@@ -87,3 +87,26 @@ describe('SIGTERM during a transfer’s DART call', () => {
     });
   }
 });
+
+describe('a Confirm that arrives during the drain', () => {
+  it('is refused 503 and changes nothing; after the restart the same click pays once', async () => {
+    const first = await app('drain.db');
+    const posted = await request(first.requests, 'billyjoel 43');
+    const before = calls();
+    // A slow lookup keeps the drain open long enough for the click to arrive during it.
+    dart.setLatency(2000);
+    await first.requests.slashCommand(USERS.viewer, 'balance billyjoel');
+    await waitUntil('DART has the lookup', () => dart.callsTo('customer/usdc-balance').length > 0 && dart.inFlight > 0, 10_000);
+    first.child.child.kill('SIGTERM');
+    await waitUntil('readyz 503', async () => (await fetch(`${first.child.url}/readyz`).then((response) => response.status, () => 0)) === 503);
+    expect((await press(first.requests, posted)).status).toBe(503);
+    expect(await first.child.exited).toBe(0);
+    dart.setLatency(0);
+    expect(calls()).toBe(before);
+
+    const second = await app('drain.db');
+    await press(second.requests, posted);
+    await waitUntil('Transferred', () => shown(posted).includes('Transferred'), 10_000);
+    expect(calls()).toBe(before + 1);
+  });
+});
