@@ -68,6 +68,11 @@ export class SqliteOutboxRepository implements OutboxRepository {
     return rows.map(toStoredAlert).sort((a, b) => a.id - b.id);
   }
 
+  /** No signal crosses processes sharing a file: other instances' events are found by polling. */
+  subscribe(): () => void {
+    return () => {};
+  }
+
   async markDelivered(ids: readonly number[], slackTs: string, at: Date): Promise<void> {
     this.#database
       .prepare(
