@@ -4,7 +4,9 @@ import { ROLE_VARIABLE, type AccessControl, type Role } from './access.ts';
 import { noticeView } from './modals.ts';
 import { code, escapeMrkdwn } from './mrkdwn.ts';
 import type { SlackRejectReason, SlackRejections } from './rejections.ts';
+import { isDatabaseUnavailable } from '../storage/errors.ts';
 import type { Logger } from '../util/logger.ts';
+import { DATABASE_UNAVAILABLE } from './dart-failures.ts';
 
 export const SLASH_COMMAND = '/dart';
 
@@ -136,7 +138,10 @@ export class SlackRoutes {
       await prepared.run({ userId: actingUserId(command) ?? '', channelId: command.channel_id, triggerId: command.trigger_id, respond, client });
     } catch (error) {
       this.#logger.error({ err: error, subcommand: name }, 'subcommand failed');
-      await respond(ephemeral(`Sorry, ${code(`${SLASH_COMMAND} ${name}`)} failed on our side. It has been logged.`)).catch(() => {});
+      const text = isDatabaseUnavailable(error)
+        ? `:warning: ${DATABASE_UNAVAILABLE}`
+        : `Sorry, ${code(`${SLASH_COMMAND} ${name}`)} failed on our side. It has been logged.`;
+      await respond(ephemeral(text)).catch(() => {});
     }
   }
 

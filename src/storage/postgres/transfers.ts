@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { PostgresDatabase } from './pool.ts';
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
 import type { ExecutionMove, NewTransfer, Transfer, TransferOutcome, TransferRepository, TransferState } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
@@ -10,10 +10,10 @@ import { parseDecimalAmount } from '../../util/money.ts';
  * nothing: exactly one caller gets the row back, whichever instance each click reached.
  */
 export class PostgresTransferRepository implements TransferRepository {
-  readonly #pool: pg.Pool;
+  readonly #database: PostgresDatabase;
 
-  constructor(pool: pg.Pool) {
-    this.#pool = pool;
+  constructor(database: PostgresDatabase) {
+    this.#database = database;
   }
 
   async create(transfer: NewTransfer): Promise<Transfer> {
@@ -40,7 +40,7 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async discard(id: string): Promise<void> {
-    await this.#pool.query("DELETE FROM transfers WHERE id = $1 AND state = 'requested' AND message_ts IS NULL", [id]);
+    await this.#database.query("DELETE FROM transfers WHERE id = $1 AND state = 'requested' AND message_ts IS NULL", [id]);
   }
 
   async voidUnposted(id: string, reason: string, now: Date): Promise<Transfer | undefined> {
@@ -103,7 +103,7 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async markShown(id: string, version: number): Promise<void> {
-    await this.#pool.query('UPDATE transfers SET shown_version = GREATEST(shown_version, $2) WHERE id = $1', [id, version]);
+    await this.#database.query('UPDATE transfers SET shown_version = GREATEST(shown_version, $2) WHERE id = $1', [id, version]);
   }
 
   async withStaleMessages(quietSince: Date): Promise<Transfer[]> {
@@ -114,17 +114,17 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async countPending(): Promise<number> {
-    const { rows } = await this.#pool.query<{ pending: string }>("SELECT count(*) AS pending FROM transfers WHERE state IN ('requested', 'executing')");
+    const { rows } = await this.#database.query<{ pending: string }>("SELECT count(*) AS pending FROM transfers WHERE state IN ('requested', 'executing')");
     return Number(rows[0]?.pending ?? 0);
   }
 
   async #one(sql: string, values: unknown[]): Promise<Transfer | undefined> {
-    const { rows } = await this.#pool.query(sql, values);
+    const { rows } = await this.#database.query(sql, values);
     return rows[0] ? fromRow(rows[0]) : undefined;
   }
 
   async #all(sql: string, values: unknown[]): Promise<Transfer[]> {
-    const { rows } = await this.#pool.query(sql, values);
+    const { rows } = await this.#database.query(sql, values);
     return rows.map(fromRow);
   }
 }
