@@ -1,5 +1,6 @@
+import type { AuditAction, AuditEntry, AuditEntryInput, AuditRepository } from '../../audit/repository.ts';
+import { auditEntryFromRow } from '../rows.ts';
 import type { PostgresDatabase } from './pool.ts';
-import type { AuditAction, AuditEntry, AuditEntryInput, AuditOutcome, AuditRepository } from '../../audit/repository.ts';
 
 /** `AuditRepository` on PostgreSQL: append-only, read per customer by time (index `audit_entries_customer_at`). */
 export class PostgresAuditRepository implements AuditRepository {
@@ -24,7 +25,7 @@ export class PostgresAuditRepository implements AuditRepository {
       `SELECT * FROM audit_entries WHERE customer = ANY($1) AND ($2::timestamptz IS NULL OR at < $2) ORDER BY at DESC, id DESC LIMIT $3`,
       [names, before ?? null, limit],
     );
-    return rows.map(toEntry);
+    return rows.map(auditEntryFromRow);
   }
 
   async latestSucceeded(customer: string, actions: readonly AuditAction[]): Promise<AuditEntry | undefined> {
@@ -32,20 +33,6 @@ export class PostgresAuditRepository implements AuditRepository {
       `SELECT * FROM audit_entries WHERE customer = $1 AND outcome = 'succeeded' AND action = ANY($2) ORDER BY at DESC, id DESC LIMIT 1`,
       [customer, actions],
     );
-    return rows[0] ? toEntry(rows[0]) : undefined;
+    return rows[0] ? auditEntryFromRow(rows[0]) : undefined;
   }
-}
-
-function toEntry(row: Record<string, unknown>): AuditEntry {
-  return {
-    id: Number(row.id),
-    action: String(row.action) as AuditAction,
-    customer: String(row.customer),
-    requestedBy: String(row.requested_by),
-    ...(row.confirmed_by === null ? {} : { confirmedBy: String(row.confirmed_by) }),
-    sent: row.sent as Record<string, unknown>,
-    outcome: String(row.outcome) as AuditOutcome,
-    ...(row.dart_answer === null ? {} : { dartAnswer: String(row.dart_answer) }),
-    at: row.at as Date,
-  };
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import type { AddedAlert, AlertId, AlertRoute, ClaimRequest, NewAlert, OutboxRepository, OutboxStats, OutboxStatus, StoredAlert } from '../../alerts/repository.ts';
+import type { AddedAlert, AlertId, ClaimRequest, NewAlert, OutboxRepository, OutboxStats, StoredAlert } from '../../alerts/repository.ts';
 import type { AlertEvent } from '../../alerts/schemas.ts';
+import { storedAlertFromRow } from '../rows.ts';
 import type { PostgresDatabase } from './pool.ts';
 import type { Listener } from './wake.ts';
 
@@ -93,7 +94,7 @@ export class PostgresOutboxRepository implements OutboxRepository {
          RETURNING *`,
         [owner, leaseMs, routes, limit],
       );
-      return rows.map(toStoredAlert).sort((a, b) => a.id - b.id);
+      return rows.map(storedAlertFromRow).sort((a, b) => a.id - b.id);
     });
   }
 
@@ -152,7 +153,7 @@ export class PostgresOutboxRepository implements OutboxRepository {
        ORDER BY received_at DESC, id DESC LIMIT $3`,
       [customers, before ?? null, limit],
     );
-    return rows.map(toStoredAlert);
+    return rows.map(storedAlertFromRow);
   }
 
   async latestOf(customer: string, kinds: readonly AlertEvent['kind'][]): Promise<StoredAlert | undefined> {
@@ -160,7 +161,7 @@ export class PostgresOutboxRepository implements OutboxRepository {
       `SELECT * FROM alert_outbox WHERE new_user_name = $1 AND kind = ANY($2) ORDER BY received_at DESC, id DESC LIMIT 1`,
       [customer, kinds],
     );
-    return rows[0] ? toStoredAlert(rows[0]) : undefined;
+    return rows[0] ? storedAlertFromRow(rows[0]) : undefined;
   }
 
   async renamesTouching(names: readonly string[]): Promise<Array<{ from: string; to: string }>> {
@@ -196,19 +197,4 @@ async function addOne(client: pg.PoolClient, { event, route, receivedAt, deliver
   if (repeat) return { added: false, id: Number(repeat.id) };
   if (earlier.length === 0) return { added: true, id: await insert('delivery_id') };
   return { added: true, id: await insert('reused_delivery_id'), conflictsWith: Number(earlier[0]!.id) };
-}
-
-function toStoredAlert(row: Record<string, unknown>): StoredAlert {
-  const deliveryId = row.delivery_id ?? row.reused_delivery_id;
-  return {
-    id: Number(row.id),
-    event: row.event as AlertEvent,
-    route: String(row.route) as AlertRoute,
-    receivedAt: row.received_at as Date,
-    status: String(row.status) as OutboxStatus,
-    attempts: Number(row.attempts),
-    ...(deliveryId === null || deliveryId === undefined ? {} : { deliveryId: String(deliveryId) }),
-    ...(row.last_error === null ? {} : { lastError: String(row.last_error) }),
-    ...(row.slack_ts === null ? {} : { slackTs: String(row.slack_ts) }),
-  };
 }

@@ -1,5 +1,5 @@
-import type { PostgresDatabase } from './pool.ts';
 import type { Reminder, ReminderRepository } from '../../tsp/repository.ts';
+import type { PostgresDatabase } from './pool.ts';
 
 /** `ReminderRepository` on PostgreSQL: one row per customer, replaced by an upsert. */
 export class PostgresReminderRepository implements ReminderRepository {
