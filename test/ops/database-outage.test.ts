@@ -37,6 +37,10 @@ describe('PostgreSQL going away under a running app, and coming back', () => {
     expect(await probe(`${h.app.url}/readyz`)).toEqual({ status: 503, body: { status: 'database_unreachable' } });
     expect(await probe(`${h.app.url}/healthz`)).toMatchObject({ status: 503, body: { status: 'database_unreachable', database: 'postgres', databaseReachable: false, outbox: null } });
     expect((await probe(`${h.app.url}/livez`)).status).toBe(200);
+    // Metrics are still scraped, and say the database is down.
+    const scrape = await fetch(`${h.app.url}/metrics`);
+    expect(scrape.status).toBe(200);
+    expect(await scrape.text()).toMatch(/^dart_slack_database_up 0$/m);
 
     // DART is told to retry (a 5xx), never a 2xx for an event that was not stored.
     const refused = await postWebhook(h.app.url, FIXTURE_PATHS.withdrawal, withdrawalBody('during'));
@@ -58,6 +62,7 @@ describe('PostgreSQL going away under a running app, and coming back', () => {
     await proxy.restore();
     await waitUntil('/readyz to answer 200 again', async () => (await probe(`${h.app.url}/readyz`)).status === 200, 15_000);
     expect(await probe(`${h.app.url}/healthz`)).toMatchObject({ status: 200, body: { status: 'ready', databaseReachable: true } });
+    expect(await (await fetch(`${h.app.url}/metrics`)).text()).toMatch(/^dart_slack_database_up 1$/m);
     // DART's retry of the refused webhook is stored and posted.
     expect((await postWebhook(h.app.url, FIXTURE_PATHS.withdrawal, withdrawalBody('during'))).status).toBe(200);
     await expectShownOnceInOrder(h.slack, ['during']);
