@@ -2,8 +2,6 @@ import type { RespondFn } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../app/services.ts';
 import { auditedWrite } from '../audit/write.ts';
-import { CARD_ACTIONS } from '../customers/blocks.ts';
-import { customerStateReader } from '../customers/state.ts';
 import { parseWords, userNameSchema } from '../slack/arguments.ts';
 import type { SlackMessage } from '../slack/blocks.ts';
 import { describeWriteFailure } from '../slack/dart-failures.ts';
@@ -14,13 +12,15 @@ import { defineSubcommand, ephemeral, type ParseResult, type SlackRoutes } from 
 import { answerSubmission, failedWrite, readSubmission, type SubmissionOutcome } from '../slack/submission.ts';
 import { actionContext, openFormOrSay, postInChannel, tellUser, type Recipient } from '../slack/views.ts';
 import { describeHours, parseDuration } from './duration.ts';
-import { SqliteReminderStore, SuspensionReminders } from './reminders.ts';
-import { parseSuspendForm, reminderMessage, resumedMessage, SUSPEND_VIEW, suspendedMessage, suspendForm } from './write-blocks.ts';
+import { SuspensionReminders } from './reminders.ts';
+import type { ReminderRepository } from './repository.ts';
+import { parseSuspendForm, reminderMessage, resumedMessage, suspendedMessage, suspendForm } from './write-blocks.ts';
+import { CARD_ACTIONS, CHANNEL_ID, VIEWS } from '../slack/ids.ts';
 
 /** A write's answer for people: the channel's confirmation, or what went wrong (told privately). */
 type WriteReply = { ok: true; post: SlackMessage } | { ok: false; outcome: 'failed' | 'unknown'; text: string };
 
-const suspendMetadata = z.object({ u: userNameSchema, c: z.string().regex(/^[CGD][A-Z0-9]+$/).optional() });
+const suspendMetadata = z.object({ u: userNameSchema, c: z.string().regex(CHANNEL_ID).optional() });
 
 /** `/dart suspend <user> [<duration>]`: the user name, and the hours when given. */
 export function parseSuspendArguments(words: string[]): ParseResult<{ userName: string; hours: number | undefined }> {
@@ -38,10 +38,9 @@ export function parseSuspendArguments(words: string[]): ParseResult<{ userName: 
  * is one `update-tsp-status` call (`external_tsp_status=false`, `tsp_duration=<hours>`),
  * confirmed in the channel with its end time, where a reminder is scheduled for that time.
  */
-export function registerTradeScriptWrites(routes: SlackRoutes, services: Services): void {
-  const { dart, logger, webClient, database, now } = services;
-  const reminders = new SuspensionReminders(new SqliteReminderStore(database), webClient, logger, now);
-  const stateOf = customerStateReader(services);
+export function registerTradeScriptWrites(routes: SlackRoutes, services: Services, repository: ReminderRepository): void {
+  const { dart, logger, webClient, now } = services;
+  const reminders = new SuspensionReminders(repository, webClient, logger, now);
 
   async function suspend(userName: string, hours: number, requestedBy: string, channelId: string | undefined): Promise<WriteReply> {
     const result = await auditedWrite(
@@ -64,7 +63,7 @@ export function registerTradeScriptWrites(routes: SlackRoutes, services: Service
 
   async function resume(userName: string, requestedBy: string): Promise<WriteReply> {
     // What the app knew before, so the channel is told whether a suspension was lifted at all.
-    const before = stateOf(userName).suspension;
+    const before = (await services.customerState(userName)).suspension;
     const result = await auditedWrite(
       services,
       { action: 'tsp.resume', customer: userName, requestedBy, sent: { dart_user_name: userName, external_tsp_status: 'true' } },
@@ -113,17 +112,17 @@ export function registerTradeScriptWrites(routes: SlackRoutes, services: Service
     await openForm({ client, triggerId, respond }, userName.data, channelId);
   });
 
-  routes.view(SUSPEND_VIEW, 'operator', async ({ ack, body, view, client }) => {
+  routes.view(VIEWS.suspend, 'operator', async ({ ack, body, view, client, userId }) => {
     const submitted = await readSubmission({ ack, view }, suspendMetadata, parseSuspendForm, '/dart suspend <user>');
     if (!submitted) return;
     const { metadata, input: choice } = submitted;
     const { u: userName, c: channelId } = metadata;
-    const recipient: Recipient = { userId: body.user.id, channelId };
+    const recipient: Recipient = { userId, channelId };
     const work = async (): Promise<SubmissionOutcome> => {
-      const outcome = await suspend(userName, choice.hours, body.user.id, channelId);
+      const outcome = await suspend(userName, choice.hours, userId, channelId);
       if (!outcome.ok) return failedWrite(outcome.outcome, 'Not suspended', outcome.text, (reply) => tellUser(client, recipient, reply, logger));
       return {
-        answer: { response_action: 'update', view: infoView(SUSPEND_VIEW, 'Suspended', outcome.post.blocks) },
+        answer: { response_action: 'update', view: infoView(VIEWS.suspend, 'Suspended', outcome.post.blocks) },
         afterwards: async (shown) => {
           if (channelId) await postInChannel(client, channelId, outcome.post, recipient, logger);
           else if (!shown) await tellUser(client, recipient, outcome.post, logger);
@@ -135,7 +134,7 @@ export function registerTradeScriptWrites(routes: SlackRoutes, services: Service
       client,
       viewId: view.id,
       logger,
-      working: workingView(SUSPEND_VIEW, 'Suspend trade scripts', `Suspending ${code(userName)} for ${describeHours(choice.hours)} in DART…`),
+      working: workingView(VIEWS.suspend, 'Suspend trade scripts', `Suspending ${code(userName)} for ${describeHours(choice.hours)} in DART…`),
       work,
     });
   });
@@ -154,9 +153,9 @@ export function registerTradeScriptWrites(routes: SlackRoutes, services: Service
     }),
   );
 
-  routes.action(CARD_ACTIONS.resume, 'operator', async ({ ack, action, body, respond }) => {
+  routes.action(CARD_ACTIONS.resume, 'operator', async ({ ack, action, respond, userId }) => {
     await ack();
     const userName = userNameSchema.safeParse('value' in action ? action.value : undefined);
-    if (userName.success) await resumeCommand(respond, userName.data, body.user.id);
+    if (userName.success) await resumeCommand(respond, userName.data, userId);
   });
 }
