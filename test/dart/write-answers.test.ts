@@ -81,3 +81,24 @@ describe('a 2xx answering a customer write', () => {
     expect(h.app.services.audit.store.forCustomer('grace', { limit: 1 })[0]?.outcome).toBe('unknown');
   });
 });
+
+describe('an answer too large for any real DART answer', () => {
+  const padding = 'x'.repeat(2 * 1024 * 1024);
+
+  it('to a read fails clearly instead of being read whole', async () => {
+    h.dart.injectFault({ kind: 'status', status: 200, body: JSON.stringify({ total_usdc_balance: '1.00', padding }) }, { endpoint: 'customer/usdc-balance' });
+    const answer = await ask(h, USERS.viewer, 'balance billyjoel');
+    expect(answer).toContain('too large to read');
+    expect(answer).not.toContain('1.00 USDC');
+  });
+
+  it('to a transfer is unknown, even when it starts as a success', async () => {
+    const { posted } = await requestTransfer(h, 'billyjoel 32');
+    const body = JSON.stringify({ success: true, message: 'Amount Transferred Successfully.', padding });
+    h.dart.injectFault({ kind: 'status', status: 200, body }, { endpoint: 'customer/transfer-amount' });
+    await click(h, USERS.treasurer, 'confirm', posted);
+    expect(await messageShowing(h, posted, 'Outcome unknown')).toContain('too large to read');
+    const [entry] = h.app.services.audit.store.forCustomer('billyjoel', { limit: 1 });
+    expect(entry).toMatchObject({ action: 'transfer.execute', outcome: 'unknown' });
+  });
+});
