@@ -67,6 +67,8 @@ export interface NewTransfer {
 export interface TransferStore {
   create(transfer: NewTransfer): Transfer;
   get(id: string): Transfer | undefined;
+  /** The transfer whose confirmation is the message `channel` + `ts`, if any. */
+  findByMessage(channel: string, ts: string): Transfer | undefined;
   /**
    * Records where the confirmation was posted (and that it shows the first version), once:
    * returns the row, which may meanwhile have become `void`, or undefined if already recorded.
@@ -212,6 +214,11 @@ export class SqliteTransferStore implements TransferStore {
 
   get(id: string): Transfer | undefined {
     return this.#one('SELECT * FROM transfers WHERE id = ?', id);
+  }
+
+  // A rare lookup (a stray click only), so no index of its own.
+  findByMessage(channel: string, ts: string): Transfer | undefined {
+    return this.#one('SELECT * FROM transfers WHERE channel = ? AND message_ts = ?', channel, ts);
   }
 
   attachMessage(id: string, channel: string, ts: string): Transfer | undefined {
