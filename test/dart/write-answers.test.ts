@@ -4,8 +4,8 @@ import { nextCall, submitView, viewOf, type SubmissionAck } from '../support/mod
 import { click, messageShowing, requestTransfer, transferCalls } from '../transfers/support.ts';
 import { ask } from './support.ts';
 
-// A 2xx is a success only when its body reads as one (DART's page shows plain strings such
-// as "Customer Created Successfully."); a 2xx that says it failed, or cannot be read, is unknown.
+// A 2xx is a success only when its body positively reads as one (DART's page shows plain
+// strings such as "Customer Created Successfully."); any other 2xx is unknown.
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ env: { DART_AUDIT_CHANNEL: CHANNELS.audit } });
@@ -21,6 +21,12 @@ const ERROR_BODIES: Array<[name: string, body: string]> = [
   ['status:"error"', '{"status":"error","message":"Insufficient partner balance"}'],
   ['an errors object', '{"errors":{"amount":["Insufficient partner balance"]}}'],
   ['a plain string that says it failed', '"Transfer failed: insufficient partner balance"'],
+  // Red-team finding: failure wordings outside a list of failure words once read as success.
+  ['"Transfer unsuccessful."', '"Transfer unsuccessful."'],
+  ['"Not enough balance."', '"Not enough balance."'],
+  ['"Transaction declined."', '"Transaction declined."'],
+  ['"Amount exceeds the available balance."', '"Amount exceeds the available balance."'],
+  ['a message without an explicit success', '{"message":"Customer is not active."}'],
   ['an HTML page', '<html><body>Whoops</body></html>'],
   ['an empty body', ''],
 ];
