@@ -45,7 +45,7 @@ describe('what DART says never smuggles mrkdwn into the channel', () => {
     const { posted } = await confirmWith('13', {
       kind: 'status',
       status: 200,
-      body: JSON.stringify('Done <!channel> see <https://evil.example|your receipt> @here'),
+      body: JSON.stringify('Transferred successfully <!channel> see <https://evil.example|your receipt> @here'),
     });
     await messageShowing(h, posted, 'Transferred');
     const sent = JSON.stringify(h.slack.calls.filter((call) => call.method.startsWith('chat.')).map((call) => call.args));
