@@ -67,8 +67,10 @@ async function receive(
   if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) {
     return refuse(415, 'unsupported_media_type', { message: 'send the body as application/json' });
   }
-  const deliveryId = deliveryIdOf(request);
-  if (deliveryId === false) return refuse(400, 'invalid_delivery_id', { message: 'a delivery id is 1 to 200 printable characters' });
+  // An optional id a proxy may have mangled is never a reason to lose the event: it is ignored, and said.
+  const deliveryId = deliveryIdOf(request, (header) =>
+    log.warn({ header }, `unusable delivery id in ${header} (not 1 to 200 printable characters) ignored; stored without de-duplication`),
+  );
 
   const tooLarge = () =>
     refuse(413, 'payload_too_large', { message: `at most ${MAX_WEBHOOK_BYTES} bytes` }, { connection: 'close' });
@@ -101,13 +103,14 @@ async function receive(
   if (stored.added) init.onStored();
 }
 
-/** The delivery id, undefined when none was sent, false when one was sent but is unusable. */
-function deliveryIdOf(request: IncomingMessage): string | undefined | false {
+/** The first usable delivery id, undefined when none; each unusable one is passed to `onUnusable` by its header. */
+function deliveryIdOf(request: IncomingMessage, onUnusable: (header: string) => void): string | undefined {
   for (const header of DELIVERY_ID_HEADERS) {
     const value = request.headers[header];
     if (value === undefined) continue;
     const text = (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
-    return DELIVERY_ID.test(text) ? text : false;
+    if (DELIVERY_ID.test(text)) return text;
+    onUnusable(header);
   }
   return undefined;
 }

@@ -4,31 +4,41 @@
  */
 import { errorBodySchema } from './schemas.ts';
 
-/** Words that make an answer read as a failure ("Insufficient partner balance", "Customer not found."). */
-const FAILURE_WORDS = /\b(errors?|fail(s|ed|ure)?|insufficient|invalid|not found|unable|denied|refused|rejected|exception|unauthori[sz]ed|forbidden|not allowed)\b/i;
+/** Words that say a write worked; the trade-script endpoint answers "Customer Tsp Access Disabled" / "… Enabled". */
+const SUCCESS_WORDS = /\b(success|successfully|successful)\b/i;
+const TSP_SUCCESS_WORDS = /\b(success|successfully|successful|disabled|enabled)\b/i;
 
-/** `status` values that say "it worked" / "it did not". */
+/** Negations and failure words: any of them and the answer does not read as a success ("Transfer unsuccessful."). */
+const FAILURE_WORDS = /\b(unsuccessful|not|no|fail\w*|declin\w*|insufficient|errors?|denied|invalid|exceed\w*|reject\w*|unable|cannot)\b/i;
+
+/** `status` values that say "it worked". */
 const SUCCESS_STATUS = /^(success|succeeded|ok)$/i;
 
 /**
- * The success text of a 2xx answer to a write, or `undefined` when the answer does not read
- * as a success. Every success on DART's page is a plain JSON string ("Customer Created
- * Successfully."), so such a string counts unless it reads as a failure. An object counts
- * only with an explicit sign (`success: true`, `status: "success"`, or a `message` that
- * does not read as a failure) and no sign of failure (`error`, `errors`, `success: false`,
- * another `status`). Anything else (empty, HTML, text, numbers) does not count.
+ * The success text of a 2xx answer to a write, or `undefined` when the answer does not
+ * positively read as a success (the caller then records the outcome as unknown). An allow
+ * rule, because this is money: a payment is never called sent unless DART said so. Every
+ * success on DART's page is a plain JSON string ("Customer Created Successfully."), so a
+ * string counts when it has a success word for that endpoint and no negation or failure
+ * word. An object counts only with an explicit sign (`success: true` or `status:
+ * "success"`), no `error`/`errors`, no other `success`/`status`, and a `message`, if any,
+ * without a failure word. Anything else (empty, HTML, text, numbers) does not count.
  */
-export function writeSuccess(text: string): string | undefined {
+export function writeSuccess(text: string, endpoint: string): string | undefined {
   const json = parseJson(text);
-  if (typeof json === 'string') return json.trim() !== '' && !FAILURE_WORDS.test(json) ? json : undefined;
+  if (typeof json === 'string') {
+    const successWords = endpoint === 'customer/update-tsp-status' ? TSP_SUCCESS_WORDS : SUCCESS_WORDS;
+    return successWords.test(json) && !FAILURE_WORDS.test(json) ? json : undefined;
+  }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
   const body = json as Record<string, unknown>;
   if ('error' in body || 'errors' in body) return undefined;
   if ('success' in body && body.success !== true) return undefined;
-  if ('status' in body && !(typeof body.status === 'string' && SUCCESS_STATUS.test(body.status))) return undefined;
-  const message = typeof body.message === 'string' ? body.message : undefined;
-  if (message !== undefined) return FAILURE_WORDS.test(message) ? undefined : message;
-  return body.success === true || 'status' in body ? JSON.stringify(body).slice(0, 300) : undefined;
+  const status = typeof body.status === 'string' && SUCCESS_STATUS.test(body.status);
+  if ('status' in body && !status) return undefined;
+  if (body.success !== true && !status) return undefined;
+  if (body.message === undefined) return JSON.stringify(body).slice(0, 300);
+  return typeof body.message === 'string' && !FAILURE_WORDS.test(body.message) ? body.message : undefined;
 }
 
 /** A short quote of what DART said in an answer that is not a success, for people and the audit. */

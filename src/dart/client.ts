@@ -12,10 +12,12 @@ import {
   DartRejectedError,
   DartServerError,
   DartTimeoutError,
+  DartTooLargeError,
   DartUnauthorizedError,
   DartWrongUrlError,
 } from './errors.ts';
 import {
+  DECIMAL_FIELDS,
   customerSchema,
   tokenValueSchema,
   tradeScriptDetailsSchema,
@@ -76,6 +78,9 @@ interface DartAnswer {
   text: string;
 }
 
+/** The largest body read from DART; no real DART answer comes near it. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
 /** Redirects a read may follow (same origin only) before it is taken for a loop. */
 const MAX_REDIRECTS = 5;
 
@@ -98,6 +103,7 @@ export class DartClient {
   readonly #timeoutMs: number;
   readonly #readRetries: number;
   readonly #onCall: (call: DartCallRecord) => void;
+  readonly #token: string;
 
   constructor(options: DartClientOptions, onCall: (call: DartCallRecord) => void = () => {}) {
     // One attempt per ky call: retries, redirects and the deadline are this client's own.
@@ -112,6 +118,7 @@ export class DartClient {
     this.#timeoutMs = options.timeoutMs;
     this.#readRetries = options.readRetries ?? 2;
     this.#onCall = onCall;
+    this.#token = options.token;
   }
 
   /** The base URL as it may be logged: no credentials, no query. */
@@ -173,7 +180,10 @@ export class DartClient {
     const { text } = await this.#call({ endpoint, method: 'get', query });
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      // A number in a money field keeps the text DART sent (`context.source`), never a double.
+      json = JSON.parse(text, (key, value: unknown, context?: { source?: string }) =>
+        typeof value === 'number' && DECIMAL_FIELDS.has(key) && context?.source !== undefined ? context.source : value,
+      );
     } catch {
       throw new DartBadResponseError(endpoint, `DART answered with something that is not JSON (${quoteAnswer(text)})`);
     }
@@ -188,7 +198,7 @@ export class DartClient {
   /** A write succeeds only on a 2xx whose body reads as a success (see `writeSuccess`); any other 2xx is unknown. */
   async #write(request: DartRequest): Promise<WriteAnswer> {
     const { text } = await this.#call(request);
-    const success = writeSuccess(text);
+    const success = writeSuccess(text, request.endpoint);
     if (success !== undefined) return success;
     const said = quoteAnswer(text);
     throw new DartBadResponseError(request.endpoint, `DART answered 2xx but not with a success: ${said}`, said);
@@ -250,7 +260,7 @@ export class DartClient {
         attempt -= 1; // following a redirect is not a retry
         continue;
       }
-      const text = await response.text();
+      const text = this.#masked(await readBody(request.endpoint, response));
       if (response.ok) return { text };
       if (RETRIED_STATUSES.has(response.status)) {
         const asked = response.status === 429 ? retryAfterMs(response.headers.get('retry-after'), Date.now()) : undefined;
@@ -260,6 +270,29 @@ export class DartClient {
       throw statusError(request, url, response.status, text);
     }
   }
+
+  /** DART's answer with this client's token masked: whatever DART echoes is quoted to Slack, the audit and logs. */
+  #masked(text: string): string {
+    return this.#token === '' ? text : text.replaceAll(this.#token, '[redacted]');
+  }
+}
+
+/**
+ * A body as text, at most `MAX_BODY_BYTES`: beyond it the read is abandoned (for a write,
+ * an unknown outcome, as `DartBadResponseError` always is).
+ */
+async function readBody(endpoint: string, response: Response): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    // Throwing out of the loop cancels the stream, freeing the connection.
+    if (size > MAX_BODY_BYTES) {
+      throw new DartTooLargeError(endpoint, 'DART sent an answer too large to read');
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

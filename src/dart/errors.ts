@@ -167,6 +167,11 @@ export class DartBadResponseError extends DartError {
   }
 }
 
+/** A body beyond any real DART answer (`MAX_BODY_BYTES`), abandoned unread. */
+export class DartTooLargeError extends DartBadResponseError {
+  override name = 'DartTooLargeError';
+}
+
 export function isDartError(error: unknown): error is DartError {
   return error instanceof DartError;
 }

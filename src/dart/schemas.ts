@@ -1,10 +1,13 @@
 import { z } from 'zod';
 
-/** DART's money fields are decimal strings; some deployments send numbers, which we keep as text. */
-const decimalString = z
-  .union([z.string(), z.number()])
-  .transform((value) => String(value))
-  .pipe(z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal amount'));
+/**
+ * DART's money fields are decimal strings; some deployments send numbers, whose source text
+ * the client keeps (see `DECIMAL_FIELDS`), so a number never goes through a float.
+ */
+const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal amount');
+
+/** The fields read with `decimalString`: a JSON number in one of them is kept as the text DART sent. */
+export const DECIMAL_FIELDS: ReadonlySet<string> = new Set(['initial_amount', 'current_amount', 'total_deposit', 'total_usdc_balance', 'token_value']);
 
 export const customerSchema = z.object({
   first_name: z.string(),

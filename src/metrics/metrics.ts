@@ -1,4 +1,4 @@
-import type { FetchFunction } from '@slack/web-api';
+import { ErrorCode, type FetchFunction } from '@slack/web-api';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DartCallRecord } from '../dart/client.ts';
 import type { OutboxStats } from '../alerts/repository.ts';
@@ -27,8 +27,23 @@ export interface SharedState {
   outbox(): Promise<OutboxStats>;
 }
 
-/** Slack error codes are snake_case words; anything else (a proxy's page, a typo'd stand-in) is `other`, so the label stays bounded. */
-const SLACK_ERROR_CODE = /^[a-z][a-z0-9_]{0,63}$/;
+/**
+ * The Slack error codes counted by name: those the app handles anywhere, the common Web API
+ * ones, and what `observedSlackFetch` and the SDK name themselves. Anything else (a made-up
+ * code, a proxy's page) is `other`, so the label's values are a fixed set, not a format.
+ */
+const SLACK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ratelimited', 'rate_limited', 'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired',
+  'no_permission', 'missing_scope', 'team_access_not_granted', 'channel_not_found', 'not_in_channel', 'is_archived',
+  'msg_too_long', 'no_text', 'message_not_found', 'cant_update_message', 'invalid_blocks', 'invalid_blocks_format',
+  'msg_blocks_too_long', 'invalid_arguments', 'too_many_attachments', 'invalid_attachments', 'markdown_text_conflict',
+  'restricted_action', 'restricted_action_read_only_channel', 'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel', 'expired_trigger_id', 'invalid_trigger_id', 'view_too_large',
+  'internal_error', 'fatal_error', 'request_timeout', 'service_unavailable', 'timeout', 'network',
+  ...Object.values(ErrorCode),
+]);
+/** `http_<status>` from `observedSlackFetch`: at most one value per HTTP status. */
+const SLACK_HTTP_ERROR = /^http_[1-5]\d\d$/;
 /** Web API method names (`chat.postMessage`); anything else is `other`. */
 const SLACK_METHOD = /^[a-z]+(\.[a-zA-Z]+){1,3}$/;
 
@@ -96,7 +111,7 @@ export class AppMetrics {
   slackApiError(method: string, error: string): void {
     this.#slackErrors.inc({
       method: SLACK_METHOD.test(method) ? method : 'other',
-      error: SLACK_ERROR_CODE.test(error) ? error : 'other',
+      error: SLACK_ERROR_CODES.has(error) || SLACK_HTTP_ERROR.test(error) ? error : 'other',
     });
   }
 

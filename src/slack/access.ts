@@ -59,7 +59,9 @@ export class AccessControl {
   }
 
   async #listed(userId: string, principals: string[]): Promise<boolean> {
-    if (principals.includes('*') || principals.includes(userId)) return true;
+    if (principals.includes('*')) return true;
+    // A group entry grants only through its members: a caller whose id is the group's own never matches it.
+    if (!userId.startsWith('S') && principals.includes(userId)) return true;
     for (const principal of principals) {
       if (principal.startsWith('S') && (await this.#members(principal)).has(userId)) return true;
     }

@@ -3,6 +3,7 @@ import {
   DartNetworkError,
   DartNotFoundError,
   DartRejectedError,
+  DartTooLargeError,
   isDartError,
   type DartError,
 } from '../dart/errors.ts';
@@ -28,6 +29,7 @@ export function describeDartFailure(error: unknown, subject?: string): string {
 function describe(error: DartError, subject: string | undefined): string {
   if (error instanceof DartRejectedError) return `DART refused the request: ${code(error.dartMessage)}`;
   if (error instanceof DartNotFoundError) return notFound(error, subject);
+  if (error instanceof DartTooLargeError) return 'DART sent an answer too large to read (far larger than any DART answer). An admin should check `DART_API_URL`.';
   switch (error.kind) {
     case 'wrong_url':
       return 'DART_API_URL looks wrong: DART’s API is not at that address (it answered “not found” as no DART endpoint does). An admin needs to check `DART_API_URL`.';

@@ -240,7 +240,8 @@ function typeOf(body: AnyMiddlewareArgs['body']): string {
 export function actingUserId(body: unknown): string | undefined {
   const payload = body as { command?: unknown; user_id?: unknown; user?: { id?: unknown } | null };
   const id = payload.command !== undefined ? payload.user_id : payload.user?.id;
-  return typeof id === 'string' && id.trim() !== '' ? id : undefined;
+  // Only a Slack user id (`U…`, or `W…` in Enterprise Grid) can act; a group or any other id is no user.
+  return typeof id === 'string' && /^[UW][A-Z0-9]+$/.test(id) ? id : undefined;
 }
 
 /** Tells a caller without the role why, in the way each kind of request allows. */

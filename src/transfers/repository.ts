@@ -77,6 +77,8 @@ export interface ExecutionMove {
 export interface TransferRepository {
   create(transfer: NewTransfer): Promise<Transfer>;
   get(id: string): Promise<Transfer | undefined>;
+  /** The transfer whose confirmation is the message `channel` + `ts`, if any (a rare lookup: stray clicks only). */
+  findByMessage(channel: string, ts: string): Promise<Transfer | undefined>;
   /**
    * Records where the confirmation was posted (and that it shows the first version), once:
    * returns the row, which may meanwhile have become `void`, or undefined if already recorded.

@@ -143,7 +143,8 @@ export class TransferService {
   /**
    * A click on a message that is not the one recorded for its transfer: refused. While no
    * message is recorded (Slack's answer to the post never came, or has not come yet) the
-   * transfer becomes void; the clicked message is redrawn as void either way.
+   * transfer becomes void; the clicked message is redrawn as void either way, unless it is
+   * recorded for another transfer.
    */
   async #unrecorded(transfer: Transfer, message: MessageRef | undefined, now: Date): Promise<string> {
     let current = transfer;
@@ -153,7 +154,8 @@ export class TransferService {
       current = voided;
       await this.#record('transfer.void', voided, { requestedBy: voided.requestedBy });
     }
-    if (message) {
+    // Never over another transfer's message: a stray click must not take it over.
+    if (message && (await this.store.findByMessage(message.channel, message.ts)) === undefined) {
       const shown = current.state === 'void' ? current : { ...current, state: 'void' as const, detail: STRAY_DETAIL };
       await this.#draw(shown, message);
     }

@@ -7,8 +7,9 @@ export type ParsedAmount =
   | { ok: true; cents: bigint; decimal: string }
   | { ok: false; reason: string };
 
-// Plain digits, or digits grouped by commas in threes; at most 2 decimal places.
-const AMOUNT_PATTERN = /^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$/;
+// Plain digits, or digits grouped by commas in threes after a first group that does not start
+// with 0 ("0,050" is a European 0.05, not 50); at most 2 decimal places.
+const AMOUNT_PATTERN = /^(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$/;
 
 /**
  * Reads an amount a person typed (`50`, `50.5`, `1,000.00`). Refuses anything else with

@@ -4,8 +4,8 @@ import { nextCall, submitView, viewOf, type SubmissionAck } from '../support/mod
 import { click, messageShowing, requestTransfer, transferCalls } from '../transfers/support.ts';
 import { ask } from './support.ts';
 
-// A 2xx is a success only when its body reads as one (DART's page shows plain strings such
-// as "Customer Created Successfully."); a 2xx that says it failed, or cannot be read, is unknown.
+// A 2xx is a success only when its body positively reads as one (DART's page shows plain
+// strings such as "Customer Created Successfully."); any other 2xx is unknown.
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ env: { DART_AUDIT_CHANNEL: CHANNELS.audit } });
@@ -21,6 +21,12 @@ const ERROR_BODIES: Array<[name: string, body: string]> = [
   ['status:"error"', '{"status":"error","message":"Insufficient partner balance"}'],
   ['an errors object', '{"errors":{"amount":["Insufficient partner balance"]}}'],
   ['a plain string that says it failed', '"Transfer failed: insufficient partner balance"'],
+  // Red-team finding: failure wordings outside a list of failure words once read as success.
+  ['"Transfer unsuccessful."', '"Transfer unsuccessful."'],
+  ['"Not enough balance."', '"Not enough balance."'],
+  ['"Transaction declined."', '"Transaction declined."'],
+  ['"Amount exceeds the available balance."', '"Amount exceeds the available balance."'],
+  ['a message without an explicit success', '{"message":"Customer is not active."}'],
   ['an HTML page', '<html><body>Whoops</body></html>'],
   ['an empty body', ''],
 ];
@@ -79,5 +85,26 @@ describe('a 2xx answering a customer write', () => {
     h.dart.injectFault({ kind: 'status', status: 200, body: '{"status":"error"}' }, { endpoint: 'customer/update-tsp-status' });
     expect(await ask(h, USERS.operator, 'resume grace')).toContain('may or may not have been lifted');
     expect((await h.app.storage.audit.forCustomer('grace', { limit: 1 }))[0]?.outcome).toBe('unknown');
+  });
+});
+
+describe('an answer too large for any real DART answer', () => {
+  const padding = 'x'.repeat(2 * 1024 * 1024);
+
+  it('to a read fails clearly instead of being read whole', async () => {
+    h.dart.injectFault({ kind: 'status', status: 200, body: JSON.stringify({ total_usdc_balance: '1.00', padding }) }, { endpoint: 'customer/usdc-balance' });
+    const answer = await ask(h, USERS.viewer, 'balance billyjoel');
+    expect(answer).toContain('too large to read');
+    expect(answer).not.toContain('1.00 USDC');
+  });
+
+  it('to a transfer is unknown, even when it starts as a success', async () => {
+    const { posted } = await requestTransfer(h, 'billyjoel 32');
+    const body = JSON.stringify({ success: true, message: 'Amount Transferred Successfully.', padding });
+    h.dart.injectFault({ kind: 'status', status: 200, body }, { endpoint: 'customer/transfer-amount' });
+    await click(h, USERS.treasurer, 'confirm', posted);
+    expect(await messageShowing(h, posted, 'Outcome unknown')).toContain('too large to read');
+    const [entry] = await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 });
+    expect(entry).toMatchObject({ action: 'transfer.execute', outcome: 'unknown' });
   });
 });

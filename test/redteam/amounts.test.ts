@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewState } from '../../src/sandbox/slack/requests.ts';
 import { CHANNELS, startHarness, USERS, type Harness } from '../support/harness.ts';
-import { requestTransfer, runTransfer, storedTransfers, transferCalls } from '../transfers/support.ts';
+import { pendingTransfers, postedTransfer, requestTransfer, runTransfer, transferCalls } from '../transfers/support.ts';
 
 // Red team: odd amounts typed by a treasurer. Anything that is not a plain positive amount
 // with at most 2 decimals is refused before a transfer is stored or DART is called.
@@ -20,12 +20,12 @@ const REFUSED = [
 describe('/dart transfer with an odd amount', () => {
   for (const amount of REFUSED) {
     it(`${JSON.stringify(amount)} is refused and nothing is stored or sent`, async () => {
-      const stored = storedTransfers(h);
+      const stored = await pendingTransfers(h);
       const calls = transferCalls(h).length;
       const posts = h.slack.callsTo('chat.postMessage').length;
       const { ack } = await runTransfer(h, `billyjoel ${amount}`);
       expect(JSON.stringify(ack)).toContain('amount');
-      expect(storedTransfers(h)).toBe(stored);
+      expect(await pendingTransfers(h)).toBe(stored);
       expect(transferCalls(h).length).toBe(calls);
       expect(h.slack.callsTo('chat.postMessage').length).toBe(posts);
     });
@@ -34,8 +34,7 @@ describe('/dart transfer with an odd amount', () => {
   for (const [typed, decimal] of [['50', '50.00'], ['50.5', '50.50'], ['1,000.00', '1000.00'], ['0.01', '0.01']] as const) {
     it(`${typed} is requested as exactly ${decimal}`, async () => {
       const { posted } = await requestTransfer(h, `billyjoel ${typed}`);
-      const row = h.app.services.database.sqlite.prepare('SELECT amount FROM transfers WHERE id = ?').get(posted.id);
-      expect(row?.amount).toBe(decimal);
+      expect((await h.app.storage.transfers.get(posted.id))?.amount).toBe(decimal);
     });
   }
 
@@ -47,8 +46,7 @@ describe('/dart transfer with an odd amount', () => {
       state: viewState({ user: { value: 'billyjoel' }, amount: { value: ' 50 ' } }),
     });
     expect(sent.status).toBe(200);
-    await h.slack.waitForCall('chat.postMessage', (call) => h.slack.callsTo('chat.postMessage').indexOf(call) >= posts && call.args.channel === CHANNELS.ops, 8000);
-    const row = h.app.services.database.sqlite.prepare('SELECT amount FROM transfers ORDER BY requested_at DESC, rowid DESC LIMIT 1').get();
-    expect(row?.amount).toBe('50.00');
+    const post = await h.slack.waitForCall('chat.postMessage', (call) => h.slack.callsTo('chat.postMessage').indexOf(call) >= posts && call.args.channel === CHANNELS.ops, 8000);
+    expect((await h.app.storage.transfers.get(postedTransfer(post).id))?.amount).toBe('50.00');
   });
 });

@@ -28,7 +28,7 @@ describe('a transfer answered with an empty 2xx', () => {
       const { posted, before } = await confirmWith('11', { kind: 'status', status, body: '' });
       expect(await messageShowing(h, posted, 'Outcome unknown')).not.toContain('Transferred');
       expect(transferCalls(h)).toHaveLength(before + 1);
-      expect(h.app.services.audit.store.forCustomer('billyjoel', { limit: 1 })[0]).toMatchObject({ outcome: 'unknown' });
+      expect((await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0]).toMatchObject({ outcome: 'unknown' });
     });
   }
 
@@ -45,7 +45,7 @@ describe('what DART says never smuggles mrkdwn into the channel', () => {
     const { posted } = await confirmWith('13', {
       kind: 'status',
       status: 200,
-      body: JSON.stringify('Done <!channel> see <https://evil.example|your receipt> @here'),
+      body: JSON.stringify('Transferred successfully <!channel> see <https://evil.example|your receipt> @here'),
     });
     await messageShowing(h, posted, 'Transferred');
     const sent = JSON.stringify(h.slack.calls.filter((call) => call.method.startsWith('chat.')).map((call) => call.args));

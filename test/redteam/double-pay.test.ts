@@ -54,7 +54,7 @@ describe('one transfer, many clicks', () => {
     await Promise.all(
       Array.from({ length: 6 }, (_, i) => click(h, i % 2 === 0 ? USERS.treasurer2 : USERS.treasurer, i % 2 === 0 ? 'approve' : 'cancel', posted)),
     );
-    const row = h.app.services.database.sqlite.prepare('SELECT state FROM transfers WHERE id = ?').get(posted.id);
+    const row = await h.app.storage.transfers.get(posted.id);
     if (row?.state === 'cancelled') expect(transferCalls(h).length - calls).toBe(0);
     else {
       await messageShowing(h, posted, 'Transferred');

@@ -53,6 +53,14 @@ export function transferContract(newDatabase: NewTestDatabase): void {
       expect(await a.get('no-such-transfer')).toBeUndefined();
     });
 
+    it('finds a transfer by its recorded message, and nothing for a message it never recorded', async () => {
+      const posted = await request();
+      await request({}, false);
+      expect((await b.findByMessage(message.channel, message.ts))?.id).toBe(posted.id);
+      expect(await b.findByMessage(message.channel, '9.9')).toBeUndefined();
+      expect(await b.findByMessage('C2', message.ts)).toBeUndefined();
+    });
+
     it('lets exactly one of many concurrent moves to executing win, across handles', async () => {
       const { id } = await request();
       const winners = await Promise.all([a, b, a, b, a].map((repository, index) => repository.startExecution(id, move('confirm', 'U1', 1, `instance-${index}`), [])));

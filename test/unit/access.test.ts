@@ -44,4 +44,12 @@ describe('AccessControl and user groups', () => {
     expect(await open.allows('U0STRANG01', 'viewer')).toBe(true);
     expect(await open.allows('U0STRANG01', 'operator')).toBe(false);
   });
+
+  it('a group entry grants its members, never a caller whose id is the group itself', async () => {
+    slack.setUserGroups({ S0GROUP002: ['U0MEMBER1'] });
+    const client = new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+    const access = new AccessControl({ viewers: [], operators: [], treasurers: ['S0GROUP002'] }, client, createLogger('silent'));
+    expect(await access.allows('U0MEMBER1', 'treasurer')).toBe(true);
+    expect(await access.allows('S0GROUP002', 'treasurer')).toBe(false);
+  });
 });

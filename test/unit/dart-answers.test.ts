@@ -2,17 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { notFoundSubject, retryAfterMs, writeSuccess } from '../../src/dart/answers.ts';
 
 describe('writeSuccess: what counts as a 2xx success for a write', () => {
+  const transfer = 'customer/transfer-amount';
+
   it('takes DART’s documented plain strings', () => {
-    for (const text of ['Customer Created Successfully.', 'Customer Updated Successfully.', 'Customer Tsp Access Disabled', 'Customer Tsp Access Enabled']) {
-      expect(writeSuccess(JSON.stringify(text))).toBe(text);
+    for (const [endpoint, text] of [
+      ['customer/create', 'Customer Created Successfully.'],
+      ['customer/update', 'Customer Updated Successfully.'],
+      ['customer/update-tsp-status', 'Customer Tsp Access Disabled'],
+      ['customer/update-tsp-status', 'Customer Tsp Access Enabled'],
+      ['customer/transfer-amount', 'Amount Transferred Successfully.'],
+    ]) {
+      expect(writeSuccess(JSON.stringify(text), endpoint ?? '')).toBe(text);
     }
   });
 
+  it('does not take "Disabled" as a success outside the trade-script endpoint', () => {
+    expect(writeSuccess('"Customer Disabled"', 'customer/transfer-amount')).toBeUndefined();
+  });
+
   it('takes an object only with an explicit sign of success', () => {
-    expect(writeSuccess('{"success":true,"message":"Amount transferred"}')).toBe('Amount transferred');
-    expect(writeSuccess('{"status":"success"}')).toBe('{"status":"success"}');
-    expect(writeSuccess('{"message":"Amount transferred"}')).toBe('Amount transferred');
-    expect(writeSuccess('{"data":1}')).toBeUndefined();
+    expect(writeSuccess('{"success":true,"message":"Amount transferred"}', transfer)).toBe('Amount transferred');
+    expect(writeSuccess('{"status":"success"}', transfer)).toBe('{"status":"success"}');
+    expect(writeSuccess('{"message":"Amount transferred"}', transfer)).toBeUndefined();
+    expect(writeSuccess('{"data":1}', transfer)).toBeUndefined();
   });
 
   it('refuses anything that reads as an error or cannot be read', () => {
@@ -25,6 +37,14 @@ describe('writeSuccess: what counts as a 2xx success for a write', () => {
       '{"message":"Insufficient partner balance"}',
       '"Customer not found."',
       '"Transfer failed"',
+      '"Transfer unsuccessful."',
+      '"Not enough balance."',
+      '"Transaction declined."',
+      '"Amount exceeds the available balance."',
+      '"Transfer successful? No."',
+      '"Done."',
+      '{"message":"Customer is not active."}',
+      '{"success":true,"message":"Transfer unsuccessful."}',
       '""',
       '',
       'OK',
@@ -33,7 +53,7 @@ describe('writeSuccess: what counts as a 2xx success for a write', () => {
       'null',
       '[]',
     ]) {
-      expect(writeSuccess(text), text).toBeUndefined();
+      expect(writeSuccess(text, transfer), text).toBeUndefined();
     }
   });
 });

@@ -33,6 +33,10 @@ export class PostgresTransferRepository implements TransferRepository {
     return this.#one('SELECT * FROM transfers WHERE id = $1', [id]);
   }
 
+  async findByMessage(channel: string, ts: string): Promise<Transfer | undefined> {
+    return this.#one('SELECT * FROM transfers WHERE channel = $1 AND message_ts = $2', [channel, ts]);
+  }
+
   async attachMessage(id: string, channel: string, ts: string): Promise<Transfer | undefined> {
     return this.#one(
       'UPDATE transfers SET channel = $2, message_ts = $3, shown_version = GREATEST(shown_version, 1) WHERE id = $1 AND message_ts IS NULL RETURNING *',

@@ -41,6 +41,10 @@ export class SqliteTransferRepository implements TransferRepository {
     return this.#one('SELECT * FROM transfers WHERE id = ?', id);
   }
 
+  async findByMessage(channel: string, ts: string): Promise<Transfer | undefined> {
+    return this.#one('SELECT * FROM transfers WHERE channel = ? AND message_ts = ?', channel, ts);
+  }
+
   async attachMessage(id: string, channel: string, ts: string): Promise<Transfer | undefined> {
     return this.#one(
       'UPDATE transfers SET channel = ?, message_ts = ?, shown_version = MAX(shown_version, 1) WHERE id = ? AND message_ts IS NULL RETURNING *',

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../support/harness.ts';
-import { runTransfer, storedTransfers } from '../../transfers/support.ts';
+import { startHarness, type Harness } from '../support/harness.ts';
+import { pendingTransfers, runTransfer } from './support.ts';
 
-// DEFECT (src/util/money.ts, AMOUNT_PATTERN `\d{1,3}(?:,\d{3})+`): a comma group may start with
+// Red-team finding, fixed (was: src/util/money.ts, AMOUNT_PATTERN `\d{1,3}(?:,\d{3})+`): a comma group may start with
 // a leading zero, so "0,050" and "0,500" (how a European writes 0.05 and 0.5) are read as
 // 50.00 and 500.00 USDC, a thousand times what was meant. A number written with thousands
 // separators never starts with "0,"; such input is not "written plainly" (PRODUCT.md) and
@@ -13,14 +13,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-describe('DEFECT: a comma after a leading zero is taken for a thousands separator', () => {
+describe('a comma after a leading zero is taken for a thousands separator', () => {
   for (const amount of ['0,050', '0,500', '00,100']) {
-    it.fails(`${amount} is refused, not requested as a thousand times more`, async () => {
-      const stored = storedTransfers(h);
+    it(`${amount} is refused, not requested as a thousand times more`, async () => {
+      const stored = await pendingTransfers(h);
       const { ack } = await runTransfer(h, `billyjoel ${amount}`);
-      // Today: no refusal; a confirmation for 50.00 / 500.00 / 100.00 USDC is posted.
       expect(String(JSON.stringify(ack))).toContain('amount');
-      expect(storedTransfers(h)).toBe(stored);
+      expect(await pendingTransfers(h)).toBe(stored);
     });
   }
 });
