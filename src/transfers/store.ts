@@ -25,6 +25,13 @@ export interface Transfer {
   amount: string;
   /** True when a second treasurer must approve (amount at or above the threshold). */
   needsApproval: boolean;
+  /** True when two treasurers, neither the requester, must approve (at or above TRANSFER_SECOND_APPROVAL_THRESHOLD). */
+  secondApproval: boolean;
+  /** The first of two approvals, once given; the second is `decidedBy`. */
+  approvedBy?: string;
+  approvedAt?: Date;
+  /** How a treasurer closed out an `unknown` outcome after checking DART. */
+  resolution?: Resolution;
   state: TransferState;
   requestedBy: string;
   requestedAt: Date;
@@ -44,6 +51,22 @@ export interface Transfer {
   version: number;
   shownVersion: number;
   updatedAt: Date;
+}
+
+/** What a treasurer found in DART about a transfer whose outcome was unknown. */
+export interface Resolution {
+  outcome: 'sent' | 'not_sent';
+  by: string;
+  at: Date;
+  /** What was checked in DART (never empty). */
+  note: string;
+}
+
+/** The stop on all money movement, while it lasts. */
+export interface Freeze {
+  by: string;
+  at: Date;
+  reason: string;
 }
 
 /** What is needed to record a new request. */
@@ -334,6 +357,7 @@ function fromRow(row: Row): Transfer {
     customerName: String(row.customer_name),
     amount: String(row.amount),
     needsApproval: Number(row.needs_approval) === 1,
+    secondApproval: false,
     state: String(row.state) as TransferState,
     requestedBy: String(row.requested_by),
     requestedAt: new Date(Number(row.requested_at)),
