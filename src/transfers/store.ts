@@ -1,7 +1,7 @@
 import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
 import type { Database, Migration } from '../store/database.ts';
 import { parseDecimalAmount } from '../util/money.ts';
-import type { ExecutionRule } from './execution-rules.ts';
+import type { ExecutionRule, RuleCheck } from './execution-rules.ts';
 
 /**
  * Where a transfer stands. `requested` waits for a click; `executing` means one app
@@ -76,9 +76,17 @@ export interface NewTransfer {
   customerName: string;
   amount: string;
   needsApproval: boolean;
+  /** Two approvers (implies `needsApproval`). */
+  secondApproval: boolean;
   requestedBy: string;
   requestedAt: Date;
   expiresAt: Date;
+}
+
+/** What went out in a rolling window: the counted cents, and when the oldest counted transfer started (it frees up 24 hours later). */
+export interface Spent {
+  cents: bigint;
+  oldest?: Date;
 }
 
 /**
@@ -106,6 +114,24 @@ export interface TransferStore {
    * `rules` holds, all in one statement.
    */
   startExecution(id: string, move: ExecutionMove, rules: readonly ExecutionRule[]): Transfer | undefined;
+  /**
+   * The first of two approvals: requested → requested with `approvedBy`, if the transfer
+   * needs two approvers, has none yet, `move.actor` is not its requester, it is not expired,
+   * the click is on its recorded message, and every one of `rules` holds, in one statement.
+   */
+  addApproval(id: string, move: ExecutionMove, rules: readonly ExecutionRule[]): Transfer | undefined;
+  /** unknown → unknown with `resolution`, once: undefined when it is not unknown or already resolved. Nothing else changes. */
+  resolve(id: string, resolution: Resolution): Transfer | undefined;
+  /** Transfers waiting for a click (not expired at `now`, posted) and unknown ones not resolved, oldest request first (at most 40). */
+  needingAttention(now: Date): Transfer[];
+  /** What counts toward the daily limits since `since`, for one customer or (without) all. */
+  spentSince(since: Date, customer?: string): Spent;
+  /** Starts a freeze unless one is in force: returns it, or undefined when already frozen. */
+  freeze(freeze: Freeze): Freeze | undefined;
+  /** Lifts the freeze in force, if `by` is not who set it: returns the lifted freeze, or undefined. */
+  unfreeze(by: string, now: Date): Freeze | undefined;
+  /** The freeze in force, if any. */
+  currentFreeze(): Freeze | undefined;
   /** requested → refused, if `rule` does not hold now; `actor` is who clicked. */
   refuse(id: string, rule: ExecutionRule, actor: string, now: Date): Transfer | undefined;
   /** requested → cancelled, if not expired at `now`. */
@@ -199,7 +225,31 @@ export const TRANSFER_MIGRATIONS: Migration[] = [
     ALTER TABLE transfers_next RENAME TO transfers;
     CREATE INDEX transfers_open ON transfers (state, expires_at);`,
   },
+  {
+    // Two approvers, the resolution of unknown outcomes, and the freeze (one row per
+    // freeze, kept after it is lifted; the one in force has no lifted_at).
+    name: 'transfers-003-treasury-controls',
+    sql: `ALTER TABLE transfers ADD COLUMN second_approval INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE transfers ADD COLUMN approved_by TEXT;
+    ALTER TABLE transfers ADD COLUMN approved_at INTEGER;
+    ALTER TABLE transfers ADD COLUMN resolution TEXT CHECK (resolution IN ('sent', 'not_sent'));
+    ALTER TABLE transfers ADD COLUMN resolved_by TEXT;
+    ALTER TABLE transfers ADD COLUMN resolved_at INTEGER;
+    ALTER TABLE transfers ADD COLUMN resolution_note TEXT;
+    CREATE INDEX transfers_started ON transfers (decided_at);
+    CREATE TABLE transfer_freezes (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      frozen_by TEXT NOT NULL,
+      frozen_at INTEGER NOT NULL,
+      reason TEXT NOT NULL,
+      lifted_by TEXT,
+      lifted_at INTEGER
+    );`,
+  },
 ];
+
+/** The transfers that count toward a daily limit (an unknown one may have moved the money), as a condition on alias `o`. */
+const COUNTED = `(o.state IN ('executing', 'succeeded') OR (o.state = 'unknown' AND (o.resolution IS NULL OR o.resolution = 'sent')))`;
 
 /** Every move sets the new state, bumps the version and stamps the time. */
 const MOVE = `state = ?, version = version + 1, updated_at = ?`;
@@ -216,14 +266,15 @@ export class SqliteTransferStore implements TransferStore {
     const amount = parseDecimalAmount(transfer.amount);
     if (!amount.ok) throw new Error(`not a transfer amount: ${amount.reason}`);
     const row = this.#one(
-      `INSERT INTO transfers (id, customer, customer_name, amount, amount_cents, needs_approval, state, requested_by, requested_at, expires_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO transfers (id, customer, customer_name, amount, amount_cents, needs_approval, second_approval, state, requested_by, requested_at, expires_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING *`,
       transfer.id,
       transfer.customer,
       transfer.customerName,
       amount.decimal,
       amount.cents,
-      transfer.needsApproval ? 1 : 0,
+      transfer.needsApproval || transfer.secondApproval ? 1 : 0,
+      transfer.secondApproval ? 1 : 0,
       transfer.requestedBy,
       transfer.requestedAt.getTime(),
       transfer.expiresAt.getTime(),
@@ -259,22 +310,93 @@ export class SqliteTransferStore implements TransferStore {
   startExecution(id: string, { kind, actor, executor, now, message }: ExecutionMove, rules: readonly ExecutionRule[]): Transfer | undefined {
     const at = now.getTime();
     // Who may act is checked by callers too; repeating it here keeps the store from ever breaking it.
-    const who = kind === 'confirm' ? 'needs_approval = 0 AND requested_by = ?' : 'needs_approval = 1 AND requested_by <> ?';
-    return this.#one(
-      `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?
-       WHERE id = ? AND state = 'requested' AND expires_at > ? AND channel = ? AND message_ts = ? AND ${who}
-       ${rules.map((rule) => `AND (${rule.condition})`).join(' ')} RETURNING *`,
-      'executing', at, actor, at, executor, id, at, message.channel, message.ts, actor,
-      ...rules.flatMap((rule) => rule.values),
+    // With two approvers, only a second, different one moves it.
+    const who =
+      kind === 'confirm'
+        ? { sql: 'needs_approval = 0 AND requested_by = ?', values: [actor] }
+        : { sql: 'needs_approval = 1 AND requested_by <> ? AND (second_approval = 0 OR (approved_by IS NOT NULL AND approved_by <> ?))', values: [actor, actor] };
+    const conditions = rules.map((rule) => condition(rule.check, now));
+    // An immediate transaction, not a bare statement: the daily limits read other rows, and
+    // the write lock taken first means no other process can move a transfer between that
+    // read and this write. It is synchronous, so it never spans an await.
+    return this.#database.transaction(() =>
+      this.#one(
+        `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?
+         WHERE id = ? AND state = 'requested' AND expires_at > ? AND channel = ? AND message_ts = ? AND ${who.sql}
+         ${conditions.map((rule) => `AND (${rule.sql})`).join(' ')} RETURNING *`,
+        'executing', at, actor, at, executor, id, at, message.channel, message.ts, ...who.values,
+        ...conditions.flatMap((rule) => rule.values),
+      ),
     );
+  }
+
+  addApproval(id: string, { actor, now, message }: ExecutionMove, rules: readonly ExecutionRule[]): Transfer | undefined {
+    const at = now.getTime();
+    const conditions = rules.map((rule) => condition(rule.check, now));
+    return this.#one(
+      `UPDATE transfers SET version = version + 1, updated_at = ?, approved_by = ?, approved_at = ?
+       WHERE id = ? AND state = 'requested' AND second_approval = 1 AND approved_by IS NULL AND requested_by <> ?
+       AND expires_at > ? AND channel = ? AND message_ts = ? ${conditions.map((rule) => `AND (${rule.sql})`).join(' ')} RETURNING *`,
+      at, actor, at, id, actor, at, message.channel, message.ts, ...conditions.flatMap((rule) => rule.values),
+    );
+  }
+
+  resolve(id: string, { outcome, by, at, note }: Resolution): Transfer | undefined {
+    return this.#one(
+      `UPDATE transfers SET version = version + 1, updated_at = ?, resolution = ?, resolved_by = ?, resolved_at = ?, resolution_note = ?
+       WHERE id = ? AND state = 'unknown' AND resolution IS NULL RETURNING *`,
+      at.getTime(), outcome, by, at.getTime(), note, id,
+    );
+  }
+
+  needingAttention(now: Date): Transfer[] {
+    return this.#all(
+      `SELECT * FROM transfers WHERE (state = 'requested' AND expires_at > ? AND message_ts IS NOT NULL) OR (state = 'unknown' AND resolution IS NULL)
+       ORDER BY requested_at, id LIMIT 40`,
+      now.getTime(),
+    );
+  }
+
+  spentSince(since: Date, customer?: string): Spent {
+    const row = this.#database.sqlite
+      .prepare(`SELECT COALESCE(SUM(o.amount_cents), 0) AS cents, MIN(o.decided_at) AS oldest FROM transfers o WHERE o.decided_at > ? AND ${COUNTED} ${customer === undefined ? '' : 'AND o.customer = ?'}`)
+      .get(since.getTime(), ...(customer === undefined ? [] : [customer]));
+    const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : new Date(Number(row.oldest));
+    return { cents: BigInt(Number(row?.cents ?? 0)), ...(oldest ? { oldest } : {}) };
+  }
+
+  freeze({ by, at, reason }: Freeze): Freeze | undefined {
+    // One statement: of two treasurers freezing at once, one starts the freeze.
+    const row = this.#database.sqlite
+      .prepare(
+        `INSERT INTO transfer_freezes (frozen_by, frozen_at, reason) SELECT ?, ?, ?
+         WHERE NOT EXISTS (SELECT 1 FROM transfer_freezes WHERE lifted_at IS NULL) RETURNING *`,
+      )
+      .get(by, at.getTime(), reason);
+    return row ? freezeFromRow(row) : undefined;
+  }
+
+  unfreeze(by: string, now: Date): Freeze | undefined {
+    const row = this.#database.sqlite
+      .prepare('UPDATE transfer_freezes SET lifted_by = ?, lifted_at = ? WHERE lifted_at IS NULL AND frozen_by <> ? RETURNING *')
+      .get(by, now.getTime(), by);
+    return row ? freezeFromRow(row) : undefined;
+  }
+
+  currentFreeze(): Freeze | undefined {
+    const row = this.#database.sqlite.prepare('SELECT * FROM transfer_freezes WHERE lifted_at IS NULL ORDER BY id LIMIT 1').get();
+    return row ? freezeFromRow(row) : undefined;
   }
 
   refuse(id: string, rule: ExecutionRule, actor: string, now: Date): Transfer | undefined {
     const at = now.getTime();
-    return this.#one(
-      `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, detail = ?
-       WHERE id = ? AND state = 'requested' AND NOT (${rule.condition}) RETURNING *`,
-      'refused', at, actor, at, rule.refusal, id, ...rule.values,
+    const holds = condition(rule.check, now);
+    return this.#database.transaction(() =>
+      this.#one(
+        `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, detail = ?
+         WHERE id = ? AND state = 'requested' AND NOT (${holds.sql}) RETURNING *`,
+        'refused', at, actor, at, rule.refusal, id, ...holds.values,
+      ),
     );
   }
 
@@ -346,7 +468,34 @@ export class SqliteTransferStore implements TransferStore {
   }
 }
 
+/** A rule's check as a SQL condition on the `transfers` row; `?` placeholders take `values`, in order. */
+function condition(check: RuleCheck, now: Date): { sql: string; values: SQLInputValue[] } {
+  switch (check.kind) {
+    case 'max_amount':
+      return { sql: 'amount_cents <= ?', values: [check.cents] };
+    case 'approval_threshold':
+      return { sql: 'needs_approval = 1 OR amount_cents < ?', values: [check.cents] };
+    case 'second_approval_threshold':
+      return { sql: 'second_approval = 1 OR amount_cents < ?', values: [check.cents] };
+    case 'confirm_window':
+      return { sql: 'requested_at + ? > ?', values: [check.ms, now.getTime()] };
+    case 'not_frozen':
+      return { sql: 'NOT EXISTS (SELECT 1 FROM transfer_freezes WHERE lifted_at IS NULL)', values: [] };
+    case 'daily_limit': {
+      const customer = check.scope === 'customer' ? 'AND o.customer = transfers.customer' : '';
+      return {
+        sql: `amount_cents + (SELECT COALESCE(SUM(o.amount_cents), 0) FROM transfers o WHERE o.id <> transfers.id AND o.decided_at > ? AND ${COUNTED} ${customer}) <= ?`,
+        values: [now.getTime() - check.windowMs, check.cents],
+      };
+    }
+  }
+}
+
 type Row = Record<string, SQLOutputValue>;
+
+function freezeFromRow(row: Row): Freeze {
+  return { by: String(row.frozen_by), at: new Date(Number(row.frozen_at)), reason: String(row.reason) };
+}
 
 function fromRow(row: Row): Transfer {
   const text = (name: string) => (row[name] === null || row[name] === undefined ? undefined : String(row[name]));
@@ -357,7 +506,10 @@ function fromRow(row: Row): Transfer {
     customerName: String(row.customer_name),
     amount: String(row.amount),
     needsApproval: Number(row.needs_approval) === 1,
-    secondApproval: false,
+    secondApproval: Number(row.second_approval) === 1,
+    ...optional('approvedBy', text('approved_by')),
+    ...optional('approvedAt', time('approved_at')),
+    ...optional('resolution', resolutionOf(row)),
     state: String(row.state) as TransferState,
     requestedBy: String(row.requested_by),
     requestedAt: new Date(Number(row.requested_at)),
@@ -373,6 +525,11 @@ function fromRow(row: Row): Transfer {
     shownVersion: Number(row.shown_version),
     updatedAt: new Date(Number(row.updated_at)),
   };
+}
+
+function resolutionOf(row: Row): Resolution | undefined {
+  if (row.resolution !== 'sent' && row.resolution !== 'not_sent') return undefined;
+  return { outcome: row.resolution, by: String(row.resolved_by), at: new Date(Number(row.resolved_at)), note: String(row.resolution_note) };
 }
 
 /** `{ key: value }`, or nothing when the value is absent, so optional fields stay absent. */
