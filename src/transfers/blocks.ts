@@ -3,7 +3,7 @@ import { actions, button, context, fields, header, message, section, type SlackM
 import { code, escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
 import { centsToDecimal, formatMoney } from '../util/money.ts';
 import type { TransferLimits } from './amount.ts';
-import type { Freeze, Resolution, Transfer } from './store.ts';
+import type { Freeze, Resolution, Transfer } from './repository.ts';
 
 /** Action ids of the confirmation's buttons; each button's value is the transfer id. */
 export const TRANSFER_ACTIONS = {
@@ -59,7 +59,7 @@ export function transferMessage(transfer: Transfer, freeze?: Freeze): SlackMessa
       ]),
       ...(open ? [section(whoMayAct(transfer)), actions(`transfer:${transfer.id}`, buttonsOf(transfer))] : [section(history(transfer).join('\n'))]),
       ...(freeze && open ? [section(frozenNotice(freeze))] : []),
-      ...(freeze && transfer.state === 'executing' ? [section(UNDER_WAY_AT_FREEZE)] : []),
+      ...(freeze && underWayAt(transfer, freeze) ? [section(UNDER_WAY_AT_FREEZE)] : []),
       ...(unresolved ? [section(UNKNOWN_WARNING), actions(`transfer-resolve:${transfer.id}`, resolveButtons(transfer))] : []),
       context(`Transfer ${code(transfer.id)} to the customer’s main wallet in DART`),
     ],
@@ -71,7 +71,14 @@ export const UNKNOWN_WARNING =
   ':warning: *The money may or may not have moved.* Check the customer’s main wallet in DART, then press *Mark as sent* or *Mark as not sent* with what you found. This app will not send this transfer again.';
 
 /** Shown on a transfer whose DART call was under way when transfers were frozen. */
-const UNDER_WAY_AT_FREEZE = ':snowflake: Transfers are now frozen, but this one was already sent to DART: the freeze does not stop it.';
+const UNDER_WAY_AT_FREEZE = ':snowflake: Transfers were frozen while this one was already with DART: the freeze does not stop it.';
+
+/** True when `transfer` had gone to DART before `freeze` and its call was still under way when it came. */
+function underWayAt(transfer: Transfer, freeze: Freeze): boolean {
+  const sent = ['executing', 'succeeded', 'failed', 'unknown'].includes(transfer.state);
+  const started = transfer.decidedAt !== undefined && transfer.decidedAt < freeze.at;
+  return sent && started && (transfer.finishedAt === undefined || transfer.finishedAt >= freeze.at);
+}
 
 /** The freeze as a waiting confirmation shows it (mrkdwn). */
 export function frozenNotice(freeze: Freeze): string {
@@ -156,9 +163,11 @@ export function resolutionLine(resolution: Resolution): string {
 export function requestedNote(transfer: Transfer): SlackMessage {
   // "expires at Today at 14:05" reads wrong: the length first, then Slack's own date words.
   const minutes = Math.round((transfer.expiresAt.getTime() - transfer.requestedAt.getTime()) / 60_000);
-  const next = transfer.needsApproval
-    ? 'Another treasurer must press *Approve* on it.'
-    : 'Press *Confirm* on it to send the money.';
+  const next = transfer.secondApproval
+    ? 'Two other treasurers must press *Approve* on it, one after the other; the second approval sends it.'
+    : transfer.needsApproval
+      ? 'Another treasurer must press *Approve* on it.'
+      : 'Press *Confirm* on it to send the money.';
   const text = `Transfer of ${formatMoney(transfer.amount)} to ${code(transfer.customer)} posted for confirmation. ${next} It expires in ${minutes} minute${minutes === 1 ? '' : 's'} (${slackDate(transfer.expiresAt)}).`;
   return message(text, [section(text)]);
 }

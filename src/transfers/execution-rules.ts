@@ -6,7 +6,7 @@ export const DAILY_WINDOW_MS = 24 * 3_600_000;
 
 /**
  * What a rule checks, as data: each storage engine turns every kind into a condition of the
- * one compare-and-set that moves a transfer to `executing` (`TransferStore.startExecution`),
+ * one compare-and-set that moves a transfer to `executing` (`TransferRepository.startExecution`),
  * so the rules are checked atomically with the move, whatever instance each click reaches.
  * A kind may read other rows (a freeze, the sum of recent transfers) as long as the engine
  * checks it inside that same statement or transaction.
@@ -53,11 +53,10 @@ export const DAILY_LIMIT_VARIABLE = { customer: 'TRANSFER_DAILY_LIMIT', total: '
  * The request-time rules, again at execution: the maximum, the approval thresholds (a
  * transfer requested with fewer approvers than its amount now needs is refused), the
  * confirmation window, the daily limits, and the freeze. Expiry as stored and who may act
- * are part of the move itself (`TransferStore.startExecution`).
+ * are part of the move itself (`TransferRepository.startExecution`).
  */
 export function executionRules({ limits, confirmMinutes }: ExecutionPolicy): ExecutionRule[] {
   const rules: ExecutionRule[] = [
-    { check: { kind: 'not_frozen' }, refusal: 'transfers are frozen' },
     {
       check: { kind: 'max_amount', cents: limits.maxCents },
       refusal: `the largest single transfer is now ${money(limits.maxCents)} (TRANSFER_MAX_AMOUNT)`,
@@ -86,5 +85,7 @@ export function executionRules({ limits, confirmMinutes }: ExecutionPolicy): Exe
       refusal: `at most ${money(cents)} may go ${whom} in any 24 hours (${DAILY_LIMIT_VARIABLE[scope]}), and this transfer would go over it`,
     });
   }
+  // Last: the service answers a click refused by the freeze itself, and never makes the transfer refused for it.
+  rules.push({ check: { kind: 'not_frozen' }, refusal: 'transfers are frozen' });
   return rules;
 }

@@ -4,7 +4,7 @@ import { modal, INPUT_ACTION } from '../slack/modals.ts';
 import { code, escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
 import { formatMoney } from '../util/money.ts';
 import { frozenNotice } from './blocks.ts';
-import type { Freeze, Resolution, Transfer } from './store.ts';
+import type { Freeze, Resolution, Transfer } from './repository.ts';
 
 /** The resolution modal's callback id and its note field's block id. */
 export const RESOLVE_VIEW = { callbackId: 'transfer.resolve', note: 'note' } as const;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SlackUser } from '../../src/sandbox/slack/requests.ts';
 import { CHANNELS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import { nextCall, submitView, viewOf, type SubmissionAck } from '../support/modals.ts';
 import { currentMessage, messageShowing, pressMark, replyTo, requestTransfer, runCommand, transferCalls, unknownTransfer } from './support.ts';
@@ -8,7 +9,7 @@ import { currentMessage, messageShowing, pressMark, replyTo, requestTransfer, ru
 let h: Harness;
 afterEach(() => h.stop());
 
-async function openForm(outcome: 'sent' | 'not_sent', posted: Parameters<typeof pressMark>[3], user = USERS.treasurer2) {
+async function openForm(outcome: 'sent' | 'not_sent', posted: Parameters<typeof pressMark>[3], user: SlackUser = USERS.treasurer2) {
   const opened = nextCall(h, 'views.open');
   await pressMark(h, user, outcome, posted);
   return viewOf(await opened);
@@ -49,7 +50,7 @@ describe('resolving an unknown transfer', () => {
     expect(shown).not.toContain('transfer.mark_sent');
     expect(shown).not.toContain('may or may not have moved');
     await h.slack.waitForCall('chat.postMessage', (call) => call.args.channel === CHANNELS.audit && JSON.stringify(call.args).includes('marked'));
-    expect(h.app.services.audit.store.forCustomer('billyjoel', { limit: 1 })[0]).toMatchObject({ action: 'transfer.resolve', confirmedBy: USERS.treasurer2.id });
+    expect((await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0]).toMatchObject({ action: 'transfer.resolve', confirmedBy: USERS.treasurer2.id });
     expect(await runCommand(h, USERS.viewer, 'history billyjoel', 'marked')).toContain('DART ledger shows');
     expect(transferCalls(h).length).toBe(calls);
   });

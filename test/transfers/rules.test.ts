@@ -3,7 +3,7 @@ import { needsApproval, parseTransferAmount, transferAmountSchema } from '../../
 import { history, transferMessage, transferModal } from '../../src/transfers/blocks.ts';
 import { refusal, whyClosed, whyNotResolvable } from '../../src/transfers/machine.ts';
 import { attentionMessage, resolveModal } from '../../src/transfers/treasury-blocks.ts';
-import type { Transfer } from '../../src/transfers/store.ts';
+import type { Transfer } from '../../src/transfers/repository.ts';
 
 const limits = { maxCents: 10_000_00n, approvalCents: 1_000_00n };
 const t0 = new Date('2025-03-03T09:00:00Z');
@@ -143,12 +143,13 @@ describe('the confirmation message', () => {
   });
 
   it('a waiting confirmation shows the freeze and its reason; one already sent says it is not affected', () => {
-    const freeze = { by: 'U0FRZ', at: t0, reason: 'suspected <!channel> fraud' };
+    const freeze = { by: 'U0FRZ', at: new Date(t0.getTime() + 1000), reason: 'suspected <!channel> fraud' };
     const waiting = JSON.stringify(transferMessage(transfer(), freeze));
     expect(waiting).toContain('Transfers are frozen');
     expect(waiting).toContain('suspected &lt;!channel&gt; fraud');
     expect(JSON.stringify(transferMessage(transfer({ state: 'executing', decidedBy: 'U0APP', decidedAt: t0 }), freeze))).toContain('the freeze does not stop it');
-    expect(JSON.stringify(transferMessage(transfer({ state: 'succeeded', decidedBy: 'U0APP', decidedAt: t0 }), freeze))).not.toContain('frozen');
+    expect(JSON.stringify(transferMessage(transfer({ state: 'succeeded', decidedBy: 'U0APP', decidedAt: t0, finishedAt: new Date(t0.getTime() + 2000) }), freeze))).toContain('the freeze does not stop it');
+    expect(JSON.stringify(transferMessage(transfer({ state: 'succeeded', decidedBy: 'U0APP', decidedAt: t0, finishedAt: t0 }), freeze))).not.toContain('frozen');
   });
 
   it('/dart transfers lists who may act, when each expires, and links to the message', () => {

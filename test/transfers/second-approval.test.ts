@@ -38,7 +38,7 @@ describe('two approvers at or above TRANSFER_SECOND_APPROVAL_THRESHOLD', () => {
     expect(done).toContain('Approved by <@U0TREASU02> (1 of 2)');
     expect(done).toContain('Approved by <@U0TREASU03> (2 of 2)');
     expect(transferCalls(h).slice(calls)).toEqual([expect.objectContaining({ json: { userId: 'billyjoel', amount: '5000.00' } })]);
-    const audit = h.app.services.audit.store.forCustomer('billyjoel', { limit: 5 }).map((entry) => [entry.action, entry.confirmedBy]);
+    const audit = (await h.app.storage.audit.forCustomer('billyjoel', { limit: 5 })).map((entry) => [entry.action, entry.confirmedBy]);
     expect(audit).toContainEqual(['transfer.approve', USERS.treasurer2.id]);
     expect(audit).toContainEqual(['transfer.approve', third.id]);
   });

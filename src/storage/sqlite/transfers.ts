@@ -1,0 +1,294 @@
+import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
+import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
+import type { ExecutionMove, Freeze, NewTransfer, Resolution, Spent, Transfer, TransferOutcome, TransferRepository, TransferState } from '../../transfers/repository.ts';
+import { parseDecimalAmount } from '../../util/money.ts';
+import type { Database } from './database.ts';
+
+/** The transfers that count toward a daily limit (an unknown one may have moved the money), as a condition on alias `o`. */
+const COUNTED = `(o.state IN ('executing', 'succeeded') OR (o.state = 'unknown' AND (o.resolution IS NULL OR o.resolution = 'sent')))`;
+
+/** Every move sets the new state, bumps the version and stamps the time. */
+const MOVE = `state = ?, version = version + 1, updated_at = ?`;
+
+/** `TransferRepository` on the embedded SQLite database: every move one `UPDATE … RETURNING`. */
+export class SqliteTransferRepository implements TransferRepository {
+  readonly #database: Database;
+
+  constructor(database: Database) {
+    this.#database = database;
+  }
+
+  async create(transfer: NewTransfer): Promise<Transfer> {
+    const amount = parseDecimalAmount(transfer.amount);
+    if (!amount.ok) throw new Error(`not a transfer amount: ${amount.reason}`);
+    const row = this.#one(
+      `INSERT INTO transfers (id, customer, customer_name, amount, amount_cents, needs_approval, second_approval, state, requested_by, requested_at, expires_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING *`,
+      transfer.id,
+      transfer.customer,
+      transfer.customerName,
+      amount.decimal,
+      amount.cents,
+      transfer.needsApproval || transfer.secondApproval ? 1 : 0,
+      transfer.secondApproval ? 1 : 0,
+      transfer.requestedBy,
+      transfer.requestedAt.getTime(),
+      transfer.expiresAt.getTime(),
+      transfer.requestedAt.getTime(),
+    );
+    if (!row) throw new Error('inserting a transfer returned no row');
+    return row;
+  }
+
+  async get(id: string): Promise<Transfer | undefined> {
+    return this.#one('SELECT * FROM transfers WHERE id = ?', id);
+  }
+
+  async attachMessage(id: string, channel: string, ts: string): Promise<Transfer | undefined> {
+    return this.#one(
+      'UPDATE transfers SET channel = ?, message_ts = ?, shown_version = MAX(shown_version, 1) WHERE id = ? AND message_ts IS NULL RETURNING *',
+      channel, ts, id,
+    );
+  }
+
+  async discard(id: string): Promise<void> {
+    this.#database.prepare("DELETE FROM transfers WHERE id = ? AND state = 'requested' AND message_ts IS NULL").run(id);
+  }
+
+  async voidUnposted(id: string, reason: string, now: Date): Promise<Transfer | undefined> {
+    const at = now.getTime();
+    return this.#one(
+      `UPDATE transfers SET ${MOVE}, decided_at = ?, detail = ? WHERE id = ? AND state = 'requested' AND message_ts IS NULL RETURNING *`,
+      'void', at, at, reason, id,
+    );
+  }
+
+  async startExecution(id: string, { kind, actor, executor, now, message }: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined> {
+    const at = now.getTime();
+    // Who may act is checked by callers too; repeating it here keeps the repository from ever breaking it.
+    // With two approvers, only a second, different one moves it.
+    const who =
+      kind === 'confirm'
+        ? { sql: 'needs_approval = 0 AND requested_by = ?', values: [actor] }
+        : { sql: 'needs_approval = 1 AND requested_by <> ? AND (second_approval = 0 OR (approved_by IS NOT NULL AND approved_by <> ?))', values: [actor, actor] };
+    const conditions = rules.map((rule) => condition(rule.check, now));
+    // An immediate transaction, not a bare statement: the daily limits read other rows, and
+    // the write lock taken first means no other process can move a transfer between that
+    // read and this write. It is synchronous, so it never spans an await.
+    return this.#database.transaction(() =>
+      this.#one(
+        `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?
+         WHERE id = ? AND state = 'requested' AND expires_at > ? AND channel = ? AND message_ts = ? AND ${who.sql}
+         ${conditions.map((rule) => `AND (${rule.sql})`).join(' ')} RETURNING *`,
+        'executing', at, actor, at, executor, id, at, message.channel, message.ts, ...who.values,
+        ...conditions.flatMap((rule) => rule.values),
+      ),
+    );
+  }
+
+  async addApproval(id: string, { actor, now, message }: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined> {
+    const at = now.getTime();
+    const conditions = rules.map((rule) => condition(rule.check, now));
+    return this.#one(
+      `UPDATE transfers SET version = version + 1, updated_at = ?, approved_by = ?, approved_at = ?
+       WHERE id = ? AND state = 'requested' AND second_approval = 1 AND approved_by IS NULL AND requested_by <> ?
+       AND expires_at > ? AND channel = ? AND message_ts = ? ${conditions.map((rule) => `AND (${rule.sql})`).join(' ')} RETURNING *`,
+      at, actor, at, id, actor, at, message.channel, message.ts, ...conditions.flatMap((rule) => rule.values),
+    );
+  }
+
+  async resolve(id: string, { outcome, by, at, note }: Resolution): Promise<Transfer | undefined> {
+    return this.#one(
+      `UPDATE transfers SET version = version + 1, updated_at = ?, resolution = ?, resolved_by = ?, resolved_at = ?, resolution_note = ?
+       WHERE id = ? AND state = 'unknown' AND resolution IS NULL RETURNING *`,
+      at.getTime(), outcome, by, at.getTime(), note, id,
+    );
+  }
+
+  async needingAttention(now: Date): Promise<Transfer[]> {
+    return this.#all(
+      `SELECT * FROM transfers WHERE (state = 'requested' AND expires_at > ? AND message_ts IS NOT NULL) OR (state = 'unknown' AND resolution IS NULL)
+       ORDER BY requested_at, id LIMIT 40`,
+      now.getTime(),
+    );
+  }
+
+  async spentSince(since: Date, customer?: string): Promise<Spent> {
+    const row = this.#database
+      .prepare(`SELECT COALESCE(SUM(o.amount_cents), 0) AS cents, MIN(o.decided_at) AS oldest FROM transfers o WHERE o.decided_at > ? AND ${COUNTED} ${customer === undefined ? '' : 'AND o.customer = ?'}`)
+      .get(since.getTime(), ...(customer === undefined ? [] : [customer]));
+    const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : new Date(Number(row.oldest));
+    return { cents: BigInt(Number(row?.cents ?? 0)), ...(oldest ? { oldest } : {}) };
+  }
+
+  async freeze({ by, at, reason }: Freeze): Promise<Freeze | undefined> {
+    // One statement: of two treasurers freezing at once, one starts the freeze.
+    const row = this.#database
+      .prepare(
+        `INSERT INTO transfer_freezes (frozen_by, frozen_at, reason) SELECT ?, ?, ?
+         WHERE NOT EXISTS (SELECT 1 FROM transfer_freezes WHERE lifted_at IS NULL) RETURNING *`,
+      )
+      .get(by, at.getTime(), reason);
+    return row ? freezeFromRow(row) : undefined;
+  }
+
+  async unfreeze(by: string, now: Date): Promise<Freeze | undefined> {
+    const row = this.#database
+      .prepare('UPDATE transfer_freezes SET lifted_by = ?, lifted_at = ? WHERE lifted_at IS NULL AND frozen_by <> ? RETURNING *')
+      .get(by, now.getTime(), by);
+    return row ? freezeFromRow(row) : undefined;
+  }
+
+  async currentFreeze(): Promise<Freeze | undefined> {
+    const row = this.#database.prepare('SELECT * FROM transfer_freezes WHERE lifted_at IS NULL ORDER BY id LIMIT 1').get();
+    return row ? freezeFromRow(row) : undefined;
+  }
+
+  async refuse(id: string, rule: ExecutionRule, actor: string, now: Date): Promise<Transfer | undefined> {
+    const at = now.getTime();
+    const holds = condition(rule.check, now);
+    return this.#database.transaction(() =>
+      this.#one(
+        `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, detail = ?
+         WHERE id = ? AND state = 'requested' AND NOT (${holds.sql}) RETURNING *`,
+        'refused', at, actor, at, rule.refusal, id, ...holds.values,
+      ),
+    );
+  }
+
+  async cancel(id: string, actor: string, now: Date): Promise<Transfer | undefined> {
+    const at = now.getTime();
+    return this.#one(
+      `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?
+       WHERE id = ? AND state = 'requested' AND expires_at > ? RETURNING *`,
+      'cancelled', at, actor, at, id, at,
+    );
+  }
+
+  async expire(id: string, now: Date): Promise<Transfer | undefined> {
+    const at = now.getTime();
+    return this.#one(
+      `UPDATE transfers SET ${MOVE}, decided_at = ? WHERE id = ? AND state = 'requested' AND expires_at <= ? RETURNING *`,
+      'expired', at, at, id, at,
+    );
+  }
+
+  async expireDue(now: Date): Promise<Transfer[]> {
+    const at = now.getTime();
+    return this.#all(
+      `UPDATE transfers SET ${MOVE}, decided_at = ? WHERE state = 'requested' AND expires_at <= ? RETURNING *`,
+      'expired', at, at, at,
+    );
+  }
+
+  async finish(id: string, executor: string, outcome: TransferOutcome, detail: string, now: Date): Promise<Transfer | undefined> {
+    const at = now.getTime();
+    return this.#one(
+      `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ?
+       WHERE id = ? AND executor = ? AND state IN ('executing', 'unknown') RETURNING *`,
+      outcome, at, at, detail, id, executor,
+    );
+  }
+
+  async abandonExecutions(startedBy: Date, detail: string, now: Date): Promise<Transfer[]> {
+    const at = now.getTime();
+    return this.#all(
+      `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ? WHERE state = 'executing' AND decided_at <= ? RETURNING *`,
+      'unknown', at, at, detail, startedBy.getTime(),
+    );
+  }
+
+  async markShown(id: string, version: number): Promise<void> {
+    this.#database.prepare('UPDATE transfers SET shown_version = MAX(shown_version, ?) WHERE id = ?').run(version, id);
+  }
+
+  async withStaleMessages(quietSince: Date): Promise<Transfer[]> {
+    return this.#all(
+      'SELECT * FROM transfers WHERE shown_version < version AND message_ts IS NOT NULL AND updated_at <= ? ORDER BY updated_at LIMIT 50',
+      quietSince.getTime(),
+    );
+  }
+
+  async countPending(): Promise<number> {
+    const row = this.#database.prepare("SELECT COUNT(*) AS pending FROM transfers WHERE state IN ('requested', 'executing')").get();
+    return Number(row?.pending ?? 0);
+  }
+
+  #one(sql: string, ...values: SQLInputValue[]): Transfer | undefined {
+    const row = this.#database.prepare(sql).get(...values);
+    return row ? fromRow(row) : undefined;
+  }
+
+  #all(sql: string, ...values: SQLInputValue[]): Transfer[] {
+    return this.#database.prepare(sql).all(...values).map(fromRow);
+  }
+}
+
+/** A rule's check as a SQL condition on the `transfers` row; `?` placeholders take `values`, in order. */
+function condition(check: RuleCheck, now: Date): { sql: string; values: SQLInputValue[] } {
+  switch (check.kind) {
+    case 'max_amount':
+      return { sql: 'amount_cents <= ?', values: [check.cents] };
+    case 'approval_threshold':
+      return { sql: 'needs_approval = 1 OR amount_cents < ?', values: [check.cents] };
+    case 'second_approval_threshold':
+      return { sql: 'second_approval = 1 OR amount_cents < ?', values: [check.cents] };
+    case 'confirm_window':
+      return { sql: 'requested_at + ? > ?', values: [check.ms, now.getTime()] };
+    case 'not_frozen':
+      return { sql: 'NOT EXISTS (SELECT 1 FROM transfer_freezes WHERE lifted_at IS NULL)', values: [] };
+    case 'daily_limit': {
+      const customer = check.scope === 'customer' ? 'AND o.customer = transfers.customer' : '';
+      return {
+        sql: `amount_cents + (SELECT COALESCE(SUM(o.amount_cents), 0) FROM transfers o WHERE o.id <> transfers.id AND o.decided_at > ? AND ${COUNTED} ${customer}) <= ?`,
+        values: [now.getTime() - check.windowMs, check.cents],
+      };
+    }
+  }
+}
+
+type Row = Record<string, SQLOutputValue>;
+
+function freezeFromRow(row: Row): Freeze {
+  return { by: String(row.frozen_by), at: new Date(Number(row.frozen_at)), reason: String(row.reason) };
+}
+
+function fromRow(row: Row): Transfer {
+  const text = (name: string) => (row[name] === null || row[name] === undefined ? undefined : String(row[name]));
+  const time = (name: string) => (row[name] === null || row[name] === undefined ? undefined : new Date(Number(row[name])));
+  return {
+    id: String(row.id),
+    customer: String(row.customer),
+    customerName: String(row.customer_name),
+    amount: String(row.amount),
+    needsApproval: Number(row.needs_approval) === 1,
+    secondApproval: Number(row.second_approval) === 1,
+    ...optional('approvedBy', text('approved_by')),
+    ...optional('approvedAt', time('approved_at')),
+    ...optional('resolution', resolutionOf(row)),
+    state: String(row.state) as TransferState,
+    requestedBy: String(row.requested_by),
+    requestedAt: new Date(Number(row.requested_at)),
+    expiresAt: new Date(Number(row.expires_at)),
+    ...optional('channel', text('channel')),
+    ...optional('messageTs', text('message_ts')),
+    ...optional('decidedBy', text('decided_by')),
+    ...optional('decidedAt', time('decided_at')),
+    ...optional('executor', text('executor')),
+    ...optional('finishedAt', time('finished_at')),
+    ...optional('detail', text('detail')),
+    version: Number(row.version),
+    shownVersion: Number(row.shown_version),
+    updatedAt: new Date(Number(row.updated_at)),
+  };
+}
+
+function resolutionOf(row: Row): Resolution | undefined {
+  if (row.resolution !== 'sent' && row.resolution !== 'not_sent') return undefined;
+  return { outcome: row.resolution, by: String(row.resolved_by), at: new Date(Number(row.resolved_at)), note: String(row.resolution_note) };
+}
+
+/** `{ key: value }`, or nothing when the value is absent, so optional fields stay absent. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
