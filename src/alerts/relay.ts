@@ -51,9 +51,17 @@ export async function createAlertRelay(services: Services, store: OutboxReposito
     options: timings,
   });
   registerWebhookRoutes({ router, config, store, logger, now, onStored: () => worker.notify() });
+  // Events another instance stored wake this one's worker too, where the engine can tell.
+  let unsubscribe = () => {};
   return {
     health: () => store.stats(now()),
-    startDelivery: () => worker.start(),
-    stop: () => worker.stop(),
+    startDelivery: () => {
+      unsubscribe = store.subscribe(() => worker.notify());
+      worker.start();
+    },
+    stop: () => {
+      unsubscribe();
+      return worker.stop();
+    },
   };
 }

@@ -89,6 +89,13 @@ export interface OutboxRepository {
    * empty or held. The owner's own live lease does not hold it back.
    */
   claim(request: ClaimRequest): Promise<StoredAlert[]>;
+  /**
+   * Calls `wake` soon after any instance sharing the database stores events, so an idle
+   * worker need not wait for its next poll; returns the way to stop. A hint only: it may
+   * be late, repeated or missing (an engine without such a signal never calls it), so
+   * workers poll all the same.
+   */
+  subscribe(wake: () => void): () => void;
   /** Marks events delivered with the ts of the message that shows them. */
   markDelivered(ids: readonly AlertId[], slackTs: string, at: Date): Promise<void>;
   /** Gives leased events back for a later attempt, recording why this one failed. */

@@ -101,7 +101,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const dartProbe = probeDart(dart, logger);
   const router = new HttpRouter(logger);
   // Each repository goes to the one capability that owns it; nothing else sees the database.
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, logger);
   const audit = new AuditLog(storage.audit, webClient, config.DART_AUDIT_CHANNEL, logger);
   const history = new HistorySources(logger);
   history.add(auditHistorySource(storage.audit));

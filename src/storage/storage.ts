@@ -3,6 +3,8 @@ import type { AuditRepository } from '../audit/repository.ts';
 import type { Config } from '../config/load.ts';
 import type { TransferRepository } from '../transfers/repository.ts';
 import type { ReminderRepository } from '../tsp/repository.ts';
+import { createLogger, type Logger } from '../util/logger.ts';
+import { openPostgresStorage } from './postgres/storage.ts';
 import { openSqliteStorage } from './sqlite/storage.ts';
 
 /**
@@ -24,12 +26,14 @@ export interface Storage {
 }
 
 /** What choosing and opening the engine reads from the configuration. */
-export type StorageConfig = Pick<Config, 'DATABASE_PATH'>;
+export type StorageConfig = Pick<Config, 'DATABASE_PATH'> & Partial<Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'>>;
 
 /**
- * Opens the configured engine, migrated and ready. Only SQLite exists so far; a server
- * database (`DATABASE_URL`) is chosen here.
+ * Opens the configured engine, migrated and ready: PostgreSQL when `DATABASE_URL` is set
+ * (several instances may share it), the embedded SQLite file otherwise. `logger` hears
+ * about lost connections (PostgreSQL), which are retried rather than thrown.
  */
-export async function openStorage(config: StorageConfig): Promise<Storage> {
+export async function openStorage(config: StorageConfig, logger: Logger = createLogger('silent')): Promise<Storage> {
+  if (config.DATABASE_URL !== undefined) return openPostgresStorage(config.DATABASE_URL, { poolMax: config.DATABASE_POOL_MAX ?? 10, logger });
   return openSqliteStorage(config.DATABASE_PATH);
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Services } from '../app/services.ts';
 import { INPUT_ACTION, noticeView, readMetadata } from '../slack/modals.ts';
 import { defineSubcommand, ephemeral, type SlackRoutes } from '../slack/routes.ts';
-import { TRANSFER_ACTIONS } from './blocks.ts';
+import { TRANSFER_ACTIONS } from '../slack/ids.ts';
 import type { TransferService } from './service.ts';
 import { attentionMessage, RESOLVE_VIEW, resolveModal } from './treasury-blocks.ts';
 

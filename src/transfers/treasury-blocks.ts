@@ -1,13 +1,14 @@
 import type { types } from '@slack/bolt';
 import { context, message, section, type SlackMessage } from '../slack/blocks.ts';
 import { modal, INPUT_ACTION } from '../slack/modals.ts';
+import { VIEWS } from '../slack/ids.ts';
 import { code, escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
 import { formatMoney } from '../util/money.ts';
 import { frozenNotice } from './blocks.ts';
 import type { Freeze, Resolution, Transfer } from './repository.ts';
 
 /** The resolution modal's callback id and its note field's block id. */
-export const RESOLVE_VIEW = { callbackId: 'transfer.resolve', note: 'note' } as const;
+export const RESOLVE_VIEW = { callbackId: VIEWS.transferResolve, note: 'note' } as const;
 
 /** What a resolution modal carries back to its submission. */
 export interface ResolveMetadata {

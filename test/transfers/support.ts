@@ -68,8 +68,13 @@ export function transferCalls(h: Harness) {
   return h.dart.callsTo('customer/transfer-amount');
 }
 
-/** How many transfers wait for a click or for DART (a refused request adds none). */
-export function pendingTransfers(h: Harness): Promise<number> {
+/**
+ * How many transfers wait for a click or for DART at `now` (a refused request adds none).
+ * What is past due is expired first, as the sweeper would at any moment, so the count
+ * does not race it.
+ */
+export async function pendingTransfers(h: Harness, now: Date): Promise<number> {
+  await h.app.storage.transfers.expireDue(now);
   return h.app.storage.transfers.countPending();
 }
 

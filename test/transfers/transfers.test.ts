@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { viewState } from '../../src/sandbox/slack/requests.ts';
+import { viewState, type SentRequest } from '../../src/sandbox/slack/requests.ts';
 import { CHANNELS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import {
   click,
@@ -264,14 +264,14 @@ describe('refused requests: a clear reason, nothing stored or sent', () => {
   ] as const;
   for (const [amount, reason] of bad) {
     it(`refuses ${amount}`, async () => {
-      const stored = await pendingTransfers(h);
+      const stored = await pendingTransfers(h, clock);
       const dartCalls = h.dart.calls.length;
       const { ack } = await runTransfer(h, `billyjoel ${amount}`);
       expect(ack?.response_type).toBe('ephemeral');
       expect(String(ack?.text)).toContain('Bad &lt;amount&gt;');
       expect(String(ack?.text)).toContain(reason);
       expect(String(ack?.text)).toContain('/dart transfer &lt;user&gt; &lt;amount&gt;');
-      expect(await pendingTransfers(h)).toBe(stored);
+      expect(await pendingTransfers(h, clock)).toBe(stored);
       expect(h.dart.calls.length).toBe(dartCalls);
       expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
     });
@@ -289,10 +289,10 @@ describe('refused requests: a clear reason, nothing stored or sent', () => {
   });
 
   it('refuses an unknown customer after asking DART, and stores nothing', async () => {
-    const stored = await pendingTransfers(h);
+    const stored = await pendingTransfers(h, clock);
     const { reply } = await runTransfer(h, 'nobody 50');
     expect(JSON.stringify(reply)).toContain('DART has no customer');
-    expect(await pendingTransfers(h)).toBe(stored);
+    expect(await pendingTransfers(h, clock)).toBe(stored);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -307,28 +307,34 @@ describe('refused requests: a clear reason, nothing stored or sent', () => {
   });
 
   it('refuses, in a direct message, an amount that needs a second treasurer who could not see it', async () => {
-    const stored = await pendingTransfers(h);
+    const stored = await pendingTransfers(h, clock);
     const { reply } = await runTransfer(h, 'billyjoel 1500', USERS.treasurer, 'D0DIRECT01');
     expect(JSON.stringify(reply)).toContain('no other treasurer can see a direct message');
-    expect(await pendingTransfers(h)).toBe(stored);
+    expect(await pendingTransfers(h, clock)).toBe(stored);
     const small = await requestTransfer(h, 'billyjoel 15', USERS.treasurer, 'D0DIRECT01');
     expect(small.posted.channel).toBe('D0DIRECT01');
   });
 
   for (const error of ['not_in_channel', 'channel_not_found']) {
     it(`tells the requester how to fix ${error} and stores nothing`, async () => {
-      const stored = await pendingTransfers(h);
+      const stored = await pendingTransfers(h, clock);
       h.slack.injectFault('chat.postMessage', { kind: 'error', error });
       const { reply } = await runTransfer(h, 'billyjoel 50');
       expect(reply?.response_type).toBe('ephemeral');
       expect(JSON.stringify(reply)).toMatch(/invite me/i);
       expect(JSON.stringify(reply)).toContain('Nothing was requested');
-      expect(await pendingTransfers(h)).toBe(stored);
+      expect(await pendingTransfers(h, clock)).toBe(stored);
     });
   }
 });
 
 describe('the form', () => {
+  /** The form's final view: in the submission's answer, or (when DART or Slack took longer than Slack's window) in a later views.update. */
+  const finalView = async (sent: SentRequest) => {
+    const answer = JSON.stringify(sent.json);
+    if (!answer.includes('hourglass')) return answer;
+    return JSON.stringify((await h.slack.waitForCall('views.update', (call) => !JSON.stringify(call.args).includes('hourglass'))).args);
+  };
   const submit = (values: { user: string; amount: string }, channel: string = CHANNELS.ops, user = USERS.treasurer) =>
     h.requests.viewSubmission(user, {
       callback_id: 'transfer.request',
@@ -365,7 +371,7 @@ describe('the form', () => {
   });
 
   it('shows bad fields inline and stores nothing', async () => {
-    const stored = await pendingTransfers(h);
+    const stored = await pendingTransfers(h, clock);
     const sent = await submit({ user: 'bad name', amount: '50.123' });
     const ack = sent.json as { response_action: string; errors: Record<string, string> };
     expect(ack.response_action).toBe('errors');
@@ -373,7 +379,7 @@ describe('the form', () => {
     expect(ack.errors.amount).toContain('at most 2 decimal places');
     const tooMuch = (await submit({ user: 'billyjoel', amount: '20000' })).json as { errors: Record<string, string> };
     expect(tooMuch.errors.amount).toContain('largest single transfer');
-    expect(await pendingTransfers(h)).toBe(stored);
+    expect(await pendingTransfers(h, clock)).toBe(stored);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -388,17 +394,35 @@ describe('the form', () => {
     const post = await h.slack.waitForCall('chat.postMessage', (call) => call.args.channel === CHANNELS.ops);
     expect(JSON.stringify(post.args.blocks)).toContain('1,000.00 USDC');
     expect(JSON.stringify(post.args.blocks)).toContain('transfer.approve');
-    const update = await h.slack.waitForCall('views.update');
-    expect(JSON.stringify(update.args.view)).toContain('posted for confirmation');
+    expect(await finalView(sent)).toContain('posted for confirmation');
   });
 
   it('says in the form when the bot cannot post in the channel, and stores nothing', async () => {
-    const stored = await pendingTransfers(h);
+    const stored = await pendingTransfers(h, clock);
     h.slack.injectFault('chat.postMessage', { kind: 'error', error: 'not_in_channel' });
-    await submit({ user: 'billyjoel', amount: '50' });
-    const update = await h.slack.waitForCall('views.update');
-    expect(JSON.stringify(update.args.view)).toMatch(/Invite me/);
-    expect(await pendingTransfers(h)).toBe(stored);
+    const sent = await submit({ user: 'billyjoel', amount: '50' });
+    expect(await finalView(sent)).toMatch(/Invite me/);
+    expect(await pendingTransfers(h, clock)).toBe(stored);
+  });
+
+  it('tells the requester privately when DART failed after the form was closed', async () => {
+    // DART's deadline longer than Slack's 3-second window, so the form shows "working" first.
+    const slow = await startHarness({ env: { DART_TIMEOUT_MS: '3500' } });
+    try {
+      slow.dart.injectFault({ kind: 'hang' }, { endpoint: 'customer/get' });
+      slow.slack.injectFault('views.update', { kind: 'error', error: 'not_found' });
+      const sent = await slow.requests.viewSubmission(USERS.treasurer, {
+        callback_id: 'transfer.request',
+        private_metadata: JSON.stringify({ channel: CHANNELS.ops }),
+        state: viewState({ user: { value: 'billyjoel' }, amount: { value: '50' } }),
+      });
+      expect(JSON.stringify(sent.json)).toContain('hourglass');
+      const told = await slow.slack.waitForCall('chat.postEphemeral', (call) => call.args.user === USERS.treasurer.id, 15_000);
+      expect(JSON.stringify(told.args)).toContain('Nothing was requested');
+      expect(slow.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    } finally {
+      await slow.stop();
+    }
   });
 });
 

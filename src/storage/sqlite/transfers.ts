@@ -1,7 +1,8 @@
-import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
+import type { SQLInputValue } from 'node:sqlite';
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
-import type { ExecutionMove, Freeze, NewTransfer, Resolution, Spent, Transfer, TransferOutcome, TransferRepository, TransferState } from '../../transfers/repository.ts';
+import type { ExecutionMove, NewTransfer, Resolution, Spent, Transfer, TransferOutcome, TransferRepository, Freeze } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
+import { freezeFromRow, transferFromRow } from '../rows.ts';
 import type { Database } from './database.ts';
 
 /** The transfers that count toward a daily limit (an unknown one may have moved the money), as a condition on alias `o`. */
@@ -216,11 +217,11 @@ export class SqliteTransferRepository implements TransferRepository {
 
   #one(sql: string, ...values: SQLInputValue[]): Transfer | undefined {
     const row = this.#database.prepare(sql).get(...values);
-    return row ? fromRow(row) : undefined;
+    return row ? transferFromRow(row) : undefined;
   }
 
   #all(sql: string, ...values: SQLInputValue[]): Transfer[] {
-    return this.#database.prepare(sql).all(...values).map(fromRow);
+    return this.#database.prepare(sql).all(...values).map(transferFromRow);
   }
 }
 
@@ -245,50 +246,4 @@ function condition(check: RuleCheck, now: Date): { sql: string; values: SQLInput
       };
     }
   }
-}
-
-type Row = Record<string, SQLOutputValue>;
-
-function freezeFromRow(row: Row): Freeze {
-  return { by: String(row.frozen_by), at: new Date(Number(row.frozen_at)), reason: String(row.reason) };
-}
-
-function fromRow(row: Row): Transfer {
-  const text = (name: string) => (row[name] === null || row[name] === undefined ? undefined : String(row[name]));
-  const time = (name: string) => (row[name] === null || row[name] === undefined ? undefined : new Date(Number(row[name])));
-  return {
-    id: String(row.id),
-    customer: String(row.customer),
-    customerName: String(row.customer_name),
-    amount: String(row.amount),
-    needsApproval: Number(row.needs_approval) === 1,
-    secondApproval: Number(row.second_approval) === 1,
-    ...optional('approvedBy', text('approved_by')),
-    ...optional('approvedAt', time('approved_at')),
-    ...optional('resolution', resolutionOf(row)),
-    state: String(row.state) as TransferState,
-    requestedBy: String(row.requested_by),
-    requestedAt: new Date(Number(row.requested_at)),
-    expiresAt: new Date(Number(row.expires_at)),
-    ...optional('channel', text('channel')),
-    ...optional('messageTs', text('message_ts')),
-    ...optional('decidedBy', text('decided_by')),
-    ...optional('decidedAt', time('decided_at')),
-    ...optional('executor', text('executor')),
-    ...optional('finishedAt', time('finished_at')),
-    ...optional('detail', text('detail')),
-    version: Number(row.version),
-    shownVersion: Number(row.shown_version),
-    updatedAt: new Date(Number(row.updated_at)),
-  };
-}
-
-function resolutionOf(row: Row): Resolution | undefined {
-  if (row.resolution !== 'sent' && row.resolution !== 'not_sent') return undefined;
-  return { outcome: row.resolution, by: String(row.resolved_by), at: new Date(Number(row.resolved_at)), note: String(row.resolution_note) };
-}
-
-/** `{ key: value }`, or nothing when the value is absent, so optional fields stay absent. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
