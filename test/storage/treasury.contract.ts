@@ -2,11 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DAILY_WINDOW_MS, type ExecutionRule } from '../../src/transfers/execution-rules.ts';
 import type { NewTransfer, TransferRepository } from '../../src/transfers/repository.ts';
 import { databasePerTest, type NewTestDatabase } from './contracts.ts';
+import { at, move, request as requestOn, t0 } from './transfer-fixtures.ts';
 
-const message = { channel: 'C1', ts: '1.1' };
-const t0 = new Date('2025-03-03T09:00:00.000Z');
-const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
-const move = (kind: 'confirm' | 'approve', actor: string, minutes = 1, executor = 'x') => ({ kind, actor, executor, now: at(minutes), message });
 const daily = (scope: 'customer' | 'total', cents: bigint): ExecutionRule => ({ check: { kind: 'daily_limit', scope, cents, windowMs: DAILY_WINDOW_MS }, refusal: `daily ${scope}` });
 const notFrozen: ExecutionRule = { check: { kind: 'not_frozen' }, refusal: 'frozen' };
 
@@ -25,20 +22,7 @@ export function treasuryContract(newDatabase: NewTestDatabase): void {
       b = (await database.open()).transfers;
     });
 
-    async function request(overrides: Partial<NewTransfer> = {}) {
-      const created = await a.create({
-        id: crypto.randomUUID(),
-        customer: 'billyjoel',
-        customerName: 'Billy Joel',
-        amount: '50.00',
-        needsApproval: false,
-        requestedBy: 'U1',
-        requestedAt: t0,
-        expiresAt: at(10),
-        ...overrides,
-      });
-      return (await a.attachMessage(created.id, message.channel, message.ts)) ?? created;
-    }
+    const request = (overrides: Partial<NewTransfer> = {}) => requestOn(a, overrides);
 
     /** A transfer that went to DART and whose outcome is `outcome`, started `minutes` after t0. */
     async function executed(amount: string, outcome: 'succeeded' | 'failed' | 'unknown', minutes = 1, customer = 'billyjoel') {
