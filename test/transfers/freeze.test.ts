@@ -39,11 +39,12 @@ describe('/dart freeze', () => {
     await messageShowing(h, posted, 'Transferred');
   });
 
-  it('is for treasurers only, and so is unfreeze', async () => {
+  it('is for treasurers only, and so are unfreeze and /dart transfers', async () => {
     const h = await instance(standins.databasePath());
     for (const user of [USERS.viewer, USERS.operator, USERS.stranger]) {
       expect(await runCommand(h, user, 'freeze suspicious activity', 'treasurer')).toContain('treasurer');
       expect(await runCommand(h, user, 'unfreeze', 'treasurer')).toContain('treasurer');
+      expect(await runCommand(h, user, 'transfers', 'treasurer')).toContain('treasurer');
     }
     expect(await runCommand(h, USERS.treasurer, 'transfers', 'need')).toContain('No transfer needs anyone now');
   });
