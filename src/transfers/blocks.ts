@@ -174,6 +174,8 @@ export interface TransferFormMetadata {
 export function transferForm(options: { metadata: TransferFormMetadata; limits: TransferLimits; userName?: string; amount?: string; notice?: string }): ModalView {
   const max = formatMoney(centsToDecimal(options.limits.maxCents));
   const threshold = formatMoney(centsToDecimal(options.limits.approvalCents));
+  const second = options.limits.secondApprovalCents;
+  const two = second === undefined ? '' : ` From ${formatMoney(centsToDecimal(second))} two other treasurers must approve.`;
   return modal({
     callbackId: VIEWS.transfer,
     title: 'Transfer',
@@ -190,7 +192,7 @@ export function transferForm(options: { metadata: TransferFormMetadata; limits: 
       textInput({
         blockId: TRANSFER_FIELDS.amount,
         label: 'Amount (USDC)',
-        hint: `Plain digits, at most 2 decimals: 50, 50.5 or 1,000.00. At most ${max}; from ${threshold} a second treasurer must approve.`,
+        hint: `Plain digits, at most 2 decimals: 50, 50.5 or 1,000.00. At most ${max}; from ${threshold} a second treasurer must approve.${two}`,
         initial: options.amount,
       }),
       context('A confirmation is posted in this channel; nothing is sent until it is confirmed (or approved).'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { needsApproval, parseTransferAmount, transferAmountSchema } from '../../src/transfers/amount.ts';
+import { approversNeeded, needsApproval, parseTransferAmount, transferAmountSchema } from '../../src/transfers/amount.ts';
 import { history, transferForm, transferMessage } from '../../src/transfers/blocks.ts';
 import { refusal, whyClosed, whyNotResolvable } from '../../src/transfers/machine.ts';
 import { attentionMessage, resolveModal } from '../../src/transfers/treasury-blocks.ts';
@@ -52,6 +52,12 @@ describe('transfer amounts', () => {
     expect(needsApproval('999.99', limits)).toBe(false);
     expect(needsApproval('1000.00', limits)).toBe(true);
     expect(needsApproval('1000.01', limits)).toBe(true);
+  });
+
+  it('needs two approvers from the second threshold up, when it is set', () => {
+    const tiers = { ...limits, secondApprovalCents: 5_000_00n };
+    expect(['999.99', '1000.00', '4999.99', '5000.00'].map((amount) => approversNeeded(amount, tiers))).toEqual([0, 1, 1, 2]);
+    expect(approversNeeded('9000.00', limits)).toBe(1);
   });
 });
 
@@ -166,5 +172,7 @@ describe('the confirmation message', () => {
     const view = transferForm({ metadata: { channel: 'C0123' }, limits });
     expect(JSON.parse(view.private_metadata ?? '')).toEqual({ channel: 'C0123' });
     expect(JSON.stringify(view)).toContain('At most 10,000.00 USDC; from 1,000.00 USDC');
+    expect(JSON.stringify(view)).not.toContain('two other treasurers');
+    expect(JSON.stringify(transferForm({ metadata: { channel: 'C0123' }, limits: { ...limits, secondApprovalCents: 5_000_00n } }))).toContain('From 5,000.00 USDC two other treasurers must approve.');
   });
 });
