@@ -5,7 +5,6 @@ import { outboxContract } from './outbox.contract.ts';
 import { reminderContract } from './reminders.contract.ts';
 import { storageContract } from './storage.contract.ts';
 import { transferContract } from './transfers.contract.ts';
-import { treasuryContract } from './treasury.contract.ts';
 
 /** One new, empty database, made for one test. */
 export interface TestDatabase {
@@ -26,7 +25,6 @@ export function repositoryContracts(engine: string, newDatabase: NewTestDatabase
   describe(`${engine} storage`, () => {
     storageContract(engine, newDatabase);
     transferContract(newDatabase);
-    treasuryContract(newDatabase);
     outboxContract(newDatabase);
     auditContract(newDatabase);
     reminderContract(newDatabase);

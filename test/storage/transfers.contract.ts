@@ -3,6 +3,7 @@ import { executionRules, type ExecutionRule } from '../../src/transfers/executio
 import type { NewTransfer, TransferRepository } from '../../src/transfers/repository.ts';
 import { databasePerTest, type NewTestDatabase } from './contracts.ts';
 import { at, message, move, request as requestOn, t0 } from './transfer-fixtures.ts';
+import { treasuryContract } from './treasury.contract.ts';
 
 const policy = (max: bigint, approval: bigint, confirmMinutes = 10) => ({ limits: { maxCents: max, approvalCents: approval }, confirmMinutes });
 
@@ -163,5 +164,7 @@ export function transferContract(newDatabase: NewTestDatabase): void {
       const fresh = await request();
       expect((await a.startExecution(fresh.id, move('confirm', 'U1', 5), window(6)))?.state).toBe('executing');
     });
+
+    treasuryContract(() => ({ a, b }));
   });
 }

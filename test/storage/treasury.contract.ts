@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DAILY_WINDOW_MS, type ExecutionRule } from '../../src/transfers/execution-rules.ts';
 import type { NewTransfer, TransferRepository } from '../../src/transfers/repository.ts';
-import { databasePerTest, type NewTestDatabase } from './contracts.ts';
 import { at, move, request as requestOn, t0 } from './transfer-fixtures.ts';
 
 const daily = (scope: 'customer' | 'total', cents: bigint): ExecutionRule => ({ check: { kind: 'daily_limit', scope, cents, windowMs: DAILY_WINDOW_MS }, refusal: `daily ${scope}` });
@@ -10,17 +9,14 @@ const notFrozen: ExecutionRule = { check: { kind: 'not_frozen' }, refusal: 'froz
 /**
  * The treasury controls' part of `TransferRepository`: the first of two approvals, the
  * resolution of unknown outcomes, what needs someone, what counts toward the daily limits,
- * the freeze, and the rules that read other rows inside the one move to executing.
+ * the freeze, and the rules that read other rows inside the one move to executing. Run
+ * inside `transferContract`, on its two handles of one database.
  */
-export function treasuryContract(newDatabase: NewTestDatabase): void {
-  describe('TransferRepository: treasury controls', () => {
-    const database = databasePerTest(newDatabase);
+export function treasuryContract(handles: () => { a: TransferRepository; b: TransferRepository }): void {
+  describe('treasury controls', () => {
     let a: TransferRepository;
     let b: TransferRepository;
-    beforeEach(async () => {
-      a = (await database.open()).transfers;
-      b = (await database.open()).transfers;
-    });
+    beforeEach(() => ({ a, b } = handles()));
 
     const request = (overrides: Partial<NewTransfer> = {}) => requestOn(a, overrides);
 
