@@ -29,7 +29,9 @@ import { signedSlackRequests } from '../slack/signed-requests.ts';
 import { SocketReceiver } from '../slack/socket-receiver.ts';
 import { openStorage, type Storage } from '../storage/storage.ts';
 import { registerTradeScriptLookups } from '../tsp/lookups.ts';
+import { registerTreasuryControls } from '../transfers/controls.ts';
 import { registerTransfers } from '../transfers/listeners.ts';
+import { frozenNotice } from '../transfers/blocks.ts';
 import { TransferService } from '../transfers/service.ts';
 import { registerTradeScriptWrites } from '../tsp/suspend.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
@@ -157,10 +159,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     trackListenerWork(app, listenerWork);
     access.warm();
     const routes = new SlackRoutes(app, access, logger, rejected);
-    registerHelp(routes, services);
+    registerHelp(routes, services, async () => {
+      const freeze = await transfers.currentFreeze();
+      return freeze ? frozenNotice(freeze) : undefined;
+    });
     registerCustomerLookups(routes, services);
     registerTradeScriptLookups(routes, services);
     registerTransfers(routes, services, transfers);
+    registerTreasuryControls(routes, services, transfers);
     registerCustomerCreate(routes, services);
     registerCustomerEdit(routes, services);
     registerTradeScriptWrites(routes, services, storage.reminders);

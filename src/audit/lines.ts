@@ -50,6 +50,12 @@ const SENTENCE: Record<AuditAction, (entry: AuditEntry) => string> = {
   'transfer.refuse': (e) =>
     `${capitalized(transferOf(e))}, requested by ${mention(e.requestedBy)}, was refused when ${mention(e.confirmedBy ?? e.requestedBy)} pressed: a limit checked at execution no longer held; nothing was sent`,
   'transfer.execute': (e) => `${capitalized(transferOf(e))}, requested by ${mention(e.requestedBy)}${decision(e)}, was sent to DART`,
+  // For a resolution, `confirmedBy` is who checked DART; nothing was sent by it.
+  'transfer.resolve': (e) =>
+    `${mention(e.confirmedBy ?? e.requestedBy)} marked ${transferOf(e)}, whose outcome was unknown, ${e.sent.resolution === 'sent' ? 'as sent' : 'as not sent'} after checking DART: “${escapeMrkdwn(String(e.sent.note ?? ''))}”`,
+  // A freeze concerns no customer: `requestedBy` froze or lifted it.
+  'transfer.freeze': (e) => `${mention(e.requestedBy)} froze all transfers: “${escapeMrkdwn(String(e.sent.reason ?? ''))}”`,
+  'transfer.unfreeze': (e) => `${mention(e.requestedBy)} lifted the freeze on transfers (“${escapeMrkdwn(String(e.sent.reason ?? ''))}”)`,
 };
 
 function capitalized(text: string): string {

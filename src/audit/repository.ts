@@ -11,7 +11,10 @@ export type AuditAction =
   | 'transfer.expire'
   | 'transfer.void'
   | 'transfer.refuse'
-  | 'transfer.execute';
+  | 'transfer.execute'
+  | 'transfer.resolve'
+  | 'transfer.freeze'
+  | 'transfer.unfreeze';
 
 /** How a write ended: DART's clear yes or no, no answer we can trust, or not sent at all. */
 export type AuditOutcome = 'succeeded' | 'failed' | 'unknown' | 'recorded';

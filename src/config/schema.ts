@@ -78,6 +78,9 @@ export const environmentSchema = z
     TRANSFER_MAX_AMOUNT: amount.default(10_000_00n),
     TRANSFER_APPROVAL_THRESHOLD: amount.default(1_000_00n),
     TRANSFER_CONFIRM_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+    TRANSFER_SECOND_APPROVAL_THRESHOLD: amount.optional(),
+    TRANSFER_DAILY_LIMIT: amount.optional(),
+    TRANSFER_DAILY_TOTAL_LIMIT: amount.optional(),
     WEBHOOK_PATH_PREFIX: z
       .string()
       .regex(/^(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._~-]+)+$/, 'expected a path such as /dart (leading slash, no trailing slash, no . or .. segments)')
@@ -94,6 +97,14 @@ export const environmentSchema = z
         code: 'custom',
         path: ['TRANSFER_APPROVAL_THRESHOLD'],
         message: 'must not be above TRANSFER_MAX_AMOUNT',
+      });
+    }
+    // Two approvers below the one-approver threshold would make the tiers read backwards.
+    if (env.TRANSFER_SECOND_APPROVAL_THRESHOLD !== undefined && env.TRANSFER_SECOND_APPROVAL_THRESHOLD < env.TRANSFER_APPROVAL_THRESHOLD) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TRANSFER_SECOND_APPROVAL_THRESHOLD'],
+        message: 'must not be below TRANSFER_APPROVAL_THRESHOLD',
       });
     }
   });

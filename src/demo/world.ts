@@ -133,6 +133,10 @@ export async function startDemoWorld(): Promise<RunningDemo> {
       DART_VIEWERS: idsOf('vera'),
       DART_OPERATORS: idsOf('ana', 'otto'),
       DART_TREASURERS: idsOf('ana', 'tess', 'theo'),
+      // Small enough that the treasury controls show in a short session (README, "Treasury controls").
+      TRANSFER_SECOND_APPROVAL_THRESHOLD: '5000',
+      TRANSFER_DAILY_LIMIT: '2000',
+      TRANSFER_DAILY_TOTAL_LIMIT: '20000',
       WEBHOOK_SECRET: secrets.webhook,
       LOG_LEVEL: 'debug',
     });

@@ -14,18 +14,22 @@ const rank = (name: string) => {
   return index === -1 ? HELP_ORDER.length : index;
 };
 
-/** The help text for one caller: only the commands their roles allow. */
-export function helpMessage(allowed: Subcommand[]) {
+/** The help text for one caller: only the commands their roles allow, under `notice` (e.g. a freeze in force) if any. */
+export function helpMessage(allowed: Subcommand[], notice?: string) {
   const lines = allowed.map((subcommand) => `${code(subcommand.usage)}\n${subcommand.summary}`);
   return message(`/dart commands you may run: ${allowed.map((subcommand) => subcommand.name).join(', ')}`, [
+    ...(notice ? [section(notice)] : []),
     section('*`/dart` commands you may run*'),
     section(lines.join('\n\n')),
     context('`<user>` is the customer’s DART user name, e.g. `billyjoel`.'),
   ]);
 }
 
-/** `/dart` and `/dart help`. */
-export function registerHelp(routes: SlackRoutes, { access }: Services): void {
+/**
+ * `/dart` and `/dart help`. `notice` says what everyone should know first (the freeze),
+ * read at each call since another instance may have changed it.
+ */
+export function registerHelp(routes: SlackRoutes, { access }: Services, notice: () => Promise<string | undefined> = async () => undefined): void {
   routes.subcommand(
     defineSubcommand({
       name: 'help',
@@ -38,7 +42,7 @@ export function registerHelp(routes: SlackRoutes, { access }: Services): void {
         for (const subcommand of [...routes.subcommands].sort((a, b) => rank(a.name) - rank(b.name))) {
           if (await access.allows(userId, subcommand.role)) allowed.push(subcommand);
         }
-        const help = helpMessage(allowed);
+        const help = helpMessage(allowed, await notice());
         await respond(ephemeral(help.text, help.blocks));
       },
     }),

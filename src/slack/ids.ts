@@ -21,6 +21,8 @@ export const TRANSFER_ACTIONS = {
   confirm: 'transfer.confirm',
   approve: 'transfer.approve',
   cancel: 'transfer.cancel',
+  markSent: 'transfer.mark_sent',
+  markNotSent: 'transfer.mark_not_sent',
 } as const;
 
 /** The history's Older button; its value says whose history and where the next page starts. */
@@ -32,6 +34,7 @@ export const VIEWS = {
   customerEdit: 'customer.edit',
   suspend: 'tsp.suspend',
   transfer: 'transfer.request',
+  transferResolve: 'transfer.resolve',
 } as const;
 
 /** Global shortcuts' callback ids, as `manifest.yml` declares them. */

@@ -1,7 +1,7 @@
 import type { AlertEvent } from '../alerts/schemas.ts';
 import type { AlertRoute, OutboxStatus, StoredAlert } from '../alerts/repository.ts';
 import type { AuditAction, AuditEntry, AuditOutcome } from '../audit/repository.ts';
-import type { Transfer, TransferState } from '../transfers/repository.ts';
+import type { Freeze, Resolution, Transfer, TransferState } from '../transfers/repository.ts';
 
 /**
  * Rows back into domain objects, for every engine. Each driver hands the same column
@@ -33,6 +33,10 @@ export function transferFromRow(row: Row): Transfer {
     customerName: String(row.customer_name),
     amount: String(row.amount),
     needsApproval: flag(row.needs_approval),
+    secondApproval: flag(row.second_approval),
+    ...optional('approvedBy', row.approved_by, String),
+    ...optional('approvedAt', row.approved_at, time),
+    ...(row.resolution === 'sent' || row.resolution === 'not_sent' ? { resolution: resolutionOf(row, row.resolution) } : {}),
     state: String(row.state) as TransferState,
     requestedBy: String(row.requested_by),
     requestedAt: time(row.requested_at),
@@ -48,6 +52,15 @@ export function transferFromRow(row: Row): Transfer {
     shownVersion: Number(row.shown_version),
     updatedAt: time(row.updated_at),
   };
+}
+
+function resolutionOf(row: Row, outcome: Resolution['outcome']): Resolution {
+  return { outcome, by: String(row.resolved_by), at: time(row.resolved_at), note: String(row.resolution_note) };
+}
+
+/** A freeze of transfers: who, when, why. */
+export function freezeFromRow(row: Row): Freeze {
+  return { by: String(row.frozen_by), at: time(row.frozen_at), reason: String(row.reason) };
 }
 
 export function auditEntryFromRow(row: Row): AuditEntry {

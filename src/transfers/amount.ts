@@ -7,6 +7,12 @@ export interface TransferLimits {
   maxCents: bigint;
   /** From this amount up a second treasurer must approve (`TRANSFER_APPROVAL_THRESHOLD`). */
   approvalCents: bigint;
+  /** From this amount up two treasurers must approve (`TRANSFER_SECOND_APPROVAL_THRESHOLD`), when set. */
+  secondApprovalCents?: bigint | undefined;
+  /** The most to one customer in any 24 hours (`TRANSFER_DAILY_LIMIT`), when set. */
+  dailyCents?: bigint | undefined;
+  /** The most to all customers in any 24 hours (`TRANSFER_DAILY_TOTAL_LIMIT`), when set. */
+  dailyTotalCents?: bigint | undefined;
 }
 
 /** An amount ready to be sent: `decimal` is what DART receives (`"50.00"`). */
@@ -45,9 +51,16 @@ export function transferAmountSchema(limits: TransferLimits): z.ZodType<string, 
   });
 }
 
+/** How many treasurers other than the requester must approve a transfer of `decimal`: 0, 1 or 2. */
+export function approversNeeded(decimal: string, limits: TransferLimits): 0 | 1 | 2 {
+  const parsed = parseDecimalAmount(decimal);
+  // An amount that does not parse never reaches here; asking for two approvals is the safe side.
+  if (!parsed.ok) return 2;
+  if (limits.secondApprovalCents !== undefined && parsed.cents >= limits.secondApprovalCents) return 2;
+  return parsed.cents >= limits.approvalCents ? 1 : 0;
+}
+
 /** True when a transfer of `decimal` needs a second treasurer's approval. */
 export function needsApproval(decimal: string, limits: TransferLimits): boolean {
-  const parsed = parseDecimalAmount(decimal);
-  // An amount that does not parse never reaches here; asking for approval is the safe side.
-  return !parsed.ok || parsed.cents >= limits.approvalCents;
+  return approversNeeded(decimal, limits) > 0;
 }

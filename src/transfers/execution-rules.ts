@@ -1,6 +1,9 @@
 import { centsToDecimal, formatMoney } from '../util/money.ts';
 import type { TransferLimits } from './amount.ts';
 
+/** Any rolling 24 hours, for the daily limits. */
+export const DAILY_WINDOW_MS = 24 * 3_600_000;
+
 /**
  * What a rule checks, as data: each storage engine turns every kind into a condition of the
  * one compare-and-set that moves a transfer to `executing` (`TransferRepository.startExecution`),
@@ -13,8 +16,19 @@ export type RuleCheck =
   | { kind: 'max_amount'; cents: bigint }
   /** Below `cents`, or requested as needing a second treasurer. */
   | { kind: 'approval_threshold'; cents: bigint }
+  /** Below `cents`, or requested as needing two approvers. */
+  | { kind: 'second_approval_threshold'; cents: bigint }
   /** Requested less than `ms` before the move's (or refusal's) `now`. */
-  | { kind: 'confirm_window'; ms: number };
+  | { kind: 'confirm_window'; ms: number }
+  /** No freeze is in force. */
+  | { kind: 'not_frozen' }
+  /**
+   * With this transfer, what went to its customer (`scope: 'customer'`) or to everyone
+   * (`'total'`) in the `windowMs` before `now` is at most `cents`. Counted: the transfers
+   * `executing` or `succeeded`, and `unknown` ones unless marked as not sent, by when they
+   * moved to executing.
+   */
+  | { kind: 'daily_limit'; scope: 'customer' | 'total'; cents: bigint; windowMs: number };
 
 /** A rule that must hold, under today's configuration, for a transfer to move to `executing`. */
 export interface ExecutionRule {
@@ -30,15 +44,19 @@ export interface ExecutionPolicy {
   confirmMinutes: number;
 }
 
+const money = (cents: bigint) => formatMoney(centsToDecimal(cents));
+
+/** The variable that sets each daily limit. */
+export const DAILY_LIMIT_VARIABLE = { customer: 'TRANSFER_DAILY_LIMIT', total: 'TRANSFER_DAILY_TOTAL_LIMIT' } as const;
+
 /**
- * The request-time rules, again at execution: the maximum, the approval threshold (a
- * transfer requested for its requester to confirm alone that now needs a second treasurer
- * is refused) and the confirmation window. Expiry as stored and who may act are part of
- * the move itself (`TransferRepository.startExecution`).
+ * The request-time rules, again at execution: the maximum, the approval thresholds (a
+ * transfer requested with fewer approvers than its amount now needs is refused), the
+ * confirmation window, the daily limits, and the freeze. Expiry as stored and who may act
+ * are part of the move itself (`TransferRepository.startExecution`).
  */
 export function executionRules({ limits, confirmMinutes }: ExecutionPolicy): ExecutionRule[] {
-  const money = (cents: bigint) => formatMoney(centsToDecimal(cents));
-  return [
+  const rules: ExecutionRule[] = [
     {
       check: { kind: 'max_amount', cents: limits.maxCents },
       refusal: `the largest single transfer is now ${money(limits.maxCents)} (TRANSFER_MAX_AMOUNT)`,
@@ -52,4 +70,22 @@ export function executionRules({ limits, confirmMinutes }: ExecutionPolicy): Exe
       refusal: `a confirmation is now valid for ${confirmMinutes} minutes (TRANSFER_CONFIRM_MINUTES), and this one is older`,
     },
   ];
+  if (limits.secondApprovalCents !== undefined) {
+    rules.push({
+      check: { kind: 'second_approval_threshold', cents: limits.secondApprovalCents },
+      refusal: `from ${money(limits.secondApprovalCents)} two treasurers must now approve (TRANSFER_SECOND_APPROVAL_THRESHOLD), and this transfer was requested with one`,
+    });
+  }
+  for (const scope of ['customer', 'total'] as const) {
+    const cents = scope === 'customer' ? limits.dailyCents : limits.dailyTotalCents;
+    if (cents === undefined) continue;
+    const whom = scope === 'customer' ? 'to one customer' : 'to all customers together';
+    rules.push({
+      check: { kind: 'daily_limit', scope, cents, windowMs: DAILY_WINDOW_MS },
+      refusal: `at most ${money(cents)} may go ${whom} in any 24 hours (${DAILY_LIMIT_VARIABLE[scope]}), and this transfer would go over it`,
+    });
+  }
+  // Last: the service answers a click refused by the freeze itself, and never makes the transfer refused for it.
+  rules.push({ check: { kind: 'not_frozen' }, refusal: 'transfers are frozen' });
+  return rules;
 }

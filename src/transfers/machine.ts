@@ -1,5 +1,5 @@
-import { mention, slackDate } from '../slack/mrkdwn.ts';
-import type { Transfer } from './repository.ts';
+import { escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
+import type { Freeze, Resolution, Transfer } from './repository.ts';
 
 /**
  * The rules of the transfer state machine that depend on who clicks, as pure functions:
@@ -7,6 +7,8 @@ import type { Transfer } from './repository.ts';
  *
  * requested ─confirm (requester, below threshold)──┐
  *           ─approve (another treasurer, at/above)─┴► executing ─► succeeded | failed | unknown
+ * requested ─first approve (at/above the second-approval threshold)─► requested, 1 of 2 approved
+ * unknown ─mark as sent / not sent (any treasurer, with a note)─► unknown, resolved (nothing sent)
  * requested ─cancel (any treasurer)─► cancelled
  * requested ─time passes─► expired
  * requested ─Slack did not confirm the post, or a click on a message never recorded─► void
@@ -37,7 +39,9 @@ export function whyClosed(transfer: Transfer, now: Date): string | undefined {
     case 'failed':
       return 'This transfer failed: DART refused it (see the message). Request a new one if it is still needed.';
     case 'unknown':
-      return 'The outcome of this transfer is unknown. Check in DART whether the money moved before anyone tries again; this app will never send it again.';
+      return transfer.resolution
+        ? `${alreadyResolved(transfer.resolution)} This app will never send it again.`
+        : 'The outcome of this transfer is unknown. Check in DART whether the money moved, then press *Mark as sent* or *Mark as not sent*; this app will never send it again.';
     case 'cancelled':
       return `This transfer was cancelled${by}. Nothing was sent.`;
     case 'expired':
@@ -74,5 +78,26 @@ export function refusal(transfer: Transfer, action: TransferAction, actor: strin
   if (action === 'approve' && actor === transfer.requestedBy) {
     return 'You requested this transfer, so you cannot approve it: another treasurer must.';
   }
+  if (action === 'approve' && actor === transfer.approvedBy) {
+    return `You already approved this transfer. It needs a second approval from a treasurer other than ${requester} and you.`;
+  }
+  return undefined;
+}
+
+/** Why a click that would move money is refused while transfers are frozen (mrkdwn). */
+export function frozenRefusal(freeze: Freeze, nothing: string): string {
+  return `:snowflake: Transfers are frozen since ${slackDate(freeze.at)} by ${mention(freeze.by)}: “${escapeMrkdwn(freeze.reason)}”. ${nothing} A treasurer other than ${mention(freeze.by)} can lift the freeze with \`/dart unfreeze\`.`;
+}
+
+/** Who already resolved a transfer, how and when (mrkdwn), for whoever tries too. */
+export function alreadyResolved(resolution: Resolution): string {
+  const how = resolution.outcome === 'sent' ? 'as sent' : 'as not sent';
+  return `${mention(resolution.by)} already marked this transfer ${how} ${slackDate(resolution.at)}: “${escapeMrkdwn(resolution.note)}”.`;
+}
+
+/** Why `transfer` cannot be marked as sent or not sent (mrkdwn), or undefined when it can. */
+export function whyNotResolvable(transfer: Transfer): string | undefined {
+  if (transfer.resolution) return `${alreadyResolved(transfer.resolution)} Nothing was changed.`;
+  if (transfer.state !== 'unknown') return 'Only a transfer whose outcome is unknown can be marked as sent or not sent. Nothing was changed.';
   return undefined;
 }

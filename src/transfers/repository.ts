@@ -23,6 +23,13 @@ export interface Transfer {
   amount: string;
   /** True when a second treasurer must approve (amount at or above the threshold). */
   needsApproval: boolean;
+  /** True when two treasurers, neither the requester, must approve (at or above TRANSFER_SECOND_APPROVAL_THRESHOLD). */
+  secondApproval: boolean;
+  /** The first of two approvals, once given; the second is `decidedBy`. */
+  approvedBy?: string;
+  approvedAt?: Date;
+  /** How a treasurer closed out an `unknown` outcome after checking DART. */
+  resolution?: Resolution;
   state: TransferState;
   requestedBy: string;
   requestedAt: Date;
@@ -44,6 +51,28 @@ export interface Transfer {
   updatedAt: Date;
 }
 
+/** What a treasurer found in DART about a transfer whose outcome was unknown. */
+export interface Resolution {
+  outcome: 'sent' | 'not_sent';
+  by: string;
+  at: Date;
+  /** What was checked in DART (never empty). */
+  note: string;
+}
+
+/** The stop on all money movement, while it lasts. */
+export interface Freeze {
+  by: string;
+  at: Date;
+  reason: string;
+}
+
+/** What went out in a rolling window: the counted cents, and when the oldest counted transfer started (it frees up 24 hours later). */
+export interface Spent {
+  cents: bigint;
+  oldest?: Date;
+}
+
 /** What is needed to record a new request. */
 export interface NewTransfer {
   id: string;
@@ -52,6 +81,8 @@ export interface NewTransfer {
   /** A checked decimal amount; the repository keeps it canonical and in integer cents, so limits compare exactly. */
   amount: string;
   needsApproval: boolean;
+  /** Two approvers (implies `needsApproval`); default one. */
+  secondApproval?: boolean;
   requestedBy: string;
   requestedAt: Date;
   expiresAt: Date;
@@ -91,10 +122,35 @@ export interface TransferRepository {
   /**
    * requested → executing, if not expired at `move.now`, clicked on the very message
    * recorded for it, `actor` may (a `confirm` only by the requester of a transfer requested
-   * below the threshold, an `approve` only by someone else on one at or above it), and
-   * every one of `rules` holds, all in the same one compare-and-set.
+   * below the threshold, an `approve` only by someone else on one at or above it and, when
+   * it needs two approvers, only by a second one other than the first), and every one of
+   * `rules` holds, all in the same one compare-and-set. Rules that read other rows (the
+   * freeze, the daily limits) are read inside it, so two moves that each fit a limit but
+   * together exceed it never both succeed.
    */
   startExecution(id: string, move: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined>;
+  /**
+   * The first of two approvals: requested → requested with `approvedBy`, if the transfer
+   * needs two approvers, has none yet, `move.actor` is not its requester, it is not expired,
+   * the click is on its recorded message, and every one of `rules` holds, in one compare-and-set.
+   */
+  addApproval(id: string, move: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined>;
+  /** unknown → unknown with `resolution`, once: undefined when it is not unknown or already resolved. Nothing else changes. */
+  resolve(id: string, resolution: Resolution): Promise<Transfer | undefined>;
+  /** Transfers waiting for a click (posted, not expired at `now`) and unknown ones not resolved, oldest request first (at most 40). */
+  needingAttention(now: Date): Promise<Transfer[]>;
+  /**
+   * What counts toward the daily limits since `since`, for one customer or (without) all:
+   * `executing` and `succeeded` transfers, and `unknown` ones unless marked as not sent, by
+   * when they moved to executing.
+   */
+  spentSince(since: Date, customer?: string): Promise<Spent>;
+  /** Starts a freeze unless one is in force (one compare-and-set): returns it, or undefined when already frozen. */
+  freeze(freeze: Freeze): Promise<Freeze | undefined>;
+  /** Lifts the freeze in force if `by` is not who set it (one compare-and-set): returns the lifted freeze, or undefined. */
+  unfreeze(by: string, now: Date): Promise<Freeze | undefined>;
+  /** The freeze in force, if any. */
+  currentFreeze(): Promise<Freeze | undefined>;
   /** requested → refused (detail: `rule.refusal`), if `rule` does not hold at `now`; `actor` is who clicked. */
   refuse(id: string, rule: ExecutionRule, actor: string, now: Date): Promise<Transfer | undefined>;
   /** requested → cancelled, if not expired at `now`. */

@@ -6,12 +6,16 @@ import { fullName } from '../customers/blocks.ts';
 import { DartRejectedError, DartTimeoutError, isDartError } from '../dart/errors.ts';
 import type { Customer } from '../dart/schemas.ts';
 import { within } from '../util/within.ts';
-import { needsApproval, type TransferLimits } from './amount.ts';
+import { approversNeeded, type TransferLimits } from './amount.ts';
 import { transferMessage } from './blocks.ts';
 import { executionRules, type ExecutionRule } from './execution-rules.ts';
-import { isPastExpiry, refusal, VOID_TEXT, whyClosed, type TransferAction } from './machine.ts';
+import { dailyRoom } from './daily-limits.ts';
+import { frozenRefusal, isPastExpiry, refusal, VOID_TEXT, whyClosed, whyNotResolvable, type TransferAction } from './machine.ts';
 import { refusedPost } from './slack-post.ts';
-import type { Transfer, TransferOutcome, TransferRepository } from './repository.ts';
+import type { Freeze, Resolution, Transfer, TransferOutcome, TransferRepository } from './repository.ts';
+import { freezeAnnouncement, unfreezeAnnouncement } from './treasury-blocks.ts';
+import type { SlackMessage } from '../slack/blocks.ts';
+import { mention, slackDate } from '../slack/mrkdwn.ts';
 
 /** How often expired requests, abandoned executions and lagging messages are looked for. */
 export const SWEEP_INTERVAL_MS = 15_000;
@@ -38,6 +42,12 @@ export interface MessageRef {
 /** The result of a request: the posted transfer, or why nothing can be sent (mrkdwn). */
 export type RequestResult = { ok: true; transfer: Transfer } | { ok: false; reason: string };
 
+/** A freeze or its lifting: what to announce in the channel, and the redraw of every waiting confirmation; or why not (mrkdwn). */
+export type FreezeResult = { ok: true; announcement: SlackMessage; redraw: () => Promise<void> } | { ok: false; reason: string };
+
+/** A resolution: what to tell the treasurer at once, then the audit and redraw; or why not (mrkdwn). */
+export type ResolveResult = { ok: true; confirmation: string; announce: () => Promise<void> } | { ok: false; reason: string };
+
 /**
  * Transfers from request to outcome: records a request and posts its confirmation, turns
  * clicks into compare-and-set moves of the store (so exactly one click, of any number on
@@ -57,7 +67,14 @@ export class TransferService {
   constructor(services: Services, store: TransferRepository) {
     this.#services = services;
     this.store = store;
-    this.limits = { maxCents: services.config.TRANSFER_MAX_AMOUNT, approvalCents: services.config.TRANSFER_APPROVAL_THRESHOLD };
+    const { config } = services;
+    this.limits = {
+      maxCents: config.TRANSFER_MAX_AMOUNT,
+      approvalCents: config.TRANSFER_APPROVAL_THRESHOLD,
+      secondApprovalCents: config.TRANSFER_SECOND_APPROVAL_THRESHOLD,
+      dailyCents: config.TRANSFER_DAILY_LIMIT,
+      dailyTotalCents: config.TRANSFER_DAILY_TOTAL_LIMIT,
+    };
   }
 
   /**
@@ -70,15 +87,20 @@ export class TransferService {
    */
   async request(input: { requestedBy: string; channel: string; customer: Customer; amount: string }): Promise<RequestResult> {
     const { config, webClient, logger } = this.#services;
-    const approval = needsApproval(input.amount, this.limits);
-    if (approval && input.channel.startsWith('D')) return { ok: false, reason: DIRECT_MESSAGE };
+    const approvers = approversNeeded(input.amount, this.limits);
+    if (approvers > 0 && input.channel.startsWith('D')) return { ok: false, reason: DIRECT_MESSAGE };
     const now = this.#services.now();
+    const freeze = await this.store.currentFreeze();
+    if (freeze) return { ok: false, reason: frozenRefusal(freeze, 'Nothing was requested.') };
+    const noRoom = await dailyRoom(this.store, this.limits, input.customer.dart_user_name, input.amount, now);
+    if (noRoom) return { ok: false, reason: noRoom };
     const transfer = await this.store.create({
       id: randomUUID(),
       customer: input.customer.dart_user_name,
       customerName: fullName(input.customer),
       amount: input.amount,
-      needsApproval: approval,
+      needsApproval: approvers > 0,
+      secondApproval: approvers === 2,
       requestedBy: input.requestedBy,
       requestedAt: now,
       expiresAt: addMinutes(now, config.TRANSFER_CONFIRM_MINUTES),
@@ -134,10 +156,106 @@ export class TransferService {
       return undefined;
     }
     const rules = executionRules({ limits: this.limits, confirmMinutes: this.#services.config.TRANSFER_CONFIRM_MINUTES });
-    const started = await this.store.startExecution(id, { kind: action, actor, executor: this.#instance, now, message }, rules);
-    if (!started) return (await this.#refuse(id, rules, actor, now)) ?? this.#lostRace(id, now);
-    await this.#track(this.#execute(started, action));
-    return undefined;
+    const move = { kind: action, actor, executor: this.#instance, now, message };
+    if (action === 'approve' && transfer.secondApproval && !transfer.approvedBy) {
+      // The first of two approvals moves no money: only the freeze is checked with it; every rule is checked with the second.
+      const approved = await this.store.addApproval(id, move, rules.filter((rule) => rule.check.kind === 'not_frozen'));
+      if (approved) {
+        await this.#record('transfer.approve', approved, { requestedBy: approved.requestedBy, confirmedBy: actor });
+        await this.#show(approved);
+        return undefined;
+      }
+      // Someone else gave the first approval meanwhile: this one may be the second.
+    }
+    const started = await this.store.startExecution(id, move, rules);
+    if (started) {
+      await this.#track(this.#execute(started, action));
+      return undefined;
+    }
+    // Frozen: the click is turned away and the transfer keeps waiting for the freeze to be lifted.
+    const freeze = await this.store.currentFreeze();
+    if (freeze) return frozenRefusal(freeze, 'Nothing was sent; the transfer waits until the freeze is lifted.');
+    const finalRules = rules.filter((rule) => rule.check.kind !== 'not_frozen');
+    return (await this.#refuse(id, finalRules, actor, now)) ?? this.#lostRace(id, now, action, actor);
+  }
+
+  /** What needs someone now (`/dart transfers`), and the freeze in force. */
+  async attention(): Promise<{ pending: Transfer[]; freeze: Freeze | undefined }> {
+    const [pending, freeze] = await Promise.all([this.store.needingAttention(this.#services.now()), this.store.currentFreeze()]);
+    return { pending, freeze };
+  }
+
+  /** The freeze in force, if any (for `/dart help`). */
+  currentFreeze(): Promise<Freeze | undefined> {
+    return this.store.currentFreeze();
+  }
+
+  /**
+   * Stops all money movement, from now, for every instance (the freeze is in the store).
+   * Audited (and so posted to the audit channel); the caller announces it in the channel
+   * and then redraws every waiting confirmation.
+   */
+  async freeze(actor: string, reason: string, channel: string): Promise<FreezeResult> {
+    const started = await this.store.freeze({ by: actor, at: this.#services.now(), reason });
+    if (!started) {
+      const current = await this.store.currentFreeze();
+      if (!current) return { ok: false, reason: 'The freeze changed while you typed. Run `/dart transfers` to see where things stand.' };
+      return { ok: false, reason: `Transfers are already frozen since ${slackDate(current.at)} by ${mention(current.by)}. Nothing was changed.` };
+    }
+    this.#services.logger.warn({ frozenBy: actor, channel }, 'transfers frozen');
+    await this.#recordControl('transfer.freeze', actor, { reason });
+    return { ok: true, announcement: freezeAnnouncement(started), redraw: () => this.#redrawWaiting() };
+  }
+
+  /** Lifts the freeze, if `actor` is not who set it. */
+  async unfreeze(actor: string): Promise<FreezeResult> {
+    const lifted = await this.store.unfreeze(actor, this.#services.now());
+    if (!lifted) {
+      const current = await this.store.currentFreeze();
+      if (!current) return { ok: false, reason: 'Transfers are not frozen. Nothing was changed.' };
+      return { ok: false, reason: `Only a treasurer other than ${mention(current.by)}, who froze transfers, may lift the freeze. Nothing was changed.` };
+    }
+    this.#services.logger.warn({ liftedBy: actor }, 'transfers unfrozen');
+    await this.#recordControl('transfer.unfreeze', actor, { reason: lifted.reason, frozenBy: lifted.by });
+    return { ok: true, announcement: unfreezeAnnouncement(lifted, actor), redraw: () => this.#redrawWaiting() };
+  }
+
+  /** The transfer, if Mark as sent / not sent may be pressed on it; otherwise why not (mrkdwn). */
+  async resolvable(id: string): Promise<{ ok: true; transfer: Transfer } | { ok: false; reason: string }> {
+    const transfer = await this.store.get(id);
+    if (!transfer) return { ok: false, reason: 'This app has no record of this transfer. Nothing was changed.' };
+    const why = whyNotResolvable(transfer);
+    return why ? { ok: false, reason: why } : { ok: true, transfer };
+  }
+
+  /**
+   * Closes out an unknown outcome with what `actor` found in DART. One compare-and-set:
+   * of two treasurers at once, one wins and the other is told who did. Nothing is sent to DART.
+   */
+  async resolve(id: string, outcome: Resolution['outcome'], actor: string, note: string): Promise<ResolveResult> {
+    const resolved = await this.store.resolve(id, { outcome, by: actor, at: this.#services.now(), note });
+    if (!resolved) {
+      const current = await this.store.get(id);
+      return { ok: false, reason: (current && whyNotResolvable(current)) ?? 'This app has no record of this transfer. Nothing was changed.' };
+    }
+    const confirmation =
+      outcome === 'sent'
+        ? 'Marked as sent. The transfer’s message now shows it, with your note.'
+        : 'Marked as not sent. The transfer’s message now shows it, with your note. If the money is still needed, request a new transfer.';
+    return {
+      ok: true,
+      confirmation,
+      announce: async () => {
+        await this.#record('transfer.resolve', resolved, { requestedBy: resolved.requestedBy, confirmedBy: actor }, { resolution: outcome, note });
+        await this.#show(resolved);
+      },
+    };
+  }
+
+  /** Redraws every confirmation still waiting for a click, so it shows the freeze as it is now. */
+  async #redrawWaiting(): Promise<void> {
+    const waiting = (await this.store.needingAttention(this.#services.now())).filter((transfer) => transfer.state === 'requested');
+    for (const transfer of waiting) await this.#show(transfer);
   }
 
   /**
@@ -262,11 +380,12 @@ export class TransferService {
   }
 
   /** Explains a lost compare-and-set from the row as it is now, expiring it if that is why. */
-  async #lostRace(id: string, now: Date): Promise<string> {
+  async #lostRace(id: string, now: Date, action?: TransferAction, actor?: string): Promise<string> {
     const current = await this.store.get(id);
     if (!current) return 'This app has no record of this transfer. Nothing was sent.';
     if (isPastExpiry(current, now)) await this.#expire(id, now);
-    return whyClosed(current, now) ?? 'This transfer changed while you clicked. Look at the message again.';
+    const refused = action && actor ? refusal(current, action, actor) : undefined;
+    return whyClosed(current, now) ?? refused ?? 'This transfer changed while you clicked. Look at the message again.';
   }
 
   async #expire(id: string, now: Date): Promise<void> {
@@ -282,15 +401,17 @@ export class TransferService {
   /** Redraws the confirmation from the store; a failure is logged and left for the sweeper to repair. */
   async #show(transfer: Transfer): Promise<void> {
     if (!transfer.channel || !transfer.messageTs) return;
-    const settled = await this.#draw(transfer, { channel: transfer.channel, ts: transfer.messageTs });
+    // A waiting transfer shows the freeze; one sent to DART before it says it is not affected.
+    const freeze = await this.store.currentFreeze();
+    const settled = await this.#draw(transfer, { channel: transfer.channel, ts: transfer.messageTs }, freeze);
     if (settled) await this.#quietly(() => this.store.markShown(transfer.id, transfer.version));
   }
 
   /** Draws `transfer` on `message`; true when drawn, or when no later try could do better. */
-  async #draw(transfer: Transfer, message: MessageRef): Promise<boolean> {
+  async #draw(transfer: Transfer, message: MessageRef, freeze?: Freeze): Promise<boolean> {
     const { webClient, logger } = this.#services;
     try {
-      await webClient.chat.update({ channel: message.channel, ts: message.ts, ...transferMessage(transfer) });
+      await webClient.chat.update({ channel: message.channel, ts: message.ts, ...transferMessage(transfer, freeze) });
       return true;
     } catch (error) {
       const reason = slackError(error);
@@ -304,18 +425,28 @@ export class TransferService {
     action: AuditAction,
     transfer: Transfer,
     entry: Pick<AuditEntryInput, 'requestedBy'> & Partial<Pick<AuditEntryInput, 'confirmedBy' | 'outcome' | 'dartAnswer'>>,
+    extra: Record<string, string> = {},
   ): Promise<void> {
     try {
       await this.#services.audit.record({
         action,
         customer: transfer.customer,
-        sent: { transfer: transfer.id, customer: transfer.customer, amount: transfer.amount },
+        sent: { transfer: transfer.id, customer: transfer.customer, amount: transfer.amount, ...extra },
         at: this.#services.now(),
         ...entry,
         outcome: entry.outcome ?? 'recorded',
       });
     } catch (error) {
       this.#services.logger.error({ err: error, transfer: transfer.id, action }, 'could not record a transfer step in the audit log');
+    }
+  }
+
+  /** Audits a freeze or its lifting: about no customer, so it is in the audit log and channel, not in a customer's history. */
+  async #recordControl(action: 'transfer.freeze' | 'transfer.unfreeze', actor: string, sent: Record<string, string>): Promise<void> {
+    try {
+      await this.#services.audit.record({ action, customer: '', requestedBy: actor, sent, outcome: 'recorded', at: this.#services.now() });
+    } catch (error) {
+      this.#services.logger.error({ err: error, action }, 'could not record a freeze in the audit log');
     }
   }
 

@@ -76,6 +76,48 @@ describe('npm run demo (spawned, scripted through stdin)', () => {
     expect(out).toContain('(DART webhook)');
   });
 
+  it('the treasury controls: a daily limit, a freeze only another treasurer lifts, and an unknown transfer marked as sent', async () => {
+    const { out: printed, err, code } = await runDemoProcess([
+      'as tess',
+      '/dart transfer billyjoel 1900',
+      'as theo',
+      'press Approve',
+      'as tess',
+      '/dart transfer billyjoel 500',
+      '/dart freeze checking a suspicious login',
+      '/dart transfer adaline 20',
+      '/dart unfreeze',
+      'as theo',
+      '/dart unfreeze',
+      'as tess',
+      '/dart transfer adaline 30',
+      'dart fail 500 1',
+      'press Confirm',
+      '/dart transfers',
+      'as theo',
+      'press Mark as sent',
+      'Ledger shows 30.00 USDC in the main wallet',
+      '/dart history adaline',
+      'exit',
+    ]);
+    rmSync(logDirOf(printed), { recursive: true, force: true });
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const out = printed.replace(/\s+/g, ' ');
+    expect(out).toContain('Transferred · DART answered');
+    expect(out).toContain('At most 2,000.00 USDC may go to billyjoel in any 24 hours (TRANSFER_DAILY_LIMIT)');
+    expect(out).toContain('at most 100.00 USDC may go now');
+    expect(out).toContain('froze all transfers: “checking a suspicious login”');
+    expect(out).toMatch(/Transfers are frozen since .* by @tess: “checking a suspicious login”\. Nothing was requested\./);
+    expect(out).toContain('Only a treasurer other than @tess, who froze transfers, may lift the freeze');
+    expect(out).toContain('@theo lifted the freeze');
+    expect(out).toContain('Outcome unknown');
+    expect(out).toMatch(/1 transfer needs someone now/);
+    expect(out).toContain('Marked as sent by @theo');
+    expect(out).toContain('Ledger shows 30.00 USDC in the main wallet');
+    expect(out).toMatch(/@theo marked the transfer of 30\.00 USDC to adaline, whose outcome was unknown, as sent after checking DART/);
+  });
+
   it('runs a whole session against the real app and exits cleanly, leaving only its log', async () => {
     const { out, err, code } = await runDemoProcess([
       'help',

@@ -2,13 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { executionRules, type ExecutionRule } from '../../src/transfers/execution-rules.ts';
 import type { NewTransfer, TransferRepository } from '../../src/transfers/repository.ts';
 import { databasePerTest, type NewTestDatabase } from './contracts.ts';
+import { at, message, move, request as requestOn, t0 } from './transfer-fixtures.ts';
+import { treasuryContract } from './treasury.contract.ts';
 
-/** Where every test transfer's confirmation is posted. */
-const message = { channel: 'C1', ts: '1.1' };
-const t0 = new Date('2025-03-03T09:00:00.000Z');
-const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 const policy = (max: bigint, approval: bigint, confirmMinutes = 10) => ({ limits: { maxCents: max, approvalCents: approval }, confirmMinutes });
-const move = (kind: 'confirm' | 'approve', actor: string, minutes = 1, executor = 'x') => ({ kind, actor, executor, now: at(minutes), message });
 
 export function transferContract(newDatabase: NewTestDatabase): void {
   // Two handles on one database stand for two app instances: each move must win on exactly one.
@@ -21,21 +18,7 @@ export function transferContract(newDatabase: NewTestDatabase): void {
       b = (await database.open()).transfers;
     });
 
-    /** A request whose confirmation is posted (recorded) unless `posted` is false. */
-    async function request(overrides: Partial<NewTransfer> = {}, posted = true) {
-      const created = await a.create({
-        id: crypto.randomUUID(),
-        customer: 'billyjoel',
-        customerName: 'Billy Joel',
-        amount: '50.00',
-        needsApproval: false,
-        requestedBy: 'U1',
-        requestedAt: t0,
-        expiresAt: at(10),
-        ...overrides,
-      });
-      return (posted && (await a.attachMessage(created.id, message.channel, message.ts))) || created;
-    }
+    const request = (overrides: Partial<NewTransfer> = {}, posted = true) => requestOn(a, overrides, posted);
 
     it('reads a request back as created, amount canonical, optional fields absent until set', async () => {
       const id = crypto.randomUUID();
@@ -43,7 +26,7 @@ export function transferContract(newDatabase: NewTestDatabase): void {
         id, customer: 'billyjoel', customerName: 'Billy Joel', amount: '1,234.5', needsApproval: true, requestedBy: 'U1', requestedAt: t0, expiresAt: at(10),
       });
       const expected = {
-        id, customer: 'billyjoel', customerName: 'Billy Joel', amount: '1234.50', needsApproval: true, state: 'requested',
+        id, customer: 'billyjoel', customerName: 'Billy Joel', amount: '1234.50', needsApproval: true, secondApproval: false, state: 'requested',
         requestedBy: 'U1', requestedAt: t0, expiresAt: at(10), version: 1, shownVersion: 0, updatedAt: t0,
       };
       expect(created).toEqual(expected);
@@ -189,5 +172,7 @@ export function transferContract(newDatabase: NewTestDatabase): void {
       const fresh = await request();
       expect((await a.startExecution(fresh.id, move('confirm', 'U1', 5), window(6)))?.state).toBe('executing');
     });
+
+    treasuryContract(() => ({ a, b }));
   });
 }

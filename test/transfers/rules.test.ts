@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { needsApproval, parseTransferAmount, transferAmountSchema } from '../../src/transfers/amount.ts';
+import { approversNeeded, needsApproval, parseTransferAmount, transferAmountSchema } from '../../src/transfers/amount.ts';
 import { history, transferForm, transferMessage } from '../../src/transfers/blocks.ts';
-import { refusal, whyClosed } from '../../src/transfers/machine.ts';
+import { refusal, whyClosed, whyNotResolvable } from '../../src/transfers/machine.ts';
+import { attentionMessage, resolveModal } from '../../src/transfers/treasury-blocks.ts';
 import type { Transfer } from '../../src/transfers/repository.ts';
 
 const limits = { maxCents: 10_000_00n, approvalCents: 1_000_00n };
@@ -14,6 +15,7 @@ function transfer(overrides: Partial<Transfer> = {}): Transfer {
     customerName: 'Billy Joel',
     amount: '1500.00',
     needsApproval: true,
+    secondApproval: false,
     state: 'requested',
     requestedBy: 'U0REQ',
     requestedAt: t0,
@@ -50,6 +52,12 @@ describe('transfer amounts', () => {
     expect(needsApproval('999.99', limits)).toBe(false);
     expect(needsApproval('1000.00', limits)).toBe(true);
     expect(needsApproval('1000.01', limits)).toBe(true);
+  });
+
+  it('needs two approvers from the second threshold up, when it is set', () => {
+    const tiers = { ...limits, secondApprovalCents: 5_000_00n };
+    expect(['999.99', '1000.00', '4999.99', '5000.00'].map((amount) => approversNeeded(amount, tiers))).toEqual([0, 1, 1, 2]);
+    expect(approversNeeded('9000.00', limits)).toBe(1);
   });
 });
 
@@ -114,9 +122,57 @@ describe('the confirmation message', () => {
     expect(message.text).toContain('OUTCOME UNKNOWN');
   });
 
+  it('an unknown transfer carries Mark as sent / Mark as not sent until resolved, then a history line', () => {
+    const unknown = transfer({ state: 'unknown', decidedBy: 'U0APP', decidedAt: t0, finishedAt: t0, detail: 'DART did not answer in time' });
+    expect(JSON.stringify(transferMessage(unknown))).toMatch(/Mark as sent.*Mark as not sent/);
+    const resolved = { ...unknown, resolution: { outcome: 'not_sent' as const, by: 'U0CHK', at: t0, note: 'no <!here> movement in DART' } };
+    const shown = JSON.stringify(transferMessage(resolved));
+    expect(shown).not.toContain('transfer.mark_sent');
+    expect(shown).not.toContain('may or may not have moved');
+    expect(history(resolved).at(-1)).toContain('Marked as not sent by <@U0CHK>');
+    expect(history(resolved).at(-1)).toContain('no &lt;!here&gt; movement in DART');
+    expect(whyNotResolvable(resolved)).toContain('<@U0CHK> already marked this transfer as not sent');
+    expect(whyNotResolvable(transfer())).toContain('Only a transfer whose outcome is unknown');
+    expect(JSON.stringify(resolveModal(unknown, 'sent'))).toContain('Nothing is sent to DART by this.');
+  });
+
+  it('two approvals: who approved and how many are still needed; the first approver cannot approve again', () => {
+    const first = transfer({ secondApproval: true, approvedBy: 'U0AP1', approvedAt: t0 });
+    const shown = JSON.stringify(transferMessage(first));
+    expect(shown).toContain('Approved by <@U0AP1>');
+    expect(shown).toContain('1 more approval needed');
+    expect(JSON.stringify(transferMessage(transfer({ secondApproval: true })))).toContain('2 approvals needed');
+    expect(refusal(first, 'approve', 'U0AP1')).toContain('already approved');
+    expect(refusal(first, 'approve', 'U0AP2')).toBeUndefined();
+    const done = transfer({ ...first, state: 'succeeded', decidedBy: 'U0AP2', decidedAt: t0, finishedAt: t0 });
+    expect(history(done).slice(1, 3)).toEqual([expect.stringContaining('Approved by <@U0AP1> (1 of 2)'), expect.stringContaining('Approved by <@U0AP2> (2 of 2)')]);
+  });
+
+  it('a waiting confirmation shows the freeze and its reason; one already sent says it is not affected', () => {
+    const freeze = { by: 'U0FRZ', at: new Date(t0.getTime() + 1000), reason: 'suspected <!channel> fraud' };
+    const waiting = JSON.stringify(transferMessage(transfer(), freeze));
+    expect(waiting).toContain('Transfers are frozen');
+    expect(waiting).toContain('suspected &lt;!channel&gt; fraud');
+    expect(JSON.stringify(transferMessage(transfer({ state: 'executing', decidedBy: 'U0APP', decidedAt: t0 }), freeze))).toContain('the freeze does not stop it');
+    expect(JSON.stringify(transferMessage(transfer({ state: 'succeeded', decidedBy: 'U0APP', decidedAt: t0, finishedAt: new Date(t0.getTime() + 2000) }), freeze))).toContain('the freeze does not stop it');
+    expect(JSON.stringify(transferMessage(transfer({ state: 'succeeded', decidedBy: 'U0APP', decidedAt: t0, finishedAt: t0 }), freeze))).not.toContain('frozen');
+  });
+
+  it('/dart transfers lists who may act, when each expires, and links to the message', () => {
+    const waiting = transfer({ channel: 'C0OPS', messageTs: '1700000000.000100', secondApproval: true, approvedBy: 'U0AP1' });
+    const unknown = transfer({ id: 'x2', state: 'unknown', channel: 'C0OPS', messageTs: '1700000001.000200' });
+    const shown = JSON.stringify(attentionMessage([waiting, unknown], undefined));
+    expect(shown).toContain('https://slack.com/archives/C0OPS/p1700000000000100|message');
+    expect(shown).toContain('waits for 1 more approval');
+    expect(shown).toContain('outcome unknown');
+    expect(JSON.stringify(attentionMessage([], { by: 'U0FRZ', at: t0, reason: 'audit' }))).toMatch(/frozen.*No transfer needs anyone now/);
+  });
+
   it('the form carries its channel and shows the limits', () => {
     const view = transferForm({ metadata: { channel: 'C0123' }, limits });
     expect(JSON.parse(view.private_metadata ?? '')).toEqual({ channel: 'C0123' });
     expect(JSON.stringify(view)).toContain('At most 10,000.00 USDC; from 1,000.00 USDC');
+    expect(JSON.stringify(view)).not.toContain('two other treasurers');
+    expect(JSON.stringify(transferForm({ metadata: { channel: 'C0123' }, limits: { ...limits, secondApprovalCents: 5_000_00n } }))).toContain('From 5,000.00 USDC two other treasurers must approve.');
   });
 });

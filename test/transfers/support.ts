@@ -68,7 +68,49 @@ export function transferCalls(h: Harness) {
   return h.dart.callsTo('customer/transfer-amount');
 }
 
-/** How many transfers wait for a click or for DART (a refused request adds none). */
-export function pendingTransfers(h: Harness): Promise<number> {
+/**
+ * How many transfers wait for a click or for DART at `now` (a refused request adds none).
+ * What is past due is expired first, as the sweeper would at any moment, so the count
+ * does not race it.
+ */
+export async function pendingTransfers(h: Harness, now: Date): Promise<number> {
+  await h.app.storage.transfers.expireDue(now);
   return h.app.storage.transfers.countPending();
+}
+
+/**
+ * Runs `/dart <text>` and returns everything the caller was told: the ack's text, or the
+ * answers posted to the command's response_url once `until` appears in them.
+ */
+export async function runCommand(h: Harness, user: SlackUser, text: string, until: string, channelId: string = CHANNELS.ops): Promise<string> {
+  const sent = await h.requests.slashCommand(user, text, { channelId });
+  const ack = sent.json as Record<string, unknown> | undefined;
+  if (ack?.text !== undefined) return JSON.stringify(ack);
+  await h.slack.waitForResponse((r) => r.id === sent.responseId && JSON.stringify(r.body).includes(until), 8000);
+  return JSON.stringify(h.slack.responses.filter((r) => r.id === sent.responseId).map((r) => r.body));
+}
+
+/** The transfer's message as Slack shows it now (blocks and text). */
+export function currentMessage(h: Harness, posted: PostedTransfer): { ts: string; blocks: unknown[]; text: string } {
+  const shown = h.slack.messages(posted.channel).find((message) => message.ts === posted.ts);
+  if (!shown) throw new Error('the transfer message is gone');
+  return { ts: posted.ts, blocks: (shown.blocks ?? []) as unknown[], text: String(shown.text ?? '') };
+}
+
+/** Presses Mark as sent / Mark as not sent on the message as it is now. */
+export function pressMark(h: Harness, user: SlackUser, outcome: 'sent' | 'not_sent', posted: PostedTransfer) {
+  return h.requests.blockAction(
+    user,
+    { action_id: outcome === 'sent' ? 'transfer.mark_sent' : 'transfer.mark_not_sent', value: posted.id },
+    { channelId: posted.channel, message: currentMessage(h, posted) },
+  );
+}
+
+/** Requests `text`, confirms it while DART answers 500, and returns it once shown as unknown. */
+export async function unknownTransfer(h: Harness, text: string): Promise<PostedTransfer> {
+  const { posted } = await requestTransfer(h, text);
+  h.dart.injectFault({ kind: 'status', status: 500 }, { endpoint: 'customer/transfer-amount' });
+  await click(h, USERS.treasurer, 'confirm', posted);
+  await messageShowing(h, posted, 'Outcome unknown');
+  return posted;
 }

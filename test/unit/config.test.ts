@@ -69,6 +69,10 @@ describe('loadConfig', () => {
     ['DART_TREASURERS', 'alice,bob'],
     ['TRANSFER_MAX_AMOUNT', '1e6'],
     ['TRANSFER_CONFIRM_MINUTES', '0'],
+    ['TRANSFER_SECOND_APPROVAL_THRESHOLD', '5k'],
+    ['TRANSFER_DAILY_LIMIT', '-100'],
+    ['TRANSFER_DAILY_TOTAL_LIMIT', 'lots'],
+    ['TRANSFER_DAILY_LIMIT', '12.345'],
     ['WEBHOOK_PATH_PREFIX', 'dart/'],
     ['WEBHOOK_PATH_PREFIX', '/..'],
     ['WEBHOOK_PATH_PREFIX', '/dart/./x'],
@@ -103,6 +107,18 @@ describe('loadConfig', () => {
   it('refuses a threshold above the maximum', () => {
     expect(problems({ ...minimal, TRANSFER_MAX_AMOUNT: '100', TRANSFER_APPROVAL_THRESHOLD: '200' })).toContain(
       'TRANSFER_APPROVAL_THRESHOLD',
+    );
+  });
+
+  it('reads the treasury controls as amounts, absent when unset', () => {
+    expect(loadConfig(minimal)).not.toHaveProperty('TRANSFER_DAILY_LIMIT');
+    const config = loadConfig({ ...minimal, TRANSFER_SECOND_APPROVAL_THRESHOLD: '5,000', TRANSFER_DAILY_LIMIT: '2500.50', TRANSFER_DAILY_TOTAL_LIMIT: '20000' });
+    expect([config.TRANSFER_SECOND_APPROVAL_THRESHOLD, config.TRANSFER_DAILY_LIMIT, config.TRANSFER_DAILY_TOTAL_LIMIT]).toEqual([500_000n, 250_050n, 2_000_000n]);
+  });
+
+  it('refuses a second-approval threshold below the approval threshold', () => {
+    expect(problems({ ...minimal, TRANSFER_APPROVAL_THRESHOLD: '1000', TRANSFER_SECOND_APPROVAL_THRESHOLD: '500' })).toMatch(
+      /^TRANSFER_SECOND_APPROVAL_THRESHOLD: must not be below TRANSFER_APPROVAL_THRESHOLD$/m,
     );
   });
 

@@ -87,5 +87,27 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     CREATE INDEX alert_outbox_old_user ON alert_outbox (old_user_name, received_at DESC);
     CREATE INDEX alert_outbox_new_user ON alert_outbox (new_user_name, received_at DESC);
     CREATE INDEX alert_outbox_reused_delivery ON alert_outbox (reused_delivery_id) WHERE reused_delivery_id IS NOT NULL;`,
+  },  {
+    // Treasury controls: two approvers, the resolution of unknown outcomes, the index the
+    // daily limits sum over, and the freeze: one row per freeze, kept once lifted; the
+    // unique partial index lets at most one be in force, whoever inserts at once.
+    name: 'transfers-003-treasury-controls',
+    sql: `ALTER TABLE transfers ADD COLUMN second_approval boolean NOT NULL DEFAULT false;
+    ALTER TABLE transfers ADD COLUMN approved_by text;
+    ALTER TABLE transfers ADD COLUMN approved_at timestamptz;
+    ALTER TABLE transfers ADD COLUMN resolution text CHECK (resolution IN ('sent', 'not_sent'));
+    ALTER TABLE transfers ADD COLUMN resolved_by text;
+    ALTER TABLE transfers ADD COLUMN resolved_at timestamptz;
+    ALTER TABLE transfers ADD COLUMN resolution_note text;
+    CREATE INDEX transfers_started ON transfers (decided_at) WHERE decided_at IS NOT NULL;
+    CREATE TABLE transfer_freezes (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      frozen_by text NOT NULL,
+      frozen_at timestamptz NOT NULL,
+      reason text NOT NULL,
+      lifted_by text,
+      lifted_at timestamptz
+    );
+    CREATE UNIQUE INDEX transfer_freezes_in_force ON transfer_freezes ((lifted_at IS NULL)) WHERE lifted_at IS NULL;`,
   },
 ];

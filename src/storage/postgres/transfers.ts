@@ -1,8 +1,19 @@
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
-import type { ExecutionMove, NewTransfer, Transfer, TransferOutcome, TransferRepository } from '../../transfers/repository.ts';
+import type { ExecutionMove, Freeze, NewTransfer, Resolution, Spent, Transfer, TransferOutcome, TransferRepository } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
-import { transferFromRow } from '../rows.ts';
+import { freezeFromRow, transferFromRow } from '../rows.ts';
 import type { PostgresDatabase } from './pool.ts';
+
+/**
+ * The transaction-level advisory lock every move to executing takes first ("transfer" in
+ * ASCII): the daily limits sum other rows, which a row lock does not protect, so moves are
+ * made one at a time; each then reads the sums afresh (READ COMMITTED takes a new snapshot
+ * per statement), with every earlier move committed.
+ */
+const EXECUTION_LOCK = 0x74_72_61_6e_73_66_65_72n;
+
+/** The transfers that count toward a daily limit (an unknown one may have moved the money), as a condition on alias `o`. */
+const COUNTED = `(o.state IN ('executing', 'succeeded') OR (o.state = 'unknown' AND (o.resolution IS NULL OR o.resolution = 'sent')))`;
 
 /**
  * `TransferRepository` on PostgreSQL: every move is one `UPDATE … WHERE state = … RETURNING`
@@ -21,9 +32,12 @@ export class PostgresTransferRepository implements TransferRepository {
     const amount = parseDecimalAmount(transfer.amount);
     if (!amount.ok) throw new Error(`not a transfer amount: ${amount.reason}`);
     const row = await this.#one(
-      `INSERT INTO transfers (id, customer, customer_name, amount, amount_cents, needs_approval, state, requested_by, requested_at, expires_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7, $8, $9, $8) RETURNING *`,
-      [transfer.id, transfer.customer, transfer.customerName, amount.decimal, amount.cents, transfer.needsApproval, transfer.requestedBy, transfer.requestedAt, transfer.expiresAt],
+      `INSERT INTO transfers (id, customer, customer_name, amount, amount_cents, needs_approval, second_approval, state, requested_by, requested_at, expires_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $10, 'requested', $7, $8, $9, $8) RETURNING *`,
+      [
+        transfer.id, transfer.customer, transfer.customerName, amount.decimal, amount.cents, transfer.needsApproval || Boolean(transfer.secondApproval),
+        transfer.requestedBy, transfer.requestedAt, transfer.expiresAt, Boolean(transfer.secondApproval),
+      ],
     );
     if (!row) throw new Error('inserting a transfer returned no row');
     return row;
@@ -58,19 +72,76 @@ export class PostgresTransferRepository implements TransferRepository {
   async startExecution(id: string, { kind, actor, executor, now, message }: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined> {
     const values: unknown[] = [id, now, 'executing', actor, executor, message.channel, message.ts];
     // Who may act is checked by callers too; repeating it here keeps the repository from ever breaking it.
-    const who = kind === 'confirm' ? 'NOT needs_approval AND requested_by = $4' : 'needs_approval AND requested_by <> $4';
+    // With two approvers, only a second, different one moves it.
+    const who =
+      kind === 'confirm'
+        ? 'NOT needs_approval AND requested_by = $4'
+        : 'needs_approval AND requested_by <> $4 AND (NOT second_approval OR (approved_by IS NOT NULL AND approved_by <> $4))';
     const conditions = rules.map((rule) => `AND (${condition(rule.check, now, values)})`).join(' ');
-    return this.#one(
+    return this.#serialized(
       `UPDATE transfers SET ${move(3)}, decided_by = $4, decided_at = $2, executor = $5
        WHERE id = $1 AND state = 'requested' AND expires_at > $2 AND channel = $6 AND message_ts = $7 AND ${who} ${conditions} RETURNING *`,
       values,
     );
   }
 
+  async addApproval(id: string, { actor, now, message }: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined> {
+    const values: unknown[] = [id, now, actor, message.channel, message.ts];
+    const conditions = rules.map((rule) => `AND (${condition(rule.check, now, values)})`).join(' ');
+    return this.#one(
+      `UPDATE transfers SET version = version + 1, updated_at = $2, approved_by = $3, approved_at = $2
+       WHERE id = $1 AND state = 'requested' AND second_approval AND approved_by IS NULL AND requested_by <> $3
+       AND expires_at > $2 AND channel = $4 AND message_ts = $5 ${conditions} RETURNING *`,
+      values,
+    );
+  }
+
+  async resolve(id: string, { outcome, by, at, note }: Resolution): Promise<Transfer | undefined> {
+    return this.#one(
+      `UPDATE transfers SET version = version + 1, updated_at = $2, resolution = $3, resolved_by = $4, resolved_at = $2, resolution_note = $5
+       WHERE id = $1 AND state = 'unknown' AND resolution IS NULL RETURNING *`,
+      [id, at, outcome, by, note],
+    );
+  }
+
+  async needingAttention(now: Date): Promise<Transfer[]> {
+    return this.#all(
+      `SELECT * FROM transfers WHERE (state = 'requested' AND expires_at > $1 AND message_ts IS NOT NULL) OR (state = 'unknown' AND resolution IS NULL)
+       ORDER BY requested_at, id LIMIT 40`,
+      [now],
+    );
+  }
+
+  async spentSince(since: Date, customer?: string): Promise<Spent> {
+    const { rows } = await this.#database.query<{ cents: string; oldest: Date | null }>(
+      `SELECT COALESCE(SUM(o.amount_cents), 0)::text AS cents, MIN(o.decided_at) AS oldest FROM transfers o
+       WHERE o.decided_at > $1 AND ${COUNTED} ${customer === undefined ? '' : 'AND o.customer = $2'}`,
+      customer === undefined ? [since] : [since, customer],
+    );
+    const oldest = rows[0]?.oldest ?? undefined;
+    return { cents: BigInt(rows[0]?.cents ?? '0'), ...(oldest ? { oldest } : {}) };
+  }
+
+  async freeze({ by, at, reason }: Freeze): Promise<Freeze | undefined> {
+    // The unique index on the freeze in force turns a second one, concurrent or not, into no row.
+    const { rows } = await this.#database.query('INSERT INTO transfer_freezes (frozen_by, frozen_at, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING *', [by, at, reason]);
+    return rows[0] ? freezeFromRow(rows[0]) : undefined;
+  }
+
+  async unfreeze(by: string, now: Date): Promise<Freeze | undefined> {
+    const { rows } = await this.#database.query('UPDATE transfer_freezes SET lifted_by = $1, lifted_at = $2 WHERE lifted_at IS NULL AND frozen_by <> $1 RETURNING *', [by, now]);
+    return rows[0] ? freezeFromRow(rows[0]) : undefined;
+  }
+
+  async currentFreeze(): Promise<Freeze | undefined> {
+    const { rows } = await this.#database.query('SELECT * FROM transfer_freezes WHERE lifted_at IS NULL');
+    return rows[0] ? freezeFromRow(rows[0]) : undefined;
+  }
+
   async refuse(id: string, rule: ExecutionRule, actor: string, now: Date): Promise<Transfer | undefined> {
     const values: unknown[] = [id, now, 'refused', actor, rule.refusal];
     const holds = condition(rule.check, now, values);
-    return this.#one(
+    return this.#serialized(
       `UPDATE transfers SET ${move(3)}, decided_by = $4, decided_at = $2, detail = $5
        WHERE id = $1 AND state = 'requested' AND NOT (${holds}) RETURNING *`,
       values,
@@ -123,6 +194,15 @@ export class PostgresTransferRepository implements TransferRepository {
     return Number(rows[0]?.pending ?? 0);
   }
 
+  /** One statement after the execution lock, in its own transaction: no other move to executing runs beside it. */
+  async #serialized(sql: string, values: unknown[]): Promise<Transfer | undefined> {
+    return this.#database.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [EXECUTION_LOCK]);
+      const { rows } = await client.query(sql, values);
+      return rows[0] ? transferFromRow(rows[0]) : undefined;
+    });
+  }
+
   async #one(sql: string, values: unknown[]): Promise<Transfer | undefined> {
     const { rows } = await this.#database.query(sql, values);
     return rows[0] ? transferFromRow(rows[0]) : undefined;
@@ -152,5 +232,14 @@ function condition(check: RuleCheck, now: Date, values: unknown[]): string {
       return `needs_approval OR amount_cents < ${parameter(check.cents)}`;
     case 'confirm_window':
       return `requested_at > ${parameter(new Date(now.getTime() - check.ms))}`;
+    case 'second_approval_threshold':
+      return `second_approval OR amount_cents < ${parameter(check.cents)}`;
+    case 'not_frozen':
+      return 'NOT EXISTS (SELECT 1 FROM transfer_freezes WHERE lifted_at IS NULL)';
+    case 'daily_limit': {
+      const customer = check.scope === 'customer' ? 'AND o.customer = transfers.customer' : '';
+      const since = parameter(new Date(now.getTime() - check.windowMs));
+      return `amount_cents + (SELECT COALESCE(SUM(o.amount_cents), 0) FROM transfers o WHERE o.id <> transfers.id AND o.decided_at > ${since} AND ${COUNTED} ${customer}) <= ${parameter(check.cents)}`;
+    }
   }
 }

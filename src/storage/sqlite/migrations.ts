@@ -124,6 +124,27 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'alerts-002-reused-delivery-ids',
     sql: `ALTER TABLE alert_outbox ADD COLUMN reused_delivery_id TEXT;
     CREATE INDEX alert_outbox_reused_delivery ON alert_outbox (reused_delivery_id) WHERE reused_delivery_id IS NOT NULL;`,
+  },  {
+    // Treasury controls: two approvers, the resolution of unknown outcomes, the index the
+    // daily limits sum over, and the freeze (one row per freeze, kept once lifted; the one
+    // in force has no lifted_at).
+    name: 'transfers-003-treasury-controls',
+    sql: `ALTER TABLE transfers ADD COLUMN second_approval INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE transfers ADD COLUMN approved_by TEXT;
+    ALTER TABLE transfers ADD COLUMN approved_at INTEGER;
+    ALTER TABLE transfers ADD COLUMN resolution TEXT CHECK (resolution IN ('sent', 'not_sent'));
+    ALTER TABLE transfers ADD COLUMN resolved_by TEXT;
+    ALTER TABLE transfers ADD COLUMN resolved_at INTEGER;
+    ALTER TABLE transfers ADD COLUMN resolution_note TEXT;
+    CREATE INDEX transfers_started ON transfers (decided_at);
+    CREATE TABLE transfer_freezes (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      frozen_by TEXT NOT NULL,
+      frozen_at INTEGER NOT NULL,
+      reason TEXT NOT NULL,
+      lifted_by TEXT,
+      lifted_at INTEGER
+    );`,
   },
   {
     // Nothing is ever deleted, so delivered rows pile up: `/healthz` (its query says

@@ -1,9 +1,12 @@
 import type { SQLInputValue } from 'node:sqlite';
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
-import type { ExecutionMove, NewTransfer, Transfer, TransferOutcome, TransferRepository } from '../../transfers/repository.ts';
+import type { ExecutionMove, NewTransfer, Resolution, Spent, Transfer, TransferOutcome, TransferRepository, Freeze } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
-import { transferFromRow } from '../rows.ts';
+import { freezeFromRow, transferFromRow } from '../rows.ts';
 import type { Database } from './database.ts';
+
+/** The transfers that count toward a daily limit (an unknown one may have moved the money), as a condition on alias `o`. */
+const COUNTED = `(o.state IN ('executing', 'succeeded') OR (o.state = 'unknown' AND (o.resolution IS NULL OR o.resolution = 'sent')))`;
 
 /** Every move sets the new state, bumps the version and stamps the time. */
 const MOVE = `state = ?, version = version + 1, updated_at = ?`;
@@ -20,14 +23,15 @@ export class SqliteTransferRepository implements TransferRepository {
     const amount = parseDecimalAmount(transfer.amount);
     if (!amount.ok) throw new Error(`not a transfer amount: ${amount.reason}`);
     const row = this.#one(
-      `INSERT INTO transfers (id, customer, customer_name, amount, amount_cents, needs_approval, state, requested_by, requested_at, expires_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO transfers (id, customer, customer_name, amount, amount_cents, needs_approval, second_approval, state, requested_by, requested_at, expires_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING *`,
       transfer.id,
       transfer.customer,
       transfer.customerName,
       amount.decimal,
       amount.cents,
-      transfer.needsApproval ? 1 : 0,
+      transfer.needsApproval || transfer.secondApproval ? 1 : 0,
+      transfer.secondApproval ? 1 : 0,
       transfer.requestedBy,
       transfer.requestedAt.getTime(),
       transfer.expiresAt.getTime(),
@@ -67,24 +71,93 @@ export class SqliteTransferRepository implements TransferRepository {
   async startExecution(id: string, { kind, actor, executor, now, message }: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined> {
     const at = now.getTime();
     // Who may act is checked by callers too; repeating it here keeps the repository from ever breaking it.
-    const who = kind === 'confirm' ? 'needs_approval = 0 AND requested_by = ?' : 'needs_approval = 1 AND requested_by <> ?';
+    // With two approvers, only a second, different one moves it.
+    const who =
+      kind === 'confirm'
+        ? { sql: 'needs_approval = 0 AND requested_by = ?', values: [actor] }
+        : { sql: 'needs_approval = 1 AND requested_by <> ? AND (second_approval = 0 OR (approved_by IS NOT NULL AND approved_by <> ?))', values: [actor, actor] };
+    const conditions = rules.map((rule) => condition(rule.check, now));
+    // An immediate transaction, not a bare statement: the daily limits read other rows, and
+    // the write lock taken first means no other process can move a transfer between that
+    // read and this write. It is synchronous, so it never spans an await.
+    return this.#database.transaction(() =>
+      this.#one(
+        `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?
+         WHERE id = ? AND state = 'requested' AND expires_at > ? AND channel = ? AND message_ts = ? AND ${who.sql}
+         ${conditions.map((rule) => `AND (${rule.sql})`).join(' ')} RETURNING *`,
+        'executing', at, actor, at, executor, id, at, message.channel, message.ts, ...who.values,
+        ...conditions.flatMap((rule) => rule.values),
+      ),
+    );
+  }
+
+  async addApproval(id: string, { actor, now, message }: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined> {
+    const at = now.getTime();
     const conditions = rules.map((rule) => condition(rule.check, now));
     return this.#one(
-      `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?
-       WHERE id = ? AND state = 'requested' AND expires_at > ? AND channel = ? AND message_ts = ? AND ${who}
-       ${conditions.map((rule) => `AND (${rule.sql})`).join(' ')} RETURNING *`,
-      'executing', at, actor, at, executor, id, at, message.channel, message.ts, actor,
-      ...conditions.flatMap((rule) => rule.values),
+      `UPDATE transfers SET version = version + 1, updated_at = ?, approved_by = ?, approved_at = ?
+       WHERE id = ? AND state = 'requested' AND second_approval = 1 AND approved_by IS NULL AND requested_by <> ?
+       AND expires_at > ? AND channel = ? AND message_ts = ? ${conditions.map((rule) => `AND (${rule.sql})`).join(' ')} RETURNING *`,
+      at, actor, at, id, actor, at, message.channel, message.ts, ...conditions.flatMap((rule) => rule.values),
     );
+  }
+
+  async resolve(id: string, { outcome, by, at, note }: Resolution): Promise<Transfer | undefined> {
+    return this.#one(
+      `UPDATE transfers SET version = version + 1, updated_at = ?, resolution = ?, resolved_by = ?, resolved_at = ?, resolution_note = ?
+       WHERE id = ? AND state = 'unknown' AND resolution IS NULL RETURNING *`,
+      at.getTime(), outcome, by, at.getTime(), note, id,
+    );
+  }
+
+  async needingAttention(now: Date): Promise<Transfer[]> {
+    return this.#all(
+      `SELECT * FROM transfers WHERE (state = 'requested' AND expires_at > ? AND message_ts IS NOT NULL) OR (state = 'unknown' AND resolution IS NULL)
+       ORDER BY requested_at, id LIMIT 40`,
+      now.getTime(),
+    );
+  }
+
+  async spentSince(since: Date, customer?: string): Promise<Spent> {
+    const row = this.#database
+      .prepare(`SELECT COALESCE(SUM(o.amount_cents), 0) AS cents, MIN(o.decided_at) AS oldest FROM transfers o WHERE o.decided_at > ? AND ${COUNTED} ${customer === undefined ? '' : 'AND o.customer = ?'}`)
+      .get(since.getTime(), ...(customer === undefined ? [] : [customer]));
+    const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : new Date(Number(row.oldest));
+    return { cents: BigInt(Number(row?.cents ?? 0)), ...(oldest ? { oldest } : {}) };
+  }
+
+  async freeze({ by, at, reason }: Freeze): Promise<Freeze | undefined> {
+    // One statement: of two treasurers freezing at once, one starts the freeze.
+    const row = this.#database
+      .prepare(
+        `INSERT INTO transfer_freezes (frozen_by, frozen_at, reason) SELECT ?, ?, ?
+         WHERE NOT EXISTS (SELECT 1 FROM transfer_freezes WHERE lifted_at IS NULL) RETURNING *`,
+      )
+      .get(by, at.getTime(), reason);
+    return row ? freezeFromRow(row) : undefined;
+  }
+
+  async unfreeze(by: string, now: Date): Promise<Freeze | undefined> {
+    const row = this.#database
+      .prepare('UPDATE transfer_freezes SET lifted_by = ?, lifted_at = ? WHERE lifted_at IS NULL AND frozen_by <> ? RETURNING *')
+      .get(by, now.getTime(), by);
+    return row ? freezeFromRow(row) : undefined;
+  }
+
+  async currentFreeze(): Promise<Freeze | undefined> {
+    const row = this.#database.prepare('SELECT * FROM transfer_freezes WHERE lifted_at IS NULL ORDER BY id LIMIT 1').get();
+    return row ? freezeFromRow(row) : undefined;
   }
 
   async refuse(id: string, rule: ExecutionRule, actor: string, now: Date): Promise<Transfer | undefined> {
     const at = now.getTime();
     const holds = condition(rule.check, now);
-    return this.#one(
-      `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, detail = ?
-       WHERE id = ? AND state = 'requested' AND NOT (${holds.sql}) RETURNING *`,
-      'refused', at, actor, at, rule.refusal, id, ...holds.values,
+    return this.#database.transaction(() =>
+      this.#one(
+        `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, detail = ?
+         WHERE id = ? AND state = 'requested' AND NOT (${holds.sql}) RETURNING *`,
+        'refused', at, actor, at, rule.refusal, id, ...holds.values,
+      ),
     );
   }
 
@@ -163,7 +236,18 @@ function condition(check: RuleCheck, now: Date): { sql: string; values: SQLInput
       return { sql: 'amount_cents <= ?', values: [check.cents] };
     case 'approval_threshold':
       return { sql: 'needs_approval = 1 OR amount_cents < ?', values: [check.cents] };
+    case 'second_approval_threshold':
+      return { sql: 'second_approval = 1 OR amount_cents < ?', values: [check.cents] };
     case 'confirm_window':
       return { sql: 'requested_at + ? > ?', values: [check.ms, now.getTime()] };
+    case 'not_frozen':
+      return { sql: 'NOT EXISTS (SELECT 1 FROM transfer_freezes WHERE lifted_at IS NULL)', values: [] };
+    case 'daily_limit': {
+      const customer = check.scope === 'customer' ? 'AND o.customer = transfers.customer' : '';
+      return {
+        sql: `amount_cents + (SELECT COALESCE(SUM(o.amount_cents), 0) FROM transfers o WHERE o.id <> transfers.id AND o.decided_at > ? AND ${COUNTED} ${customer}) <= ?`,
+        values: [now.getTime() - check.windowMs, check.cents],
+      };
+    }
   }
 }
