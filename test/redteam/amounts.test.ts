@@ -20,12 +20,12 @@ const REFUSED = [
 describe('/dart transfer with an odd amount', () => {
   for (const amount of REFUSED) {
     it(`${JSON.stringify(amount)} is refused and nothing is stored or sent`, async () => {
-      const stored = await pendingTransfers(h);
+      const stored = await pendingTransfers(h, new Date());
       const calls = transferCalls(h).length;
       const posts = h.slack.callsTo('chat.postMessage').length;
       const { ack } = await runTransfer(h, `billyjoel ${amount}`);
       expect(JSON.stringify(ack)).toContain('amount');
-      expect(await pendingTransfers(h)).toBe(stored);
+      expect(await pendingTransfers(h, new Date())).toBe(stored);
       expect(transferCalls(h).length).toBe(calls);
       expect(h.slack.callsTo('chat.postMessage').length).toBe(posts);
     });
