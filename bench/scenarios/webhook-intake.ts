@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { profileApp } from '../child.ts';
-import { describeLoad, latencyFigure, runLoad, throughputFigure, unavailability, type LoadResult } from '../load.ts';
+import { combineLoads, describeLoad, latencyFigure, runLoad, throughputFigure, unavailability, type LoadResult } from '../load.ts';
 import type { ScenarioResult } from '../report.ts';
 import { startBenchApp, type Bench } from '../setup.ts';
 import { webhookMix } from '../webhooks.ts';
@@ -18,9 +18,17 @@ export const INTAKE_LOAD = { durationSeconds: 10, connections: 20 } as const;
 
 const BASELINE = 'bare node:http server answering 200';
 
-/** Sends the intake load to `origin`. */
-export function driveWebhooks(origin: string): Promise<LoadResult> {
-  return runLoad({ origin, connections: INTAKE_LOAD.connections, durationSeconds: INTAKE_LOAD.durationSeconds, request: webhookMix() });
+/**
+ * Sends the intake load to `origin`, or split evenly over several origins at once (the
+ * same connections in all, one stream of distinct events), as one result.
+ */
+export async function driveWebhooks(origins: string | readonly string[]): Promise<LoadResult> {
+  const targets = typeof origins === 'string' ? [origins] : origins;
+  const request = webhookMix();
+  const connections = INTAKE_LOAD.connections / targets.length;
+  return combineLoads(
+    await Promise.all(targets.map((origin) => runLoad({ origin, connections, durationSeconds: INTAKE_LOAD.durationSeconds, request }))),
+  );
 }
 
 /** Runs the baseline server, then the app, under the same load. */
@@ -83,7 +91,7 @@ export async function explain(bench: Bench): Promise<string[]> {
 }
 
 /** The baseline: reads each request's body and answers 200, nothing else. */
-async function startBareServer(): Promise<{ origin: string; stop(): Promise<void> }> {
+export async function startBareServer(): Promise<{ origin: string; stop(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
