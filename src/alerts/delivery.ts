@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../util/logger.ts';
 import { alertMessage, digestMessage, MAX_EVENTS_PER_DIGEST } from './messages.ts';
-import type { AlertRoute, OutboxStore, StoredAlert } from './outbox.ts';
+import type { AlertRoute, OutboxRepository, StoredAlert } from './repository.ts';
 import { classifyPostFailure, type PostFailure } from './slack-failures.ts';
 
 /** Timings of the delivery worker; the defaults suit production, tests shorten the backoff. */
@@ -62,7 +62,7 @@ export function backoffMs(failures: number, min: number, max: number): number {
 type PostOutcome = { kind: 'posted'; ts: string } | PostFailure;
 
 export interface DeliveryWorkerInit {
-  store: OutboxStore;
+  store: OutboxRepository;
   /** A client that never retries on its own (`retries: 0`, `rejectRateLimitedCalls`): the outbox owns retries. */
   client: WebClient;
   lanes: Lane[];
@@ -115,7 +115,7 @@ export class DeliveryWorker {
     await Promise.race([Promise.all(this.#loops), abandon]);
     clearTimeout(timer);
     try {
-      this.#init.store.releaseAll(this.#owner);
+      await this.#init.store.releaseAll(this.#owner);
     } catch (error) {
       this.#init.logger.warn({ err: error }, 'could not release outbox leases at shutdown; they lapse on their own');
     }
@@ -132,10 +132,9 @@ export class DeliveryWorker {
       try {
         await this.#pause(nextPostAt - Date.now(), false);
         if (this.#stopping.signal.aborted) break;
-        const claimed = store.claim({
+        const claimed = await store.claim({
           routes: lane.routes,
           owner: this.#owner,
-          nowMs: Date.now(),
           leaseMs: this.#timings.leaseMs,
           limit: singles > 0 ? 1 : MAX_EVENTS_PER_DIGEST,
         });
@@ -147,14 +146,14 @@ export class DeliveryWorker {
         const ids = claimed.map((alert) => alert.id);
         const detail = { ids, digest: claimed.length > 1 };
         if (outcome.kind === 'posted') {
-          store.markDelivered(ids, outcome.ts, this.#init.now());
+          await store.markDelivered(ids, outcome.ts, this.#init.now());
           // Only a message Slack accepted counts against its per-channel rate.
           nextPostAt = Date.now() + this.#timings.channelIntervalMs;
           failures = 0;
           singles = Math.max(0, singles - 1);
           log.info({ alert: { ...detail, ts: outcome.ts } }, 'alert delivered');
         } else if (outcome.kind === 'retry') {
-          store.release(ids, this.#owner, outcome.reason);
+          await store.release(ids, this.#owner, outcome.reason);
           failures += 1;
           // Slack's Retry-After wins; a little jitter keeps instances from returning in step.
           const waitMs = outcome.retryAfterMs
@@ -163,11 +162,11 @@ export class DeliveryWorker {
           log.warn({ alert: { ...detail, reason: outcome.reason, attempt: failures, retryInMs: Math.round(waitMs) } }, 'alert not delivered yet; will retry');
           await this.#pause(waitMs, false);
         } else if (outcome.content && claimed.length > 1) {
-          store.release(ids, this.#owner, outcome.reason);
+          await store.release(ids, this.#owner, outcome.reason);
           singles = claimed.length;
           log.warn({ alert: { ...detail, reason: outcome.reason } }, 'Slack refused a digest; posting its events one by one');
         } else {
-          store.markDead(ids, outcome.reason);
+          await store.markDead(ids, outcome.reason);
           singles = Math.max(0, singles - 1);
           log.error({ alert: { ...detail, reason: outcome.reason } }, 'Slack refused the alert; moved aside as dead until the next start');
         }

@@ -1,4 +1,4 @@
-import type { AddedAlert, NewAlert, OutboxStore } from './outbox.ts';
+import type { AddedAlert, NewAlert, OutboxRepository } from './repository.ts';
 
 /**
  * Writes the webhooks that arrive together in one transaction. Each event is still on
@@ -8,26 +8,26 @@ import type { AddedAlert, NewAlert, OutboxStore } from './outbox.ts';
  * if its transaction fails, none of them is stored and each caller gets the error.
  */
 export class GroupCommit {
-  readonly #store: OutboxStore;
+  readonly #store: OutboxRepository;
   #batch: Array<{ input: NewAlert; resolve: (stored: AddedAlert) => void; reject: (error: unknown) => void }> = [];
 
-  constructor(store: OutboxStore) {
+  constructor(store: OutboxRepository) {
     this.#store = store;
   }
 
   add(input: NewAlert): Promise<AddedAlert> {
     return new Promise((resolve, reject) => {
-      if (this.#batch.length === 0) setImmediate(() => this.#commit());
+      if (this.#batch.length === 0) setImmediate(() => void this.#commit());
       this.#batch.push({ input, resolve, reject });
     });
   }
 
-  #commit(): void {
+  async #commit(): Promise<void> {
     const batch = this.#batch;
     this.#batch = [];
     let stored: Array<AddedAlert>;
     try {
-      stored = this.#store.addAll(batch.map((item) => item.input));
+      stored = await this.#store.addAll(batch.map((item) => item.input));
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;

@@ -4,7 +4,7 @@ import { userNameSchema } from '../slack/arguments.ts';
 import { actions, button, context, header, message, section, SLACK_LIMITS, type Block, type SlackMessage } from '../slack/blocks.ts';
 import { code, escapeMrkdwn, slackDate } from '../slack/mrkdwn.ts';
 import { formatMoney } from '../util/money.ts';
-import type { StoredAlert } from './outbox.ts';
+import type { StoredAlert } from './repository.ts';
 import type { AlertEvent, AlertKind } from './schemas.ts';
 
 const TITLES: Record<AlertKind, { emoji: string; title: string }> = {

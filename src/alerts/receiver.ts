@@ -5,7 +5,7 @@ import { sendJson, type HttpRouter } from '../http/router.ts';
 import type { Logger } from '../util/logger.ts';
 import { matchesAnySecret, presentedSecret } from './auth.ts';
 import { GroupCommit } from './group-commit.ts';
-import type { AlertRoute, OutboxStore } from './outbox.ts';
+import type { AlertRoute, OutboxRepository } from './repository.ts';
 import { isTradeScriptEvent, parseWebhookBody, WEBHOOK_NAMES, type AlertEvent, type WebhookName } from './schemas.ts';
 
 /** DART's bodies are a few hundred bytes; anything near this is not DART. */
@@ -24,7 +24,7 @@ export function routeOf(event: AlertEvent): AlertRoute {
 export interface WebhookReceiverInit {
   router: HttpRouter;
   config: Pick<Config, 'WEBHOOK_PATH_PREFIX' | 'WEBHOOK_SECRET' | 'WEBHOOK_SECRET_PREVIOUS' | 'WEBHOOK_AUTH'>;
-  store: OutboxStore;
+  store: OutboxRepository;
   logger: Logger;
   now: () => Date;
   /** Called once an event is stored (wakes the delivery worker). */

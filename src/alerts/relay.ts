@@ -2,15 +2,14 @@ import { WebClient } from '@slack/web-api';
 import type { Services } from '../app/services.ts';
 import { slackLogger } from '../slack/bolt-logger.ts';
 import { DeliveryWorker, deliveryTimings, lanesFor, type DeliveryOptions } from './delivery.ts';
-import { SqliteOutboxStore, type OutboxStats, type OutboxStore } from './outbox.ts';
+import type { OutboxRepository, OutboxStats } from './repository.ts';
 import { historyEntry } from './messages.ts';
 import { registerWebhookRoutes } from './receiver.ts';
 
 /** The webhook relay of a running app: DART's webhooks in, channel alerts out. */
 export interface AlertRelay {
-  readonly store: OutboxStore;
   /** Outbox depth, age of the oldest undelivered event, dead count (for `/healthz`). */
-  health(): OutboxStats;
+  health(): Promise<OutboxStats>;
   /** Starts delivering to Slack (once the bot token is verified). */
   startDelivery(): void;
   stop(): Promise<void>;
@@ -22,16 +21,15 @@ export interface AlertRelay {
  * dead events set back to pending, since a restart is when a fixed channel or token takes
  * effect) and a delivery worker that waits for `startDelivery`.
  */
-export function createAlertRelay(services: Services, options: DeliveryOptions = {}): AlertRelay {
-  const { config, logger, database, router, now, history } = services;
-  const store = new SqliteOutboxStore(database);
+export async function createAlertRelay(services: Services, store: OutboxRepository, options: DeliveryOptions = {}): Promise<AlertRelay> {
+  const { config, logger, router, now, history } = services;
   // What DART reported about a customer belongs in `/dart history`, beside what the app did.
   history.add({
     name: 'webhooks',
-    entriesFor: (customers, { limit, before }) => store.eventsFor(customers, { limit, before }).map(historyEntry),
+    entriesFor: async (customers, { limit, before }) => (await store.eventsFor(customers, { limit, before })).map(historyEntry),
   });
   history.addRenames((names) => store.renamesTouching(names));
-  const redriven = store.redriveDead();
+  const redriven = await store.redriveDead();
   if (redriven > 0) logger.warn({ alerts: { redriven } }, 'dead webhook alerts set back to pending for another try');
 
   const timings = deliveryTimings(options);
@@ -53,10 +51,17 @@ export function createAlertRelay(services: Services, options: DeliveryOptions = 
     options: timings,
   });
   registerWebhookRoutes({ router, config, store, logger, now, onStored: () => worker.notify() });
+  // Events another instance stored wake this one's worker too, where the engine can tell.
+  let unsubscribe = () => {};
   return {
-    store,
     health: () => store.stats(now()),
-    startDelivery: () => worker.start(),
-    stop: () => worker.stop(),
+    startDelivery: () => {
+      unsubscribe = store.subscribe(() => worker.notify());
+      worker.start();
+    },
+    stop: () => {
+      unsubscribe();
+      return worker.stop();
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { OutboxStats } from '../alerts/outbox.ts';
+import type { OutboxStats } from '../alerts/repository.ts';
 import type { DartProbeReport } from '../dart/probe.ts';
 import { sendJson, type HttpRouter } from '../http/router.ts';
 
@@ -8,8 +8,9 @@ export type ReadyState = 'starting' | 'ready' | 'stopping';
 export interface ProbeSources {
   state: () => ReadyState;
   mode: 'http' | 'socket';
-  database: { readonly kind: string; reachable(): boolean };
-  outbox: () => OutboxStats;
+  /** The storage engine's name, and whether it answers. */
+  storage: { readonly engine: string; ping(): Promise<boolean> };
+  outbox: () => Promise<OutboxStats>;
   /** What the start-up probe found at DART_API_URL (it never makes the app unready). */
   dart: () => DartProbeReport;
 }
@@ -24,19 +25,20 @@ export interface ProbeSources {
  */
 export function registerProbes(router: HttpRouter, sources: ProbeSources): void {
   router.add('GET', '/livez', (_request, response) => sendJson(response, 200, { status: 'alive' }));
-  router.add('GET', '/readyz', (_request, response) => {
+  router.add('GET', '/readyz', async (_request, response) => {
     const state = sources.state();
-    const database = sources.database.reachable();
+    const database = await sources.storage.ping();
     const ready = state === 'ready' && database;
     sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : state === 'ready' ? 'database_unreachable' : state });
   });
-  router.add('GET', '/healthz', (_request, response) =>
+  router.add('GET', '/healthz', async (_request, response) => {
+    const outbox = await sources.outbox();
     sendJson(response, sources.state() === 'ready' ? 200 : 503, {
       status: sources.state(),
       mode: sources.mode,
-      database: sources.database.kind,
-      outbox: sources.outbox(),
+      database: sources.storage.engine,
+      outbox,
       dart: sources.dart(),
-    }),
-  );
+    });
+  });
 }

@@ -1,15 +1,18 @@
 import type { AuditLog } from '../audit/log.ts';
 import type { Config } from '../config/load.ts';
+import type { CustomerStateReader } from '../customers/state.ts';
 import type { DartClient } from '../dart/client.ts';
 import type { AccessControl } from '../slack/access.ts';
 import type { WebClient } from '@slack/web-api';
 import type { HistorySources } from '../history/source.ts';
 import type { HttpRouter } from '../http/router.ts';
-import type { Database } from '../store/database.ts';
 import type { AppMetrics } from '../metrics/metrics.ts';
 import type { Logger } from '../util/logger.ts';
 
-/** What every capability's `register` receives: configuration and the shared clients. */
+/**
+ * What every capability's `register` receives: configuration and the shared clients. No
+ * database: a capability that keeps state is handed its own repository by the composition root.
+ */
 export interface Services {
   config: Config;
   logger: Logger;
@@ -19,8 +22,8 @@ export interface Services {
   audit: AuditLog;
   /** What `/dart history` shows; a capability adds its own source (e.g. received webhooks). */
   history: HistorySources;
-  /** The embedded store; capabilities wrap it in their own store interfaces. */
-  database: Database;
+  /** What the app's own records say about a customer (suspensions, account), for cards and replies. */
+  customerState: CustomerStateReader;
   /** The bot's Web API client (fails fast: for interactive replies). */
   webClient: WebClient;
   /** The HTTP listener, for routes outside Slack (webhooks, health). */

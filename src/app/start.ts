@@ -6,21 +6,19 @@ import type { DeliveryOptions } from '../alerts/delivery.ts';
 import { createAlertRelay } from '../alerts/relay.ts';
 import { auditHistorySource } from '../audit/history.ts';
 import { AuditLog } from '../audit/log.ts';
-import { SqliteAuditStore } from '../audit/store.ts';
 import type { Config } from '../config/load.ts';
 import { DartClient } from '../dart/client.ts';
 import { probeDart } from '../dart/probe.ts';
 import { registerCustomerCreate } from '../customers/create.ts';
 import { registerCustomerEdit } from '../customers/edit.ts';
 import { registerCustomerLookups } from '../customers/lookups.ts';
+import { customerStateReader } from '../customers/state.ts';
 import { registerHelp } from '../help/help.ts';
 import { registerHistory } from '../history/history.ts';
 import { HistorySources } from '../history/source.ts';
 import { HttpRouter } from '../http/router.ts';
 import { instrument } from '../metrics/instrument.ts';
 import { AppMetrics } from '../metrics/metrics.ts';
-import { Database } from '../store/database.ts';
-import { MIGRATIONS } from '../store/migrations.ts';
 import { AccessControl } from '../slack/access.ts';
 import { slackLogger } from '../slack/bolt-logger.ts';
 import { verifyBotToken } from '../slack/identity.ts';
@@ -29,6 +27,7 @@ import { slackRejections } from '../slack/rejections.ts';
 import { SlackRoutes } from '../slack/routes.ts';
 import { signedSlackRequests } from '../slack/signed-requests.ts';
 import { SocketReceiver } from '../slack/socket-receiver.ts';
+import { openStorage, type Storage } from '../storage/storage.ts';
 import { registerTradeScriptLookups } from '../tsp/lookups.ts';
 import { registerTransfers } from '../transfers/listeners.ts';
 import { TransferService } from '../transfers/service.ts';
@@ -59,6 +58,8 @@ export interface RunningApp {
   readonly url: string;
   readonly ready: Promise<void>;
   readonly services: Services;
+  /** What the app keeps (tests read it back through the repositories). */
+  readonly storage: Storage;
   stop(): Promise<void>;
 }
 
@@ -97,20 +98,21 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   // Finds out, without moving anything, whether DART answers at that URL with that token; never holds up the start.
   const dartProbe = probeDart(dart, logger);
   const router = new HttpRouter(logger);
-  const database = new Database(config.DATABASE_PATH);
-  database.migrate(MIGRATIONS);
-  const audit = new AuditLog(new SqliteAuditStore(database), webClient, config.DART_AUDIT_CHANNEL, logger);
+  // Each repository goes to the one capability that owns it; nothing else sees the database.
+  const storage = await openStorage(config, logger);
+  const audit = new AuditLog(storage.audit, webClient, config.DART_AUDIT_CHANNEL, logger);
   const history = new HistorySources(logger);
-  history.add(auditHistorySource(audit.store));
-  const services: Services = { config, logger, dart, access, audit, history, database, webClient, router, now, metrics };
-  const transfers = new TransferService(services);
-  const alerts = createAlertRelay(services, options.alerts);
+  history.add(auditHistorySource(storage.audit));
+  const customerState = customerStateReader(storage.audit, storage.outbox, now);
+  const services: Services = { config, logger, dart, access, audit, history, customerState, webClient, router, now, metrics };
+  const transfers = new TransferService(services, storage.transfers);
+  const alerts = await createAlertRelay(services, storage.outbox, options.alerts);
 
   let readyState: ReadyState = 'starting';
   registerProbes(router, {
     state: () => readyState,
     mode: config.SLACK_APP_TOKEN ? 'socket' : 'http',
-    database,
+    storage,
     outbox: () => alerts.health(),
     dart: () => dartProbe.report(),
   });
@@ -119,7 +121,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     audit,
     webhookPrefix: config.WEBHOOK_PATH_PREFIX,
     token: config.METRICS_TOKEN,
-    shared: { transfersPending: () => transfers.store.countPending(), outbox: () => alerts.health() },
+    shared: { transfersPending: () => storage.transfers.countPending(), outbox: () => alerts.health() },
   });
 
   // Slack and DART send small bodies quickly: a client that trickles one is cut off rather
@@ -161,7 +163,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     registerTransfers(routes, services, transfers);
     registerCustomerCreate(routes, services);
     registerCustomerEdit(routes, services);
-    registerTradeScriptWrites(routes, services);
+    registerTradeScriptWrites(routes, services, storage.reminders);
     registerHistory(routes, services);
     routes.listen();
     if (receiver instanceof HTTPReceiver) {
@@ -185,6 +187,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     url,
     ready,
     services,
+    storage,
     /**
      * The drain: /readyz answers 503 at once and new Slack work is refused (see
      * refuseWhileDraining); requests in flight finish (a Slack listener's DART call and reply
@@ -209,7 +212,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await transfers.stop();
       // Writes already sent to DART are recorded before the database closes.
       await audit.settle(config.DART_TIMEOUT_MS + 2000);
-      database.close();
+      await storage.close();
       logger.info({ drainMs: Math.round(performance.now() - started) }, 'stopped');
     },
   };

@@ -1,7 +1,7 @@
 import { code, escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
 import { describeHours } from '../tsp/duration.ts';
 import { formatMoney } from '../util/money.ts';
-import type { AuditAction, AuditEntry } from './store.ts';
+import type { AuditAction, AuditEntry } from './repository.ts';
 
 const OUTCOME_ICON: Record<AuditEntry['outcome'], string> = {
   succeeded: ':white_check_mark:',

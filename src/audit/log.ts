@@ -4,7 +4,7 @@ import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
 import type { Logger } from '../util/logger.ts';
 import { within } from '../util/within.ts';
 import { auditLine } from './lines.ts';
-import type { AuditEntry, AuditEntryInput, AuditStore } from './store.ts';
+import type { AuditEntry, AuditEntryInput, AuditRepository } from './repository.ts';
 
 /** The audit-channel post for one entry, with what was sent. */
 export function auditMessage(entry: AuditEntry): SlackMessage {
@@ -23,14 +23,14 @@ export function auditMessage(entry: AuditEntry): SlackMessage {
  * write itself has already happened.
  */
 export class AuditLog {
-  readonly #store: AuditStore;
+  readonly #store: AuditRepository;
   readonly #client: WebClient;
   readonly #channel: string | undefined;
   readonly #logger: Logger;
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #listeners: Array<(entry: AuditEntry) => void> = [];
 
-  constructor(store: AuditStore, client: WebClient, channel: string | undefined, logger: Logger) {
+  constructor(store: AuditRepository, client: WebClient, channel: string | undefined, logger: Logger) {
     this.#store = store;
     this.#client = client;
     this.#channel = channel;
@@ -51,17 +51,13 @@ export class AuditLog {
     await within(Promise.allSettled([...this.#inFlight]), ms);
   }
 
-  get store(): AuditStore {
-    return this.#store;
-  }
-
   /** Calls `listener` with every entry once it is stored (metrics count transfer outcomes here). */
   onRecord(listener: (entry: AuditEntry) => void): void {
     this.#listeners.push(listener);
   }
 
   async record(input: AuditEntryInput): Promise<AuditEntry> {
-    const entry = this.#store.append(input);
+    const entry = await this.#store.append(input);
     for (const listener of this.#listeners) listener(entry);
     this.#logger.info({ audit: { id: entry.id, action: entry.action, customer: entry.customer, outcome: entry.outcome } }, 'audit');
     if (this.#channel) {

@@ -2,7 +2,7 @@ import { isDartError } from '../dart/errors.ts';
 import type { WriteAnswer } from '../dart/schemas.ts';
 import type { Logger } from '../util/logger.ts';
 import type { AuditLog } from './log.ts';
-import type { AuditAction } from './store.ts';
+import type { AuditAction } from './repository.ts';
 
 /** How a write to DART ended, as the person who asked for it must be told. */
 export type WriteResult =

@@ -63,6 +63,11 @@ export const environmentSchema = z
     DART_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     DATABASE_PATH: z.string().min(1).default('dart-slack.db'),
+    // Never echoed: its password is a secret (see `redactedDatabaseUrl`).
+    DATABASE_URL: z
+      .url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user:password@host:5432/database (or postgresql://…)' })
+      .optional(),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     DART_ALERT_CHANNEL: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0123456789'),
     DART_WITHDRAWAL_CHANNEL: optionalChannel,
     DART_AUDIT_CHANNEL: optionalChannel,
@@ -105,6 +110,9 @@ export function conditionalRequirements(env: Record<string, string | undefined>)
   }
   if (env.WEBHOOK_AUTH !== 'none' && env.WEBHOOK_SECRET === undefined) {
     problems.push('WEBHOOK_SECRET: is required so that only DART can post webhooks (or set WEBHOOK_AUTH=none on purpose)');
+  }
+  if (env.DATABASE_URL !== undefined && env.DATABASE_PATH !== undefined) {
+    problems.push('DATABASE_URL and DATABASE_PATH: set one, not both (DATABASE_URL selects PostgreSQL, DATABASE_PATH the SQLite file)');
   }
   for (const name of ['SLACK_SIGNING_SECRET', 'WEBHOOK_SECRET']) {
     if (env[`${name}_PREVIOUS`] !== undefined && env[name] === undefined) {

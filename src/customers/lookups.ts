@@ -4,7 +4,6 @@ import { replyWithLookup } from '../slack/progress.ts';
 import { defineSubcommand, type SlackRoutes } from '../slack/routes.ts';
 import { registerUserLookup } from '../slack/user-lookup.ts';
 import { balanceMessage, CARD_ACTIONS, customerCard, tokenValueMessage } from './blocks.ts';
-import { customerStateReader } from './state.ts';
 
 /** Action id of the "Customer card" button (on webhook alerts): shows the card ephemerally; value is the DART user name. */
 export const SHOW_CARD_ACTION = 'customer.card';
@@ -12,12 +11,11 @@ export const SHOW_CARD_ACTION = 'customer.card';
 /** `/dart customer`, `/dart balance`, `/dart token`, the card's Balance button and the alerts' Customer card button. */
 export function registerCustomerLookups(routes: SlackRoutes, services: Services): void {
   const { dart, logger, access } = services;
-  const stateOf = customerStateReader(services);
-  registerUserLookup(routes, logger, {
+    registerUserLookup(routes, logger, {
     name: 'customer',
     summary: 'Customer card: name, user name, email, and follow-up buttons',
     waiting: (userName) => `Looking up ${userName} in DART…`,
-    work: async (userName, callerId) => customerCard(await dart.getCustomer(userName), await access.rolesOf(callerId), stateOf(userName)),
+    work: async (userName, callerId) => customerCard(await dart.getCustomer(userName), await access.rolesOf(callerId), await services.customerState(userName)),
     buttonActionId: SHOW_CARD_ACTION,
   });
 

@@ -1,5 +1,5 @@
-import { SqliteOutboxStore } from '../alerts/outbox.ts';
-import type { Services } from '../app/services.ts';
+import type { OutboxRepository } from '../alerts/repository.ts';
+import type { AuditRepository } from '../audit/repository.ts';
 import { mention, slackDate } from '../slack/mrkdwn.ts';
 
 /**
@@ -25,19 +25,19 @@ export interface CustomerState {
 export const NOTHING_KNOWN: CustomerState = { suspension: { kind: 'unknown' }, account: { kind: 'unknown' } };
 
 /** Reads what the app knows about one customer's state from its own records (DART is not called). */
-export type CustomerStateReader = (userName: string) => CustomerState;
+export type CustomerStateReader = (userName: string) => Promise<CustomerState>;
 
-export function customerStateReader({ audit, database, now }: Pick<Services, 'audit' | 'database' | 'now'>): CustomerStateReader {
-  const outbox = new SqliteOutboxStore(database);
-  return (userName) => {
-    const last = audit.store.latestSucceeded(userName, ['tsp.suspend', 'tsp.resume']);
+/** Reads the suspensions from the audit log and the account state from the webhooks stored in the outbox. */
+export function customerStateReader(audit: AuditRepository, outbox: OutboxRepository, now: () => Date): CustomerStateReader {
+  return async (userName) => {
+    const last = await audit.latestSucceeded(userName, ['tsp.suspend', 'tsp.resume']);
     let suspension: SuspensionState = { kind: 'unknown' };
     if (last?.action === 'tsp.resume') suspension = { kind: 'lifted', by: last.requestedBy, at: last.at };
     else if (last) {
       const until = new Date(last.at.getTime() + Number(last.sent.tsp_duration) * 3_600_000);
       suspension = { kind: until > now() ? 'suspended' : 'ended', by: last.requestedBy, until };
     }
-    const event = outbox.latestOf(userName, ['activated', 'deactivated']);
+    const event = await outbox.latestOf(userName, ['activated', 'deactivated']);
     const account: AccountState = event ? { kind: event.event.kind === 'deactivated' ? 'deactivated' : 'activated', at: event.receivedAt } : { kind: 'unknown' };
     return { suspension, account };
   };

@@ -19,7 +19,7 @@ export interface HistorySource {
 }
 
 /** Renames the app has seen (e.g. DART's customer-update webhook) whose old or new name is one of `names`. */
-export type RenameSource = (names: readonly string[]) => ReadonlyArray<{ from: string; to: string }>;
+export type RenameSource = (names: readonly string[]) => Promise<ReadonlyArray<{ from: string; to: string }>>;
 
 /** How many user names one customer's history follows at most: bounds the walk whatever the renames (even cycles). */
 export const MAX_NAMES = 20;
@@ -66,10 +66,11 @@ export class HistorySources {
   }
 
   /** `customer` and every name linked to it by renames, in either direction, breadth first, at most `MAX_NAMES`. */
-  namesOf(customer: string): string[] {
+  async namesOf(customer: string): Promise<string[]> {
     const names = [customer];
     for (let next = 0; next < names.length && names.length < MAX_NAMES; next += 1) {
-      for (const rename of this.#renames.flatMap((source) => source([names[next]!]))) {
+      const renames = await Promise.all(this.#renames.map((source) => source([names[next]!])));
+      for (const rename of renames.flat()) {
         for (const name of [rename.from, rename.to]) if (!names.includes(name) && names.length < MAX_NAMES) names.push(name);
       }
     }
@@ -82,7 +83,7 @@ export class HistorySources {
     // One more than needed tells whether an older page exists.
     const limit = size + skip + 1;
     const before = cursor ? new Date(cursor.at + 1) : undefined;
-    const names = this.namesOf(customer);
+    const names = await this.namesOf(customer);
     const answers = await Promise.allSettled(this.#sources.map(async (source) => source.entriesFor(names, { limit, before })));
     const unavailable: string[] = [];
     const merged: Array<HistoryEntry & { source: number; index: number }> = [];

@@ -1,9 +1,9 @@
 import type { FetchFunction } from '@slack/web-api';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DartCallRecord } from '../dart/client.ts';
-import type { OutboxStats } from '../alerts/outbox.ts';
+import type { OutboxStats } from '../alerts/repository.ts';
 import type { SlackRejectReason } from '../slack/rejections.ts';
-import type { AuditEntry } from '../audit/store.ts';
+import type { AuditEntry } from '../audit/repository.ts';
 import { observedSlackFetch } from './slack-fetch.ts';
 
 /** The outcomes `dart_slack_transfers_total` counts: the five final states of a transfer. */
@@ -23,8 +23,8 @@ export function transferOutcomeOf(entry: Pick<AuditEntry, 'action' | 'outcome'>)
 
 /** Shared state read from the store at each scrape, so every instance reports the same value. */
 export interface SharedState {
-  transfersPending(): number;
-  outbox(): OutboxStats;
+  transfersPending(): Promise<number>;
+  outbox(): Promise<OutboxStats>;
 }
 
 /** Slack error codes are snake_case words; anything else (a proxy's page, a typo'd stand-in) is `other`, so the label stays bounded. */
@@ -109,8 +109,8 @@ export class AppMetrics {
   /** The exposition text; the shared-state gauges are read from the store once, now. */
   async render(): Promise<string> {
     if (this.#state) {
-      const outbox = this.#state.outbox();
-      this.#transfersPending.set(this.#state.transfersPending());
+      const [outbox, pending] = await Promise.all([this.#state.outbox(), this.#state.transfersPending()]);
+      this.#transfersPending.set(pending);
       this.#outboxDepth.set(outbox.depth);
       this.#outboxOldest.set(outbox.oldestAgeSeconds);
       this.#outboxDead.set(outbox.dead);

@@ -3,7 +3,7 @@ import { actions, button, context, fields, header, message, section, type SlackM
 import { code, escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
 import { centsToDecimal, formatMoney } from '../util/money.ts';
 import type { TransferLimits } from './amount.ts';
-import type { Transfer } from './store.ts';
+import type { Transfer } from './repository.ts';
 
 /** Action ids of the confirmation's buttons; each button's value is the transfer id. */
 export const TRANSFER_ACTIONS = {

@@ -1,5 +1,5 @@
 import { mention, slackDate } from '../slack/mrkdwn.ts';
-import type { Transfer } from './store.ts';
+import type { Transfer } from './repository.ts';
 
 /**
  * The rules of the transfer state machine that depend on who clicks, as pure functions:

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { addMinutes } from 'date-fns/addMinutes';
 import type { Services } from '../app/services.ts';
-import type { AuditAction, AuditEntryInput } from '../audit/store.ts';
+import type { AuditAction, AuditEntryInput } from '../audit/repository.ts';
 import { fullName } from '../customers/blocks.ts';
 import { DartRejectedError, DartTimeoutError, isDartError } from '../dart/errors.ts';
 import type { Customer } from '../dart/schemas.ts';
@@ -11,7 +11,7 @@ import { transferMessage } from './blocks.ts';
 import { executionRules, type ExecutionRule } from './execution-rules.ts';
 import { isPastExpiry, refusal, VOID_TEXT, whyClosed, type TransferAction } from './machine.ts';
 import { refusedPost } from './slack-post.ts';
-import { SqliteTransferStore, type Transfer, type TransferOutcome, type TransferStore } from './store.ts';
+import type { Transfer, TransferOutcome, TransferRepository } from './repository.ts';
 
 /** How often expired requests, abandoned executions and lagging messages are looked for. */
 export const SWEEP_INTERVAL_MS = 15_000;
@@ -45,7 +45,7 @@ export type RequestResult = { ok: true; transfer: Transfer } | { ok: false; reas
  * the store, audits every step, and sweeps expired requests and abandoned executions.
  */
 export class TransferService {
-  readonly store: TransferStore;
+  readonly store: TransferRepository;
   readonly limits: TransferLimits;
   readonly #services: Services;
   /** Names this app instance as the executor of the calls it makes. */
@@ -54,7 +54,7 @@ export class TransferService {
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
 
-  constructor(services: Services, store: TransferStore = new SqliteTransferStore(services.database)) {
+  constructor(services: Services, store: TransferRepository) {
     this.#services = services;
     this.store = store;
     this.limits = { maxCents: services.config.TRANSFER_MAX_AMOUNT, approvalCents: services.config.TRANSFER_APPROVAL_THRESHOLD };
@@ -73,7 +73,7 @@ export class TransferService {
     const approval = needsApproval(input.amount, this.limits);
     if (approval && input.channel.startsWith('D')) return { ok: false, reason: DIRECT_MESSAGE };
     const now = this.#services.now();
-    const transfer = this.store.create({
+    const transfer = await this.store.create({
       id: randomUUID(),
       customer: input.customer.dart_user_name,
       customerName: fullName(input.customer),
@@ -89,13 +89,13 @@ export class TransferService {
     } catch (error) {
       const refused = refusedPost(error);
       if (refused) {
-        this.store.discard(transfer.id);
+        await this.store.discard(transfer.id);
         logger.warn({ err: error, channel: input.channel }, 'Slack refused a transfer confirmation; request dropped');
         return { ok: false, reason: cannotPost(refused) };
       }
       logger.warn({ err: error, channel: input.channel, transfer: transfer.id }, 'Slack did not confirm a transfer confirmation; request made void');
     }
-    const attached = posted?.ts ? this.store.attachMessage(transfer.id, posted.channel ?? input.channel, posted.ts) : undefined;
+    const attached = posted?.ts ? await this.store.attachMessage(transfer.id, posted.channel ?? input.channel, posted.ts) : undefined;
     if (attached?.state === 'requested') {
       await this.#record('transfer.request', attached, { requestedBy: attached.requestedBy });
       return { ok: true, transfer: attached };
@@ -105,7 +105,7 @@ export class TransferService {
       await this.#show(attached);
       return { ok: false, reason: UNCONFIRMED_POST };
     }
-    const voided = this.store.voidUnposted(transfer.id, UNCONFIRMED_DETAIL, this.#services.now());
+    const voided = await this.store.voidUnposted(transfer.id, UNCONFIRMED_DETAIL, this.#services.now());
     if (voided) await this.#record('transfer.void', voided, { requestedBy: voided.requestedBy });
     return { ok: false, reason: UNCONFIRMED_POST };
   }
@@ -116,7 +116,7 @@ export class TransferService {
    */
   async press(action: TransferAction, id: string, actor: string, message: MessageRef | undefined): Promise<string | undefined> {
     const now = this.#services.now();
-    const transfer = this.store.get(id);
+    const transfer = await this.store.get(id);
     if (!transfer) return 'This app has no record of this transfer. Nothing was sent.';
     if (!message || transfer.channel !== message.channel || transfer.messageTs !== message.ts) return this.#unrecorded(transfer, message, now);
     const closed = whyClosed(transfer, now);
@@ -127,14 +127,14 @@ export class TransferService {
     const refused = refusal(transfer, action, actor);
     if (refused) return refused;
     if (action === 'cancel') {
-      const cancelled = this.store.cancel(id, actor, now);
+      const cancelled = await this.store.cancel(id, actor, now);
       if (!cancelled) return this.#lostRace(id, now);
       await this.#record('transfer.cancel', cancelled, { requestedBy: actor });
       await this.#show(cancelled);
       return undefined;
     }
-    const rules = executionRules({ limits: this.limits, confirmMinutes: this.#services.config.TRANSFER_CONFIRM_MINUTES }, now);
-    const started = this.store.startExecution(id, { kind: action, actor, executor: this.#instance, now, message }, rules);
+    const rules = executionRules({ limits: this.limits, confirmMinutes: this.#services.config.TRANSFER_CONFIRM_MINUTES });
+    const started = await this.store.startExecution(id, { kind: action, actor, executor: this.#instance, now, message }, rules);
     if (!started) return (await this.#refuse(id, rules, actor, now)) ?? this.#lostRace(id, now);
     await this.#track(this.#execute(started, action));
     return undefined;
@@ -147,7 +147,7 @@ export class TransferService {
    */
   async #unrecorded(transfer: Transfer, message: MessageRef | undefined, now: Date): Promise<string> {
     let current = transfer;
-    const voided = transfer.messageTs ? undefined : this.store.voidUnposted(transfer.id, UNRECORDED_DETAIL, now);
+    const voided = transfer.messageTs ? undefined : await this.store.voidUnposted(transfer.id, UNRECORDED_DETAIL, now);
     this.#services.logger.warn({ transfer: transfer.id, message, voided: Boolean(voided) }, 'click on a transfer message the app never recorded; refused');
     if (voided) {
       current = voided;
@@ -166,7 +166,7 @@ export class TransferService {
    */
   async #refuse(id: string, rules: readonly ExecutionRule[], actor: string, now: Date): Promise<string | undefined> {
     for (const rule of rules) {
-      const refused = this.store.refuse(id, rule, actor, now);
+      const refused = await this.store.refuse(id, rule, actor, now);
       if (!refused) continue;
       await this.#record('transfer.refuse', refused, { requestedBy: refused.requestedBy, confirmedBy: actor });
       await this.#show(refused);
@@ -207,13 +207,13 @@ export class TransferService {
   async #sweepOnce(): Promise<void> {
     const now = this.#services.now();
     const leaseStart = new Date(now.getTime() - this.#services.config.DART_TIMEOUT_MS - EXECUTION_GRACE_MS);
-    for (const transfer of this.store.abandonExecutions(leaseStart, 'the app stopped while waiting for DART’s answer', now)) {
+    for (const transfer of await this.store.abandonExecutions(leaseStart, 'the app stopped while waiting for DART’s answer', now)) {
       this.#services.logger.warn({ transfer: transfer.id }, 'transfer left executing by a stopped app is now unknown');
       await this.#record('transfer.execute', transfer, executionAudit(transfer, 'unknown', transfer.detail ?? ''));
       await this.#show(transfer);
     }
-    for (const transfer of this.store.expireDue(now)) await this.#expired(transfer);
-    for (const transfer of this.store.withStaleMessages(new Date(now.getTime() - MESSAGE_QUIET_MS))) await this.#show(transfer);
+    for (const transfer of await this.store.expireDue(now)) await this.#expired(transfer);
+    for (const transfer of await this.store.withStaleMessages(new Date(now.getTime() - MESSAGE_QUIET_MS))) await this.#show(transfer);
   }
 
   async #execute(transfer: Transfer, action: 'confirm' | 'approve'): Promise<void> {
@@ -233,7 +233,7 @@ export class TransferService {
     logger.info({ transfer: transfer.id, outcome }, 'transfer executed');
     // The audit records what DART answered even if the store cannot be written any more.
     await this.#record('transfer.execute', transfer, executionAudit(transfer, outcome, detail));
-    const finished = this.store.finish(transfer.id, this.#instance, outcome, detail, this.#services.now());
+    const finished = await this.store.finish(transfer.id, this.#instance, outcome, detail, this.#services.now());
     if (finished) await this.#show(finished);
     else logger.error({ transfer: transfer.id, outcome }, 'transfer outcome could not be stored: the row was not ours any more');
   }
@@ -261,14 +261,14 @@ export class TransferService {
 
   /** Explains a lost compare-and-set from the row as it is now, expiring it if that is why. */
   async #lostRace(id: string, now: Date): Promise<string> {
-    const current = this.store.get(id);
+    const current = await this.store.get(id);
     if (!current) return 'This app has no record of this transfer. Nothing was sent.';
     if (isPastExpiry(current, now)) await this.#expire(id, now);
     return whyClosed(current, now) ?? 'This transfer changed while you clicked. Look at the message again.';
   }
 
   async #expire(id: string, now: Date): Promise<void> {
-    const expired = this.store.expire(id, now);
+    const expired = await this.store.expire(id, now);
     if (expired) await this.#expired(expired);
   }
 
@@ -281,7 +281,7 @@ export class TransferService {
   async #show(transfer: Transfer): Promise<void> {
     if (!transfer.channel || !transfer.messageTs) return;
     const settled = await this.#draw(transfer, { channel: transfer.channel, ts: transfer.messageTs });
-    if (settled) this.#quietly(() => this.store.markShown(transfer.id, transfer.version));
+    if (settled) await this.#quietly(() => this.store.markShown(transfer.id, transfer.version));
   }
 
   /** Draws `transfer` on `message`; true when drawn, or when no later try could do better. */
@@ -322,9 +322,9 @@ export class TransferService {
     return work.finally(() => this.#inFlight.delete(work));
   }
 
-  #quietly(work: () => void): void {
+  async #quietly(work: () => Promise<void>): Promise<void> {
     try {
-      work();
+      await work();
     } catch (error) {
       this.#services.logger.warn({ err: error }, 'transfer store write failed');
     }

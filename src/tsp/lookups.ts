@@ -1,6 +1,5 @@
 import type { Services } from '../app/services.ts';
 import { CARD_ACTIONS } from '../customers/blocks.ts';
-import { customerStateReader } from '../customers/state.ts';
 import type { SlackRoutes } from '../slack/routes.ts';
 import { registerUserLookup } from '../slack/user-lookup.ts';
 import { tradeScriptsMessage } from './blocks.ts';
@@ -8,12 +7,11 @@ import { tradeScriptsMessage } from './blocks.ts';
 /** `/dart scripts` and the card's Trade scripts button. */
 export function registerTradeScriptLookups(routes: SlackRoutes, services: Services): void {
   const { dart, logger } = services;
-  const stateOf = customerStateReader(services);
-  registerUserLookup(routes, logger, {
+    registerUserLookup(routes, logger, {
     name: 'scripts',
     summary: 'Trade scripts: name, initial, current, deposit, status, activation date',
     waiting: (userName) => `Fetching the trade scripts of ${userName} from DART…`,
-    work: async (userName) => tradeScriptsMessage(userName, await dart.getTradeScripts(userName), stateOf(userName)),
+    work: async (userName) => tradeScriptsMessage(userName, await dart.getTradeScripts(userName), await services.customerState(userName)),
     buttonActionId: CARD_ACTIONS.scripts,
   });
 }

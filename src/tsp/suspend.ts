@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Services } from '../app/services.ts';
 import { auditedWrite } from '../audit/write.ts';
 import { CARD_ACTIONS } from '../customers/blocks.ts';
-import { customerStateReader } from '../customers/state.ts';
 import { parseWords, userNameSchema } from '../slack/arguments.ts';
 import type { SlackMessage } from '../slack/blocks.ts';
 import { describeWriteFailure } from '../slack/dart-failures.ts';
@@ -14,7 +13,8 @@ import { defineSubcommand, ephemeral, type ParseResult, type SlackRoutes } from 
 import { answerSubmission, failedWrite, readSubmission, type SubmissionOutcome } from '../slack/submission.ts';
 import { actionContext, openFormOrSay, postInChannel, tellUser, type Recipient } from '../slack/views.ts';
 import { describeHours, parseDuration } from './duration.ts';
-import { SqliteReminderStore, SuspensionReminders } from './reminders.ts';
+import { SuspensionReminders } from './reminders.ts';
+import type { ReminderRepository } from './repository.ts';
 import { parseSuspendForm, reminderMessage, resumedMessage, SUSPEND_VIEW, suspendedMessage, suspendForm } from './write-blocks.ts';
 
 /** A write's answer for people: the channel's confirmation, or what went wrong (told privately). */
@@ -38,10 +38,9 @@ export function parseSuspendArguments(words: string[]): ParseResult<{ userName: 
  * is one `update-tsp-status` call (`external_tsp_status=false`, `tsp_duration=<hours>`),
  * confirmed in the channel with its end time, where a reminder is scheduled for that time.
  */
-export function registerTradeScriptWrites(routes: SlackRoutes, services: Services): void {
-  const { dart, logger, webClient, database, now } = services;
-  const reminders = new SuspensionReminders(new SqliteReminderStore(database), webClient, logger, now);
-  const stateOf = customerStateReader(services);
+export function registerTradeScriptWrites(routes: SlackRoutes, services: Services, repository: ReminderRepository): void {
+  const { dart, logger, webClient, now } = services;
+  const reminders = new SuspensionReminders(repository, webClient, logger, now);
 
   async function suspend(userName: string, hours: number, requestedBy: string, channelId: string | undefined): Promise<WriteReply> {
     const result = await auditedWrite(
@@ -64,7 +63,7 @@ export function registerTradeScriptWrites(routes: SlackRoutes, services: Service
 
   async function resume(userName: string, requestedBy: string): Promise<WriteReply> {
     // What the app knew before, so the channel is told whether a suspension was lifted at all.
-    const before = stateOf(userName).suspension;
+    const before = (await services.customerState(userName)).suspension;
     const result = await auditedWrite(
       services,
       { action: 'tsp.resume', customer: userName, requestedBy, sent: { dart_user_name: userName, external_tsp_status: 'true' } },

@@ -22,7 +22,8 @@ beforeEach(async () => {
   h.slack.reset();
 });
 
-const storedCount = () => Number(h.app.services.database.sqlite.prepare('SELECT COUNT(*) AS n FROM alert_outbox').get()?.n);
+/** How many events the outbox holds about the withdrawal fixture's customer (every refused body names it, if anyone). */
+const storedCount = async () => (await h.app.storage.outbox.eventsFor(['billyjoel', ''], { limit: 100_000 })).length;
 const posts = () => h.slack.callsTo('chat.postMessage').length;
 const messageWith = (channel: string, needle: string) =>
   waitUntil(`a message in ${channel} with ${needle}`, () =>
@@ -107,10 +108,10 @@ describe('authentication', () => {
   ];
   for (const refusal of refusals) {
     it(`${refusal.name}: 401, nothing stored or posted`, async () => {
-      const [stored, posted] = [storedCount(), posts()];
+      const [stored, posted] = [await storedCount(), posts()];
       const sent = await postWebhook(h.app.url, FIXTURE_PATHS.withdrawal, fixture('withdrawal'), refusal.options);
       expect(sent.status).toBe(401);
-      expect(storedCount()).toBe(stored);
+      expect(await storedCount()).toBe(stored);
       expect(posts()).toBe(posted);
     });
   }
@@ -131,20 +132,20 @@ describe('validation: a clear status, nothing stored, nothing posted', () => {
   ];
   for (const bad of cases) {
     it(`${bad.name}: ${bad.status}`, async () => {
-      const [stored, posted] = [storedCount(), posts()];
+      const [stored, posted] = [await storedCount(), posts()];
       const sent = await postWebhook(h.app.url, FIXTURE_PATHS.withdrawal, bad.body, bad.options);
       expect(sent.status).toBe(bad.status);
       if ('field' in bad) {
         expect(sent.json?.field).toBe(bad.field);
         expect(String(sent.json?.message)).toContain(bad.field);
       }
-      expect(storedCount()).toBe(stored);
+      expect(await storedCount()).toBe(stored);
       expect(posts()).toBe(posted);
     });
   }
 
   it('a chunked body over the limit: 413 without the app buffering it', async () => {
-    const stored = storedCount();
+    const stored = await storedCount();
     const chunk = new TextEncoder().encode('x'.repeat(256 * 1024));
     let sentChunks = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -160,7 +161,7 @@ describe('validation: a clear status, nothing stored, nothing posted', () => {
       duplex: 'half',
     } as RequestInit);
     expect(response.status).toBe(413);
-    expect(storedCount()).toBe(stored);
+    expect(await storedCount()).toBe(stored);
   });
 
   it('an unknown path: 404; the app stays healthy after all of the above', async () => {

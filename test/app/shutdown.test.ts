@@ -2,9 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteAuditStore } from '../../src/audit/store.ts';
-import { Database } from '../../src/store/database.ts';
-import { MIGRATIONS } from '../../src/store/migrations.ts';
+import { openStorage } from '../../src/storage/storage.ts';
 import { startHarness, USERS } from '../support/harness.ts';
 
 const directories: string[] = [];
@@ -25,13 +23,12 @@ describe('stopping while a write waits for DART', () => {
     while (h.dart.callsTo('customer/update-tsp-status').length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     // SIGTERM's path: stop at once, with DART still answering.
     await h.stop();
-    const database = new Database(path);
-    database.migrate(MIGRATIONS);
+    const storage = await openStorage({ DATABASE_PATH: path });
     try {
-      const entries = new SqliteAuditStore(database).forCustomer('billyjoel', { limit: 10 });
+      const entries = await storage.audit.forCustomer('billyjoel', { limit: 10 });
       expect(entries.map((entry) => [entry.action, entry.outcome])).toEqual([['tsp.suspend', 'succeeded']]);
     } finally {
-      database.close();
+      await storage.close();
     }
   });
 });

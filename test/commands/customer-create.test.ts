@@ -63,13 +63,13 @@ describe('the create form', () => {
     it(`shows "${message}" on ${field} for ${JSON.stringify(value.length > 20 ? `${value.slice(0, 10)}…` : value)} and does not call DART`, async () => {
       const form = await openForm();
       const before = h.dart.calls.length;
-      const audited = h.app.services.audit.store.forCustomer(valid.user_name, { limit: 100 }).length;
+      const audited = (await h.app.storage.audit.forCustomer(valid.user_name, { limit: 100 })).length;
       const ack = await submit(form, { ...valid, [field]: value });
       expect(ack.response_action).toBe('errors');
       expect(Object.keys(ack.errors ?? {})).toEqual([field]);
       expect(ack.errors?.[field]).toContain(message);
       expect(h.dart.calls.length).toBe(before);
-      expect(h.app.services.audit.store.forCustomer(valid.user_name, { limit: 100 }).length).toBe(audited);
+      expect((await h.app.storage.audit.forCustomer(valid.user_name, { limit: 100 })).length).toBe(audited);
     });
   }
 
@@ -103,7 +103,7 @@ describe('creating a customer', () => {
     const buttons = JSON.stringify(posted.args.blocks);
     expect(buttons).toContain('customer.edit');
 
-    const [entry] = h.app.services.audit.store.forCustomer('adabyron', { limit: 1 });
+    const [entry] = (await h.app.storage.audit.forCustomer('adabyron', { limit: 1 }));
     expect(entry).toMatchObject({
       action: 'customer.create',
       requestedBy: USERS.operator.id,
@@ -134,7 +134,7 @@ describe('creating a customer', () => {
     await h.slack.waitForCall('chat.postEphemeral', (call) => JSON.stringify(call.args).includes('genpass'));
     expect(everythingSent(h)).not.toContain(password);
     expect(h.slack.messages(CHANNELS.audit).some((message) => JSON.stringify(message).includes('genpass'))).toBe(true);
-    expect(JSON.stringify(h.app.services.audit.store.forCustomer('genpass', { limit: 5 }))).not.toContain(password);
+    expect(JSON.stringify((await h.app.storage.audit.forCustomer('genpass', { limit: 5 })))).not.toContain(password);
   });
 
   it('shows DART’s refusal of a taken user name on the user name field', async () => {
@@ -144,7 +144,7 @@ describe('creating a customer', () => {
     expect(ack.response_action).toBe('errors');
     expect(ack.errors).toEqual({ user_name: 'DART: The user name has already been taken.' });
     expect(h.dart.callsTo('customer/create')).toHaveLength(calls + 1);
-    expect(h.app.services.audit.store.forCustomer('billyjoel', { limit: 1 })[0]).toMatchObject({ action: 'customer.create', outcome: 'failed' });
+    expect((await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0]).toMatchObject({ action: 'customer.create', outcome: 'failed' });
   });
 
   it('says the outcome is unknown when DART fails with a 500, and does not retry', async () => {
@@ -156,7 +156,7 @@ describe('creating a customer', () => {
     expect(ack.view?.title.text).toBe('Outcome unknown');
     expect(JSON.stringify(ack.view)).toContain('may or may not have been created');
     expect(JSON.stringify(ack.view)).toContain('Check in DART');
-    expect(h.app.services.audit.store.forCustomer('maybe500', { limit: 1 })[0]?.outcome).toBe('unknown');
+    expect((await h.app.storage.audit.forCustomer('maybe500', { limit: 1 }))[0]?.outcome).toBe('unknown');
   });
 
   it('works from the global shortcut, which has no channel: the form is the confirmation', async () => {

@@ -58,7 +58,7 @@ describe('/dart edit', () => {
     const posted = await confirmation;
     expect(posted.args.channel).toBe(CHANNELS.ops);
     expect(String(posted.args.text)).toContain('billyjoel');
-    expect(h.app.services.audit.store.forCustomer('billyjoel', { limit: 1 })[0]).toMatchObject({
+    expect((await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0]).toMatchObject({
       action: 'customer.update',
       requestedBy: USERS.operator.id,
       outcome: 'succeeded',
@@ -73,7 +73,7 @@ describe('/dart edit', () => {
     expect(billy.password).toBe('Brand-New-Pass9');
     expect(JSON.stringify(ack.view)).toContain('*Password*: changed');
     expect(JSON.stringify(ack.view)).not.toContain('Brand-New-Pass9');
-    expect(h.app.services.audit.store.forCustomer('billyjoel', { limit: 1 })[0]?.sent.password).toBe('[redacted]');
+    expect((await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0]?.sent.password).toBe('[redacted]');
     await h.slack.waitForCall('chat.postEphemeral', (call) => JSON.stringify(call.args).includes('*Password*: changed'));
     expect(everythingSent(h)).not.toContain('Brand-New-Pass9');
   });
@@ -112,7 +112,7 @@ describe('/dart edit', () => {
     });
     const ack = (await submitView(h, USERS.operator, form, { ...unchanged, email: 'ada@example.com' })).json as SubmissionAck;
     expect(ack).toEqual({ response_action: 'errors', errors: { email: 'DART: The email has already been taken.' } });
-    expect(h.app.services.audit.store.forCustomer('billyjoel', { limit: 1 })[0]?.outcome).toBe('failed');
+    expect((await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0]?.outcome).toBe('failed');
   });
 
   it('says the outcome is unknown when DART does not answer in time', async () => {
@@ -123,7 +123,7 @@ describe('/dart edit', () => {
     expect(ack.view?.title.text).toBe('Outcome unknown');
     expect(JSON.stringify(ack.view)).toContain('may or may not have been applied');
     expect(h.dart.callsTo('customer/update')).toHaveLength(before + 1);
-    expect(h.app.services.audit.store.forCustomer('billyjoel', { limit: 1 })[0]?.outcome).toBe('unknown');
+    expect((await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0]?.outcome).toBe('unknown');
   });
 
   it('shows DART’s failure to load in the modal', async () => {

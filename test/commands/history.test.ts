@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntryInput } from '../../src/audit/store.ts';
+import type { AuditEntryInput } from '../../src/audit/repository.ts';
 import { startHarness, USERS, type Harness } from '../support/harness.ts';
 import { fixture, postWebhook } from '../support/webhooks.ts';
 

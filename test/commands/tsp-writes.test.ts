@@ -61,7 +61,7 @@ describe('/dart suspend with a duration', () => {
     expect(Number(reminder.args.post_at)).toBe(seconds(hoursLater(10)));
     expect(JSON.stringify(reminder.args.blocks)).toContain('ends now');
 
-    expect(h.app.services.audit.store.forCustomer('billyjoel', { limit: 1 })[0]).toMatchObject({
+    expect((await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0]).toMatchObject({
       action: 'tsp.suspend',
       requestedBy: USERS.operator.id,
       outcome: 'succeeded',
@@ -122,7 +122,7 @@ describe('/dart suspend with a duration', () => {
     expect(JSON.stringify(body)).toContain('did not retry');
     expect(tspCalls()).toHaveLength(before + 1);
     expect(h.slack.callsTo('chat.scheduleMessage')).toHaveLength(reminders);
-    expect(h.app.services.audit.store.forCustomer('adaline', { limit: 1 })[0]?.outcome).toBe('unknown');
+    expect((await h.app.storage.audit.forCustomer('adaline', { limit: 1 }))[0]?.outcome).toBe('unknown');
   });
 
   it('tells the requester when DART refuses (unknown customer), privately', async () => {
@@ -130,7 +130,7 @@ describe('/dart suspend with a duration', () => {
     const body = await responseTo(sent.responseId);
     expect(body.response_type).toBe('ephemeral');
     expect(JSON.stringify(body)).toContain('DART has no customer');
-    expect(h.app.services.audit.store.forCustomer('nobody', { limit: 1 })[0]?.outcome).toBe('failed');
+    expect((await h.app.storage.audit.forCustomer('nobody', { limit: 1 }))[0]?.outcome).toBe('failed');
   });
 
   it('says when Slack would not take the reminder (app not in the channel)', async () => {
@@ -217,7 +217,7 @@ describe('/dart resume', () => {
     expect(JSON.stringify(body)).toContain(`lifted the trade-script restriction of \`adaline\` (suspended by <@${USERS.operator.id}> until <!date^${seconds(hoursLater(6))}^`);
     expect(JSON.stringify(body)).toContain('reminder was taken back');
     expect((await deleted).args).toMatchObject({ channel: CHANNELS.ops, scheduled_message_id: pending });
-    expect(h.app.services.audit.store.forCustomer('adaline', { limit: 1 })[0]).toMatchObject({
+    expect((await h.app.storage.audit.forCustomer('adaline', { limit: 1 }))[0]).toMatchObject({
       action: 'tsp.resume',
       outcome: 'succeeded',
       sent: { dart_user_name: 'adaline', external_tsp_status: 'true' },

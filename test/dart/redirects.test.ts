@@ -37,7 +37,7 @@ describe('a redirect answering a transfer', () => {
       expect(transferCalls(h)).toHaveLength(before + 1);
       expect(other.calls).toHaveLength(0);
       expect(h.dart.state.customers.get('billyjoel')!.usdc_balance).toBe(balance);
-      const [entry] = h.app.services.audit.store.forCustomer('billyjoel', { limit: 1 });
+      const [entry] = (await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }));
       expect(entry).toMatchObject({ action: 'transfer.execute', outcome: 'unknown' });
       expect(entry?.dartAnswer).toContain('redirect');
     });
@@ -61,7 +61,7 @@ describe('a redirect answering a customer write', () => {
     expect(body).toContain('redirect');
     expect(body).toContain('may or may not be suspended');
     expect(other.calls).toHaveLength(0);
-    expect(h.app.services.audit.store.forCustomer('adaline', { limit: 1 })[0]?.outcome).toBe('unknown');
+    expect((await h.app.storage.audit.forCustomer('adaline', { limit: 1 }))[0]?.outcome).toBe('unknown');
   });
 });
 

@@ -71,6 +71,6 @@ describe('DART limiting requests (429)', () => {
     const answer = await ask(h, USERS.operator, 'suspend adaline 5');
     expect(answer).toContain('DART is limiting requests');
     expect(h.dart.callsTo('customer/update-tsp-status')).toHaveLength(before + 1);
-    expect(h.app.services.audit.store.forCustomer('adaline', { limit: 1 })[0]?.outcome).toBe('failed');
+    expect((await h.app.storage.audit.forCustomer('adaline', { limit: 1 }))[0]?.outcome).toBe('failed');
   });
 });

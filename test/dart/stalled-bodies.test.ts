@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteAuditStore } from '../../src/audit/store.ts';
 import type { SentRequest } from '../../src/sandbox/slack/requests.ts';
-import { Database } from '../../src/store/database.ts';
-import { MIGRATIONS } from '../../src/store/migrations.ts';
+import { openStorage } from '../../src/storage/storage.ts';
 import { startHarness, USERS, type Harness } from '../support/harness.ts';
 import { nextCall, submitView, viewOf, type SubmissionAck } from '../support/modals.ts';
 import { waitUntil } from '../support/webhooks.ts';
@@ -46,7 +44,7 @@ async function finalView(sent: SentRequest, title: string): Promise<string> {
   return JSON.stringify((await h.slack.waitForCall('views.update', (call) => JSON.stringify(call.args).includes(title), 15_000)).args);
 }
 
-const auditOf = (customer: string) => h.app.services.audit.store.forCustomer(customer, { limit: 1 })[0];
+const auditOf = async (customer: string) => (await h.app.storage.audit.forCustomer(customer, { limit: 1 }))[0];
 
 describe('a read whose body stalls', () => {
   for (const trickleMs of [undefined, 100]) {
@@ -91,7 +89,7 @@ describe('a write whose body stalls is unknown, told and audited as such', () =>
     await collectDuringStall('customer/create', before);
     const view = await finalView(await submitted, 'Outcome unknown');
     expect(view).toContain('may or may not have been created');
-    expect(auditOf('stalledada')?.outcome).toBe('unknown');
+    expect((await auditOf('stalledada'))?.outcome).toBe('unknown');
   });
 
   it('edit', async () => {
@@ -105,7 +103,7 @@ describe('a write whose body stalls is unknown, told and audited as such', () =>
     const submitted = submitView(h, USERS.operator, form, { first_name: 'William', last_name: 'Joel', email: 'billy@gmail.com', password: '' });
     await collectDuringStall('customer/update', before);
     await finalView(await submitted, 'Outcome unknown');
-    expect(auditOf('billyjoel')).toMatchObject({ action: 'customer.update', outcome: 'unknown' });
+    expect(await auditOf('billyjoel')).toMatchObject({ action: 'customer.update', outcome: 'unknown' });
   });
 
   for (const [command, customer, words] of [
@@ -120,7 +118,7 @@ describe('a write whose body stalls is unknown, told and audited as such', () =>
       const answer = await finalAnswer(h, sent);
       expect(answer).toContain('did not answer in time');
       expect(answer).toContain(words);
-      expect(auditOf(customer)?.outcome).toBe('unknown');
+      expect((await auditOf(customer))?.outcome).toBe('unknown');
     });
   }
 
@@ -131,7 +129,7 @@ describe('a write whose body stalls is unknown, told and audited as such', () =>
     await click(h, USERS.treasurer, 'confirm', posted);
     await collectDuringStall('customer/transfer-amount', before);
     await messageShowing(h, posted, 'Outcome unknown', 15_000);
-    expect(auditOf('billyjoel')).toMatchObject({ action: 'transfer.execute', outcome: 'unknown' });
+    expect(await auditOf('billyjoel')).toMatchObject({ action: 'transfer.execute', outcome: 'unknown' });
   });
 });
 
@@ -146,13 +144,12 @@ describe('stopping while a write’s body stalls', () => {
       await waitUntil('the suspend call', () => stopping.dart.callsTo('customer/update-tsp-status').length === 1, 8000);
       gc();
       await stopping.stop(); // SIGTERM's path, with DART's body still stalled
-      const database = new Database(path);
-      database.migrate(MIGRATIONS);
+      const storage = await openStorage({ DATABASE_PATH: path });
       try {
-        const entries = new SqliteAuditStore(database).forCustomer('billyjoel', { limit: 10 });
+        const entries = await storage.audit.forCustomer('billyjoel', { limit: 10 });
         expect(entries.map((entry) => [entry.action, entry.outcome])).toEqual([['tsp.suspend', 'unknown']]);
       } finally {
-        database.close();
+        await storage.close();
       }
     } finally {
       rmSync(directory, { recursive: true, force: true });

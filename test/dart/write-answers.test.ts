@@ -35,7 +35,7 @@ describe('a 2xx answering a transfer', () => {
       const shown = await messageShowing(h, posted, 'Outcome unknown');
       expect(shown).not.toContain('Transferred');
       expect(transferCalls(h)).toHaveLength(before + 1);
-      const [entry] = h.app.services.audit.store.forCustomer('billyjoel', { limit: 1 });
+      const [entry] = (await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }));
       expect(entry).toMatchObject({ action: 'transfer.execute', outcome: 'unknown' });
     });
   }
@@ -72,12 +72,12 @@ describe('a 2xx answering a customer write', () => {
     expect(ack.view?.title.text).toBe('Outcome unknown');
     expect(JSON.stringify(ack.view)).toContain('Partner quota reached');
     expect(JSON.stringify(ack.view)).toContain('may or may not have been created');
-    expect(h.app.services.audit.store.forCustomer('quotaada', { limit: 1 })[0]?.outcome).toBe('unknown');
+    expect((await h.app.storage.audit.forCustomer('quotaada', { limit: 1 }))[0]?.outcome).toBe('unknown');
   });
 
   it('resume: 200 {"status":"error"} is unknown', async () => {
     h.dart.injectFault({ kind: 'status', status: 200, body: '{"status":"error"}' }, { endpoint: 'customer/update-tsp-status' });
     expect(await ask(h, USERS.operator, 'resume grace')).toContain('may or may not have been lifted');
-    expect(h.app.services.audit.store.forCustomer('grace', { limit: 1 })[0]?.outcome).toBe('unknown');
+    expect((await h.app.storage.audit.forCustomer('grace', { limit: 1 }))[0]?.outcome).toBe('unknown');
   });
 });

@@ -1,21 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { environmentSchema } from '../../src/config/schema.ts';
+import { conditionalRequirements, environmentSchema } from '../../src/config/schema.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 
 const root = new URL('../..', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
-
-/** Variables PRODUCT.md announces that a later change brings (the PostgreSQL store); listed until the app reads them. */
-const ANNOUNCED = ['DATABASE_URL'];
 
 /** Variables the app reads: its environment schema. */
 const readByApp = new Set(Object.keys(environmentSchema.shape));
 
 interface Container {
   name: string;
-  env?: Array<{ name: string }>;
+  env?: Array<{ name: string; value?: string }>;
   envFrom?: Array<{ configMapRef?: { name: string } }>;
   startupProbe?: { httpGet?: { path: string } };
   livenessProbe?: { httpGet?: { path: string } };
@@ -52,19 +49,32 @@ describe('the Kubernetes example (deploy/kubernetes.yaml)', () => {
     for (const path of new Set(paths)) expect((await fetch(`${h.app.url}${path}`)).status, path).toBe(200);
   });
 
-  it('sets only variables the app reads (or PRODUCT.md announces), and runs PostgreSQL beside it', () => {
+  it('sets only variables the app reads, and runs PostgreSQL beside it', () => {
     const configMaps = new Map(manifests.filter((manifest) => manifest.kind === 'ConfigMap').map((manifest) => [manifest.metadata.name, Object.keys(manifest.data)]));
     const names = [
       ...(app?.env ?? []).map((variable) => variable.name),
       ...(app?.envFrom ?? []).flatMap((source) => configMaps.get(source.configMapRef?.name ?? '') ?? ['<missing ConfigMap>']),
     ];
     expect(names).toContain('DATABASE_URL');
-    expect(names.filter((name) => !readByApp.has(name) && !ANNOUNCED.includes(name))).toEqual([]);
-    // When the app starts reading an announced variable, it leaves ANNOUNCED.
-    expect(ANNOUNCED.filter((name) => readByApp.has(name))).toEqual([]);
+    expect(names.filter((name) => !readByApp.has(name))).toEqual([]);
     expect(manifests.some((manifest) => manifest.kind === 'StatefulSet' && String(manifest.spec.template.spec.containers[0].image).startsWith('postgres:'))).toBe(true);
   });
+
+  it('keeps its state in PostgreSQL: the image’s DATABASE_PATH is cleared, since setting both is a configuration error', () => {
+    const image = Object.fromEntries(imageEnvironment());
+    const pod = Object.fromEntries((app?.env ?? []).map((variable) => [variable.name, variable.value ?? 'postgres://app:pw@db:5432/dart']));
+    const problems = conditionalRequirements({ ...image, ...pod, DATABASE_PATH: (pod.DATABASE_PATH ?? image.DATABASE_PATH) || undefined });
+    expect(problems.filter((line) => line.startsWith('DATABASE_'))).toEqual([]);
+  });
 });
+
+/** The runtime stage's ENV, as name and value. */
+function imageEnvironment(): Array<[string, string]> {
+  return runtimeStage()
+    .filter(([name]) => name === 'ENV')
+    .flatMap(([, args]) => args.split(/\s+/))
+    .map((pair) => pair.split('=') as [string, string]);
+}
 
 describe('the Dockerfile', () => {
   it('runs node as PID 1 in exec form as a non-root user, with a /livez healthcheck, the SQLite file on a volume, and only variables the app reads', () => {
@@ -73,7 +83,7 @@ describe('the Dockerfile', () => {
     expect(get('CMD')).toEqual(['["node", "dist/main.js"]']);
     expect(get('USER')).toEqual(['node']);
     expect(get('HEALTHCHECK').join()).toContain("'/livez'");
-    const env = Object.fromEntries(get('ENV').flatMap((args) => args.split(/\s+/)).map((pair) => pair.split('=')));
+    const env = Object.fromEntries(imageEnvironment());
     expect(Object.keys(env).filter((name) => name !== 'NODE_ENV' && !readByApp.has(name))).toEqual([]);
     expect(get('VOLUME')).toEqual(['["/data"]']);
     expect(String(env.DATABASE_PATH)).toMatch(/^\/data\//);

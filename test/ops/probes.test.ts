@@ -37,7 +37,7 @@ describe('probes', () => {
     cleanup.push(() => h.stop());
     expect(await probe(h.app.url, '/healthz')).toMatchObject({ status: 200, body: { status: 'ready', database: 'sqlite' } });
     // The database going away under a running app (a lost volume, say).
-    h.app.services.database.close();
+    await h.app.storage.close();
     expect(await probe(h.app.url, '/readyz')).toEqual({ status: 503, body: { status: 'database_unreachable' } });
     expect((await probe(h.app.url, '/livez')).status).toBe(200);
   });

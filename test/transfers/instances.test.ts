@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDartSandbox, type DartSandbox } from '../../src/sandbox/dart/server.ts';
 import { createSlackStandin, type SlackStandin } from '../../src/sandbox/slack/standin.ts';
+import { openStorage } from '../../src/storage/storage.ts';
 import { SECRETS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import { click, messageShowing, requestTransfer, transferCalls } from './support.ts';
 
@@ -57,17 +57,17 @@ describe('two app instances on one database file', () => {
 });
 
 describe('restart', () => {
-  /** Requests a transfer on a first app, stops it, and leaves the row as a crash mid-call would. */
+  /** Requests a transfer on a first app, stops it, and leaves the transfer as a crash mid-call would: executing, by an instance now gone. */
   async function leftExecuting(file: string) {
     const first = await instance(file);
     const { posted } = await requestTransfer(first, 'billyjoel 60');
     await first.stop();
     running.splice(running.indexOf(first), 1);
-    const sqlite = new DatabaseSync(join(directory, file));
-    sqlite
-      .prepare("UPDATE transfers SET state = 'executing', decided_by = ?, decided_at = ?, executor = 'gone', version = version + 1 WHERE id = ?")
-      .run(USERS.treasurer.id, Date.now(), posted.id);
-    sqlite.close();
+    const storage = await openStorage({ DATABASE_PATH: join(directory, file) });
+    const move = { kind: 'confirm' as const, actor: USERS.treasurer.id, executor: 'gone', now: new Date(), message: { channel: posted.channel, ts: posted.ts } };
+    const started = await storage.transfers.startExecution(posted.id, move, []);
+    await storage.close();
+    if (!started) throw new Error('the transfer could not be left executing');
     return posted;
   }
 
@@ -87,7 +87,7 @@ describe('restart', () => {
     );
     expect(JSON.stringify((await slack.waitForResponse((r) => r.id === answer.responseId)).body)).toContain('unknown');
     expect(transferCalls(second).length).toBe(calls);
-    const audit = second.app.services.audit.store.forCustomer('billyjoel', { limit: 1 })[0];
+    const audit = (await second.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0];
     expect(audit).toMatchObject({ action: 'transfer.execute', outcome: 'unknown' });
   });
 
@@ -97,8 +97,7 @@ describe('restart', () => {
     let clock = new Date();
     // Started at once: its start-up sweep has run, and must not take the call for abandoned yet.
     const second = await instance('lease.db', { now: () => clock });
-    const row = second.app.services.database.sqlite.prepare('SELECT state FROM transfers WHERE id = ?').get(posted.id);
-    expect(row?.state).toBe('executing');
+    expect((await second.app.storage.transfers.get(posted.id))?.state).toBe('executing');
     // Once DART's timeout and the grace have passed, no call can still be under way.
     clock = new Date(clock.getTime() + 60_000);
     await messageShowing(second, posted, 'Outcome unknown');

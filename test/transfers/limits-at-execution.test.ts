@@ -65,7 +65,7 @@ describe('limits tightened after a request apply when it is pressed', () => {
       // Pressed again: still refused, never sent.
       expect(await replyTo(app, await click(app, user, action, posted))).toContain('refused');
       expect(transferCalls(app).length).toBe(calls);
-      const audit = app.app.services.audit.store.forCustomer('billyjoel', { limit: 1 })[0];
+      const audit = (await app.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0];
       expect(audit).toMatchObject({ action: 'transfer.refuse', requestedBy: USERS.treasurer.id, confirmedBy: user.id });
     });
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { needsApproval, parseTransferAmount, transferAmountSchema } from '../../src/transfers/amount.ts';
 import { history, transferMessage, transferModal } from '../../src/transfers/blocks.ts';
 import { refusal, whyClosed } from '../../src/transfers/machine.ts';
-import type { Transfer } from '../../src/transfers/store.ts';
+import type { Transfer } from '../../src/transfers/repository.ts';
 
 const limits = { maxCents: 10_000_00n, approvalCents: 1_000_00n };
 const t0 = new Date('2025-03-03T09:00:00Z');

@@ -71,8 +71,7 @@ export function transferCalls(h: Parties) {
   return h.dart.callsTo('customer/transfer-amount');
 }
 
-/** How many transfers the app has stored. */
-export function storedTransfers(h: Harness): number {
-  const row = h.app.services.database.sqlite.prepare('SELECT COUNT(*) AS n FROM transfers').get();
-  return Number(row?.n);
+/** How many transfers wait for a click or for DART (a refused request adds none). */
+export function pendingTransfers(h: Harness): Promise<number> {
+  return h.app.storage.transfers.countPending();
 }

@@ -7,7 +7,7 @@ import {
   replyTo,
   requestTransfer,
   runTransfer,
-  storedTransfers,
+  pendingTransfers,
   transferCalls,
   type PostedTransfer,
 } from './support.ts';
@@ -193,7 +193,7 @@ describe('expiry', () => {
     minutesLater(11);
     const shown = await messageShowing(h, posted, 'Expired');
     expect(shown).not.toContain('transfer.confirm');
-    const audit = h.app.services.audit.store.forCustomer('billyjoel', { limit: 5 });
+    const audit = (await h.app.storage.audit.forCustomer('billyjoel', { limit: 5 }));
     expect(audit.some((entry) => entry.action === 'transfer.expire' && entry.sent.transfer === posted.id)).toBe(true);
   });
 });
@@ -238,7 +238,7 @@ describe('DART’s answer', () => {
     await click(h, USERS.treasurer, 'confirm', posted);
     const shown = await messageShowing(h, posted, 'Failed');
     expect(shown).toContain('Insufficient partner balance.');
-    const audit = h.app.services.audit.store.forCustomer('billyjoel', { limit: 1 })[0];
+    const audit = (await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0];
     expect(audit).toMatchObject({ action: 'transfer.execute', outcome: 'failed', dartAnswer: 'Insufficient partner balance.' });
   });
 
@@ -264,14 +264,14 @@ describe('refused requests: a clear reason, nothing stored or sent', () => {
   ] as const;
   for (const [amount, reason] of bad) {
     it(`refuses ${amount}`, async () => {
-      const stored = storedTransfers(h);
+      const stored = await pendingTransfers(h);
       const dartCalls = h.dart.calls.length;
       const { ack } = await runTransfer(h, `billyjoel ${amount}`);
       expect(ack?.response_type).toBe('ephemeral');
       expect(String(ack?.text)).toContain('Bad &lt;amount&gt;');
       expect(String(ack?.text)).toContain(reason);
       expect(String(ack?.text)).toContain('/dart transfer &lt;user&gt; &lt;amount&gt;');
-      expect(storedTransfers(h)).toBe(stored);
+      expect(await pendingTransfers(h)).toBe(stored);
       expect(h.dart.calls.length).toBe(dartCalls);
       expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
     });
@@ -289,10 +289,10 @@ describe('refused requests: a clear reason, nothing stored or sent', () => {
   });
 
   it('refuses an unknown customer after asking DART, and stores nothing', async () => {
-    const stored = storedTransfers(h);
+    const stored = await pendingTransfers(h);
     const { reply } = await runTransfer(h, 'nobody 50');
     expect(JSON.stringify(reply)).toContain('DART has no customer');
-    expect(storedTransfers(h)).toBe(stored);
+    expect(await pendingTransfers(h)).toBe(stored);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -307,23 +307,23 @@ describe('refused requests: a clear reason, nothing stored or sent', () => {
   });
 
   it('refuses, in a direct message, an amount that needs a second treasurer who could not see it', async () => {
-    const stored = storedTransfers(h);
+    const stored = await pendingTransfers(h);
     const { reply } = await runTransfer(h, 'billyjoel 1500', USERS.treasurer, 'D0DIRECT01');
     expect(JSON.stringify(reply)).toContain('no other treasurer can see a direct message');
-    expect(storedTransfers(h)).toBe(stored);
+    expect(await pendingTransfers(h)).toBe(stored);
     const small = await requestTransfer(h, 'billyjoel 15', USERS.treasurer, 'D0DIRECT01');
     expect(small.posted.channel).toBe('D0DIRECT01');
   });
 
   for (const error of ['not_in_channel', 'channel_not_found']) {
     it(`tells the requester how to fix ${error} and stores nothing`, async () => {
-      const stored = storedTransfers(h);
+      const stored = await pendingTransfers(h);
       h.slack.injectFault('chat.postMessage', { kind: 'error', error });
       const { reply } = await runTransfer(h, 'billyjoel 50');
       expect(reply?.response_type).toBe('ephemeral');
       expect(JSON.stringify(reply)).toMatch(/invite me/i);
       expect(JSON.stringify(reply)).toContain('Nothing was requested');
-      expect(storedTransfers(h)).toBe(stored);
+      expect(await pendingTransfers(h)).toBe(stored);
     });
   }
 });
@@ -365,7 +365,7 @@ describe('the form', () => {
   });
 
   it('shows bad fields inline and stores nothing', async () => {
-    const stored = storedTransfers(h);
+    const stored = await pendingTransfers(h);
     const sent = await submit({ user: 'bad name', amount: '50.123' });
     const ack = sent.json as { response_action: string; errors: Record<string, string> };
     expect(ack.response_action).toBe('errors');
@@ -373,7 +373,7 @@ describe('the form', () => {
     expect(ack.errors.amount).toContain('at most 2 decimal places');
     const tooMuch = (await submit({ user: 'billyjoel', amount: '20000' })).json as { errors: Record<string, string> };
     expect(tooMuch.errors.amount).toContain('largest single transfer');
-    expect(storedTransfers(h)).toBe(stored);
+    expect(await pendingTransfers(h)).toBe(stored);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -393,12 +393,12 @@ describe('the form', () => {
   });
 
   it('says in the form when the bot cannot post in the channel, and stores nothing', async () => {
-    const stored = storedTransfers(h);
+    const stored = await pendingTransfers(h);
     h.slack.injectFault('chat.postMessage', { kind: 'error', error: 'not_in_channel' });
     await submit({ user: 'billyjoel', amount: '50' });
     const update = await h.slack.waitForCall('views.update');
     expect(JSON.stringify(update.args.view)).toMatch(/Invite me/);
-    expect(storedTransfers(h)).toBe(stored);
+    expect(await pendingTransfers(h)).toBe(stored);
   });
 });
 
@@ -426,8 +426,7 @@ describe('audit', () => {
     const { posted } = await requestTransfer(h, 'grace 2000');
     await click(h, USERS.treasurer2, 'approve', posted);
     await messageShowing(h, posted, 'Transferred');
-    const steps = h.app.services.audit.store
-      .forCustomer('grace', { limit: 10 })
+    const steps = (await h.app.storage.audit.forCustomer('grace', { limit: 10 }))
       .filter((entry) => entry.sent.transfer === posted.id)
       .reverse();
     expect(steps.map((entry) => [entry.action, entry.outcome])).toEqual([

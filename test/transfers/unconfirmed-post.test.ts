@@ -51,7 +51,7 @@ describe('Slack posts the confirmation but answers late', () => {
       // Pressed again once the app has given up on Slack's answer: still refused.
       expect(await replyTo(h, await click(h, user, action, posted))).toContain('cannot be used');
       expect(transferCalls(h).length).toBe(calls);
-      const audit = h.app.services.audit.store.forCustomer('billyjoel', { limit: 5 }).filter((entry) => entry.sent.transfer === posted.id);
+      const audit = (await h.app.storage.audit.forCustomer('billyjoel', { limit: 5 })).filter((entry) => entry.sent.transfer === posted.id);
       expect(audit.map((entry) => entry.action)).toEqual(['transfer.void']);
     });
   }

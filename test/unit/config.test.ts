@@ -114,6 +114,21 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('selects PostgreSQL with DATABASE_URL (postgres:// or postgresql://), with a bounded pool', () => {
+    expect(loadConfig({ ...minimal, DATABASE_URL: 'postgres://app:pw@db:5432/dart' })).toMatchObject({ DATABASE_URL: 'postgres://app:pw@db:5432/dart', DATABASE_POOL_MAX: 10 });
+    expect(loadConfig({ ...minimal, DATABASE_URL: 'postgresql://app:pw@db/dart', DATABASE_POOL_MAX: '4' }).DATABASE_POOL_MAX).toBe(4);
+  });
+
+  it('refuses DATABASE_URL beside DATABASE_PATH in one line naming both, and a URL that is not PostgreSQL without echoing it', () => {
+    const url = 'postgres://app:s3cret-pw@db:5432/dart';
+    const both = problems({ ...minimal, DATABASE_URL: url, DATABASE_PATH: '/data/dart-slack.db' });
+    expect(both.split('\n')).toEqual([expect.stringMatching(/^DATABASE_URL and DATABASE_PATH: set one, not both/)]);
+    expect(both).not.toContain('s3cret-pw');
+    const wrong = problems({ ...minimal, DATABASE_URL: 'mysql://app:s3cret-pw@db/dart' });
+    expect(wrong).toMatch(/^DATABASE_URL: expected postgres:\/\//m);
+    expect(wrong).not.toContain('s3cret-pw');
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ ...minimal, DART_WITHDRAWAL_CHANNEL: '', PORT: '  ' }).PORT).toBe(3000);
   });
@@ -137,6 +152,13 @@ describe('npm start with a bad environment', () => {
       expect(run.output).toMatch(new RegExp(`^${name}: still holds the placeholder from .env.example`, 'm'));
     }
     expect(run.output).not.toContain('replace-me');
+  });
+
+  it('with both DATABASE_URL and DATABASE_PATH: exit 78, one line naming both, never the password', async () => {
+    const run = startNode('src/main.ts', { ...minimal, DATABASE_URL: 'postgres://app:s3cret-pw@127.0.0.1:1/dart', DATABASE_PATH: 'x.db' });
+    expect(await run.exited).toBe(78);
+    expect(run.output).toMatch(/^DATABASE_URL and DATABASE_PATH: set one, not both/m);
+    expect(run.output).not.toContain('s3cret-pw');
   });
 
   it('with a WEBHOOK_SECRET containing a space: exit 78, one line naming it, never its value', async () => {

@@ -9,23 +9,22 @@ function isLocked(error: unknown): boolean {
   return error instanceof Error && /database is locked|SQLITE_BUSY/i.test(error.message);
 }
 
-/** One schema step. Names are unique and never reused; each capability owns its own. */
+/** One schema step. Names are unique and never reused; they carry the aggregate's name so they never collide. */
 export interface Migration {
   name: string;
   sql: string;
 }
 
 /**
- * The embedded SQLite database (Node's own `node:sqlite`, no native build). Every
- * capability keeps its tables here behind its own small store interface, so a second
- * implementation (PostgreSQL, say) can replace one without touching its callers.
+ * The embedded SQLite database (Node's own `node:sqlite`, no native build), shared by the
+ * SQLite repositories of this folder.
  *
  * WAL mode with a busy timeout lets several app instances share one file safely: each
- * state change the stores make is a single statement or an immediate transaction.
+ * state change the repositories make is a single statement or an immediate transaction.
+ * The API is synchronous, so no transaction can span an `await`: the repositories do all
+ * of a change's work inside one synchronous call and hand back a settled promise.
  */
 export class Database {
-  /** Which engine holds the state, as `/healthz` reports it. */
-  readonly kind = 'sqlite';
   readonly sqlite: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
 
@@ -105,7 +104,7 @@ export class Database {
     return statement;
   }
 
-  /** True when a trivial query answers (for `/readyz`); never throws. */
+  /** True when a trivial query answers; never throws. */
   reachable(): boolean {
     try {
       // A read of a real table, so a file that can no longer be read counts as unreachable.

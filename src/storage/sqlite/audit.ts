@@ -1,0 +1,63 @@
+import type { AuditAction, AuditEntry, AuditEntryInput, AuditOutcome, AuditRepository } from '../../audit/repository.ts';
+import type { Database } from './database.ts';
+
+/** `AuditRepository` on the embedded SQLite database. */
+export class SqliteAuditRepository implements AuditRepository {
+  readonly #database: Database;
+
+  constructor(database: Database) {
+    this.#database = database;
+  }
+
+  async append(entry: AuditEntryInput): Promise<AuditEntry> {
+    const result = this.#database
+      .prepare(
+        `INSERT INTO audit_entries (action, customer, requested_by, confirmed_by, sent, outcome, dart_answer, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        entry.action,
+        entry.customer,
+        entry.requestedBy,
+        entry.confirmedBy ?? null,
+        JSON.stringify(entry.sent),
+        entry.outcome,
+        entry.dartAnswer ?? null,
+        entry.at.toISOString(),
+      );
+    return { ...entry, id: Number(result.lastInsertRowid) };
+  }
+
+  async forCustomer(customers: string | readonly string[], { limit, before }: { limit: number; before?: Date | undefined }): Promise<AuditEntry[]> {
+    const names = typeof customers === 'string' ? [customers] : customers;
+    // ISO-8601 UTC strings of one length sort as the times they name.
+    const rows = this.#database
+      .prepare(`SELECT * FROM audit_entries WHERE customer IN (${names.map(() => '?').join(', ')}) AND at < ? ORDER BY at DESC, id DESC LIMIT ?`)
+      .all(...names, before?.toISOString() ?? '9999-12-31T23:59:59.999Z', limit);
+    return rows.map(toEntry);
+  }
+
+  async latestSucceeded(customer: string, actions: readonly AuditAction[]): Promise<AuditEntry | undefined> {
+    const row = this.#database
+      .prepare(
+        `SELECT * FROM audit_entries WHERE customer = ? AND outcome = 'succeeded' AND action IN (${actions.map(() => '?').join(', ')})
+         ORDER BY at DESC, id DESC LIMIT 1`,
+      )
+      .get(customer, ...actions);
+    return row ? toEntry(row) : undefined;
+  }
+}
+
+function toEntry(row: Record<string, unknown>): AuditEntry {
+  return {
+    id: Number(row.id),
+    action: String(row.action) as AuditAction,
+    customer: String(row.customer),
+    requestedBy: String(row.requested_by),
+    ...(row.confirmed_by === null ? {} : { confirmedBy: String(row.confirmed_by) }),
+    sent: JSON.parse(String(row.sent)) as Record<string, unknown>,
+    outcome: String(row.outcome) as AuditOutcome,
+    ...(row.dart_answer === null ? {} : { dartAnswer: String(row.dart_answer) }),
+    at: new Date(String(row.at)),
+  };
+}

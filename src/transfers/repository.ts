@@ -1,0 +1,116 @@
+import type { ExecutionRule } from './execution-rules.ts';
+
+/**
+ * Where a transfer stands. `requested` waits for a click; `executing` means one app
+ * instance has won the right to call DART; the others are final. `void`: its confirmation
+ * was never recorded (Slack did not confirm the post), so no click on it can be used;
+ * `refused`: a rule checked at execution (a limit tightened since the request) refused it.
+ */
+export type TransferState = 'requested' | 'executing' | 'succeeded' | 'failed' | 'unknown' | 'cancelled' | 'expired' | 'void' | 'refused';
+
+/** The final states an execution can end in. */
+export type TransferOutcome = Extract<TransferState, 'succeeded' | 'failed' | 'unknown'>;
+
+/** One transfer as stored: what was asked, who did what when, and where its message is. */
+export interface Transfer {
+  /** Chosen by the app (a UUID), never by the engine. */
+  id: string;
+  /** The DART user name (`userId` in the DART call). */
+  customer: string;
+  /** The customer's full name as DART gave it when the transfer was requested. */
+  customerName: string;
+  /** The canonical decimal string sent to DART, e.g. `"50.00"`. */
+  amount: string;
+  /** True when a second treasurer must approve (amount at or above the threshold). */
+  needsApproval: boolean;
+  state: TransferState;
+  requestedBy: string;
+  requestedAt: Date;
+  expiresAt: Date;
+  /** The confirmation message, once posted. */
+  channel?: string;
+  messageTs?: string;
+  /** Who confirmed, approved, cancelled or was refused, and when (for `expired` and `void`, only when). */
+  decidedBy?: string;
+  decidedAt?: Date;
+  /** The app instance that won the move to `executing` and is calling DART. */
+  executor?: string;
+  finishedAt?: Date;
+  /** DART's answer, why the outcome is unknown, or why it was voided or refused. */
+  detail?: string;
+  /** Bumped by every move; the message shows `shownVersion`, so a lag can be repaired. */
+  version: number;
+  shownVersion: number;
+  updatedAt: Date;
+}
+
+/** What is needed to record a new request. */
+export interface NewTransfer {
+  id: string;
+  customer: string;
+  customerName: string;
+  /** A checked decimal amount; the repository keeps it canonical and in integer cents, so limits compare exactly. */
+  amount: string;
+  needsApproval: boolean;
+  requestedBy: string;
+  requestedAt: Date;
+  expiresAt: Date;
+}
+
+/** A click that asks to move a transfer to executing. */
+export interface ExecutionMove {
+  kind: 'confirm' | 'approve';
+  actor: string;
+  executor: string;
+  now: Date;
+  /** The message the click came from, as Slack says. */
+  message: { channel: string; ts: string };
+}
+
+/**
+ * The transfers' persistence. Guarantee every engine keeps: every move is ONE
+ * compare-and-set (one statement, or one transaction that takes the row's lock first)
+ * that names the state it moves from, so of any number of concurrent callers (clicks,
+ * retries, app instances sharing the database) exactly one gets the row back and every
+ * other gets `undefined`. Times are the caller's (`now`), compared as instants.
+ */
+export interface TransferRepository {
+  create(transfer: NewTransfer): Promise<Transfer>;
+  get(id: string): Promise<Transfer | undefined>;
+  /**
+   * Records where the confirmation was posted (and that it shows the first version), once:
+   * returns the row, which may meanwhile have become `void`, or undefined if already recorded.
+   */
+  attachMessage(id: string, channel: string, ts: string): Promise<Transfer | undefined>;
+  /** Forgets a request whose confirmation Slack refused to post, so nobody could have seen it. */
+  discard(id: string): Promise<void>;
+  /** requested → void, while no message is recorded: whatever Slack shows for it can never be used. */
+  voidUnposted(id: string, reason: string, now: Date): Promise<Transfer | undefined>;
+  /**
+   * requested → executing, if not expired at `move.now`, clicked on the very message
+   * recorded for it, `actor` may (a `confirm` only by the requester of a transfer requested
+   * below the threshold, an `approve` only by someone else on one at or above it), and
+   * every one of `rules` holds, all in the same one compare-and-set.
+   */
+  startExecution(id: string, move: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined>;
+  /** requested → refused (detail: `rule.refusal`), if `rule` does not hold at `now`; `actor` is who clicked. */
+  refuse(id: string, rule: ExecutionRule, actor: string, now: Date): Promise<Transfer | undefined>;
+  /** requested → cancelled, if not expired at `now`. */
+  cancel(id: string, actor: string, now: Date): Promise<Transfer | undefined>;
+  /** requested → expired, for this transfer if it is due, or every due one. */
+  expire(id: string, now: Date): Promise<Transfer | undefined>;
+  expireDue(now: Date): Promise<Transfer[]>;
+  /**
+   * executing → outcome, by the executor that started it. It may also replace an
+   * `unknown` that a lapsed lease produced, since this executor now knows the answer.
+   */
+  finish(id: string, executor: string, outcome: TransferOutcome, detail: string, now: Date): Promise<Transfer | undefined>;
+  /** executing → unknown for every execution started at or before `startedBy` (its process is gone). */
+  abandonExecutions(startedBy: Date, detail: string, now: Date): Promise<Transfer[]>;
+  /** The message now shows `version` (never moves backwards). */
+  markShown(id: string, version: number): Promise<void>;
+  /** Transfers whose message lags behind, left untouched since `quietSince`, oldest first (at most 50). */
+  withStaleMessages(quietSince: Date): Promise<Transfer[]>;
+  /** How many wait for a click or for DART's answer (`requested`, `executing`), for metrics. */
+  countPending(): Promise<number>;
+}

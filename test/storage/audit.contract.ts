@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditEntryInput } from '../../src/audit/repository.ts';
+import { databasePerTest, type NewTestDatabase } from './contracts.ts';
+
+export function auditContract(newDatabase: NewTestDatabase): void {
+  describe('AuditRepository', () => {
+    const database = databasePerTest(newDatabase);
+    const at = (minutes: number) => new Date(Date.UTC(2025, 0, 1, 12, minutes, 0, 7));
+    const entry = (customer: string, minutes: number, overrides: Partial<AuditEntryInput> = {}): AuditEntryInput => ({
+      action: 'tsp.suspend',
+      customer,
+      requestedBy: 'U1',
+      sent: { dart_user_name: customer, tsp_duration: '10', nested: { a: [1, 'b'] } },
+      outcome: 'succeeded',
+      at: at(minutes),
+      ...overrides,
+    });
+
+    it('reads an entry back as appended, optional fields absent when not given', async () => {
+      const { audit } = await database.open();
+      const plain = await audit.append(entry('billyjoel', 1));
+      const full = await audit.append(entry('billyjoel', 2, { action: 'transfer.execute', confirmedBy: 'U2', outcome: 'unknown', dartAnswer: 'timeout' }));
+      expect(full.id).toBeGreaterThan(plain.id);
+      const read = await audit.forCustomer('billyjoel', { limit: 10 });
+      expect(read).toEqual([full, plain]);
+      expect(Object.keys(read[1]!).sort()).toEqual(['action', 'at', 'customer', 'id', 'outcome', 'requestedBy', 'sent']);
+    });
+
+    it('pages newest first over several names, ties by newest id, strictly before the cursor', async () => {
+      const { audit } = await database.open();
+      const first = await audit.append(entry('billyjoel', 1));
+      const tiedOlder = await audit.append(entry('billy', 2));
+      const tiedNewer = await audit.append(entry('billyjoel', 2));
+      await audit.append(entry('someoneelse', 3));
+      const newest = await audit.append(entry('billy', 4));
+      const ids = (entries: Array<{ id: number }>) => entries.map((e) => e.id);
+      expect(ids(await audit.forCustomer(['billyjoel', 'billy'], { limit: 10 }))).toEqual([newest.id, tiedNewer.id, tiedOlder.id, first.id]);
+      expect(ids(await audit.forCustomer(['billyjoel', 'billy'], { limit: 2 }))).toEqual([newest.id, tiedNewer.id]);
+      expect(ids(await audit.forCustomer(['billyjoel', 'billy'], { limit: 10, before: at(4) }))).toEqual([tiedNewer.id, tiedOlder.id, first.id]);
+      expect(ids(await audit.forCustomer('billyjoel', { limit: 10, before: undefined }))).toEqual([tiedNewer.id, first.id]);
+      expect(await audit.forCustomer('nobody', { limit: 10 })).toEqual([]);
+    });
+
+    it('finds the newest entry DART confirmed among some actions', async () => {
+      const { audit } = await database.open();
+      await audit.append(entry('billyjoel', 1, { action: 'tsp.suspend' }));
+      const resumed = await audit.append(entry('billyjoel', 2, { action: 'tsp.resume' }));
+      await audit.append(entry('billyjoel', 3, { action: 'tsp.suspend', outcome: 'failed' }));
+      await audit.append(entry('billyjoel', 4, { action: 'customer.update' }));
+      expect(await audit.latestSucceeded('billyjoel', ['tsp.suspend', 'tsp.resume'])).toEqual(resumed);
+      expect(await audit.latestSucceeded('billyjoel', ['transfer.execute'])).toBeUndefined();
+      expect(await audit.latestSucceeded('nobody', ['tsp.suspend'])).toBeUndefined();
+    });
+  });
+}
