@@ -7,11 +7,10 @@
  * defaults (fsync on): a commit waits for the disk, as on a managed database.
  */
 import pg from 'pg';
-import { environmentSchema } from '../../src/config/schema.ts';
 import { createDatabase, startLocalPostgres, type LocalPostgres } from '../../src/sandbox/postgres.ts';
 import { appChild, profileApp, startChild, type RunningChild } from '../child.ts';
 import { describeLoad, latencyFigure, throughputFigure, type LoadResult } from '../load.ts';
-import { missing, type Row, type ScenarioResult } from '../report.ts';
+import type { Row, ScenarioResult } from '../report.ts';
 import { postgresEnvironment, type Bench } from '../setup.ts';
 import { measureAcks } from './ack-latency.ts';
 import { driveWebhooks, INTAKE_LOAD, startBareServer } from './webhook-intake.ts';
@@ -19,9 +18,6 @@ import { driveWebhooks, INTAKE_LOAD, startBareServer } from './webhook-intake.ts
 export const TITLE = '5. PostgreSQL';
 
 const INTAKE_BASELINE = 'bare node:http server answering 200';
-
-/** Whether this build of the app reads `DATABASE_URL` (its PostgreSQL engine). */
-const ENGINE_PRESENT = 'DATABASE_URL' in environmentSchema.shape;
 
 /** How often the database's own view of the app's connections is sampled during a load. */
 const SAMPLE_EVERY_MS = 50;
@@ -34,13 +30,6 @@ interface Intake {
 }
 
 export async function run(bench: Bench): Promise<ScenarioResult> {
-  if (!ENGINE_PRESENT) {
-    const reason = missing('no PostgreSQL engine in this build');
-    return {
-      rows: [{ scenario: TITLE, measure: '–', unit: 'ms', better: 'lower', figure: reason, baseline: reason, baselineLabel: '–' }],
-      notes: ['The app does not read `DATABASE_URL` yet, so nothing was measured on PostgreSQL.'],
-    };
-  }
   const server = await startLocalPostgres();
   try {
     const bare = await startBareServer();
@@ -84,7 +73,6 @@ export async function run(bench: Bench): Promise<ScenarioResult> {
 
 /** Where one PostgreSQL instance's CPU time goes under the intake load, for when a figure is far from its baseline. */
 export async function explain(bench: Bench): Promise<string[]> {
-  if (!ENGINE_PRESENT) return [];
   const server = await startLocalPostgres();
   try {
     const database = await createDatabase(server.adminUrl);

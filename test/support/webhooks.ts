@@ -68,7 +68,7 @@ export async function postWebhook(appUrl: string, path: string, body: unknown, o
 /** `/healthz` as JSON. */
 export async function health(appUrl: string): Promise<{
   status: number;
-  body: { status: string; outbox: { depth: number; oldestAgeSeconds: number; dead: number }; dart: { status: string; detail?: string } };
+  body: { status: string; database: string; outbox: { depth: number; oldestAgeSeconds: number; dead: number }; dart: { status: string; detail?: string } };
 }> {
   const response = await fetch(`${appUrl}/healthz`);
   return { status: response.status, body: (await response.json()) as never };
