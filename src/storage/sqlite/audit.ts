@@ -48,7 +48,8 @@ export class SqliteAuditRepository implements AuditRepository {
   }
 }
 
-function toEntry(row: Record<string, unknown>): AuditEntry {
+/** An audit row as the domain type. */
+export function toEntry(row: Record<string, unknown>): AuditEntry {
   return {
     id: Number(row.id),
     action: String(row.action) as AuditAction,

@@ -162,7 +162,8 @@ export class SqliteOutboxRepository implements OutboxRepository {
   }
 }
 
-function toStoredAlert(row: Record<string, unknown>): StoredAlert {
+/** An outbox row as the domain type. */
+export function toStoredAlert(row: Record<string, unknown>): StoredAlert {
   return {
     id: Number(row.id),
     event: JSON.parse(String(row.event)) as AlertEvent,

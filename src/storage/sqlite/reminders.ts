@@ -11,13 +11,7 @@ export class SqliteReminderRepository implements ReminderRepository {
 
   async get(customer: string): Promise<Reminder | undefined> {
     const row = this.#database.prepare('SELECT * FROM tsp_reminders WHERE customer = ?').get(customer);
-    if (!row) return undefined;
-    return {
-      customer: String(row.customer),
-      channel: String(row.channel),
-      scheduledMessageId: String(row.scheduled_message_id),
-      postAt: new Date(String(row.post_at)),
-    };
+    return row ? toReminder(row) : undefined;
   }
 
   async put(reminder: Reminder): Promise<void> {
@@ -33,4 +27,14 @@ export class SqliteReminderRepository implements ReminderRepository {
   async remove(customer: string): Promise<void> {
     this.#database.prepare('DELETE FROM tsp_reminders WHERE customer = ?').run(customer);
   }
+}
+
+/** A reminder row as the domain type. */
+export function toReminder(row: Record<string, unknown>): Reminder {
+  return {
+    customer: String(row.customer),
+    channel: String(row.channel),
+    scheduledMessageId: String(row.scheduled_message_id),
+    postAt: new Date(String(row.post_at)),
+  };
 }
