@@ -1,11 +1,10 @@
-import { CARD_ACTIONS } from '../customers/blocks.ts';
-import { SHOW_CARD_ACTION } from '../customers/lookups.ts';
 import { userNameSchema } from '../slack/arguments.ts';
 import { actions, button, context, header, message, section, SLACK_LIMITS, type Block, type SlackMessage } from '../slack/blocks.ts';
 import { code, escapeMrkdwn, slackDate } from '../slack/mrkdwn.ts';
 import { formatMoney } from '../util/money.ts';
 import type { StoredAlert } from './repository.ts';
 import type { AlertEvent, AlertKind } from './schemas.ts';
+import { CARD_ACTIONS } from '../slack/ids.ts';
 
 const TITLES: Record<AlertKind, { emoji: string; title: string }> = {
   activated: { emoji: ':large_green_circle:', title: 'Customer activated' },
@@ -58,7 +57,7 @@ function customerButtons(alert: StoredAlert): Block[] {
   const userName = alert.event.newUserName;
   if (!userNameSchema.safeParse(userName).success) return [];
   return [
-    actions(`alert:${alert.id}`, [button('Customer card', SHOW_CARD_ACTION, userName), button('Balance', CARD_ACTIONS.balance, userName)]),
+    actions(`alert:${alert.id}`, [button('Customer card', CARD_ACTIONS.show, userName), button('Balance', CARD_ACTIONS.balance, userName)]),
   ];
 }
 

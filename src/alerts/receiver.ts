@@ -83,7 +83,14 @@ async function receive(
   if (!parsed.ok) return refuse(422, 'invalid_body', { field: parsed.field, message: `${parsed.field} ${parsed.problem}` });
 
   const { event } = parsed;
-  const stored = await writer.add({ event, route: routeOf(event), receivedAt: init.now(), ...(deliveryId ? { deliveryId } : {}) });
+  let stored;
+  try {
+    stored = await writer.add({ event, route: routeOf(event), receivedAt: init.now(), ...(deliveryId ? { deliveryId } : {}) });
+  } catch (error) {
+    // Never a 2xx for an event that is not stored: DART retries a 5xx.
+    log.error({ err: error }, 'webhook could not be stored');
+    return refuse(503, 'not_stored', { message: 'the event could not be stored; retry later' }, { 'retry-after': '5' });
+  }
   sendJson(response, 200, { status: stored.added ? 'accepted' : 'duplicate', id: stored.id });
   if (stored.conflictsWith !== undefined) {
     // Not a retry: another event already came with this id. Kept and shown, and said here.

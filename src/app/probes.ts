@@ -21,7 +21,8 @@ export interface ProbeSources {
  * - `/readyz` answers 200 only while ready and the database answers a trivial query, 503
  *   otherwise, and 503 from the first moment of a shutdown, so a load balancer stops
  *   sending before the drain ends;
- * - `/healthz` is the detailed view for people: state, mode, database engine, outbox, DART.
+ * - `/healthz` is the detailed view for people: state, mode, database engine and whether it
+ *   answers, outbox, DART; 503 as well while the database does not answer.
  */
 export function registerProbes(router: HttpRouter, sources: ProbeSources): void {
   router.add('GET', '/livez', (_request, response) => sendJson(response, 200, { status: 'alive' }));
@@ -32,12 +33,16 @@ export function registerProbes(router: HttpRouter, sources: ProbeSources): void 
     sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : state === 'ready' ? 'database_unreachable' : state });
   });
   router.add('GET', '/healthz', async (_request, response) => {
-    const outbox = await sources.outbox();
-    sendJson(response, sources.state() === 'ready' ? 200 : 503, {
-      status: sources.state(),
+    const state = sources.state();
+    // The outbox figures come from the database: when it cannot answer, say so instead.
+    const outbox = await sources.outbox().catch(() => undefined);
+    const reachable = outbox !== undefined;
+    sendJson(response, state === 'ready' && reachable ? 200 : 503, {
+      status: state === 'ready' && !reachable ? 'database_unreachable' : state,
       mode: sources.mode,
       database: sources.storage.engine,
-      outbox,
+      databaseReachable: reachable,
+      outbox: outbox ?? null,
       dart: sources.dart(),
     });
   });

@@ -51,7 +51,7 @@ async function sendAndRecord(
   }
   const sent = { ...request.sent };
   if (sent.password !== undefined) sent.password = '[redacted]';
-  await audit.record({
+  const entry = {
     action: request.action,
     customer: request.customer,
     requestedBy: request.requestedBy,
@@ -59,7 +59,14 @@ async function sendAndRecord(
     outcome: result.outcome,
     dartAnswer: result.outcome === 'succeeded' ? result.answer : errorText(result.error),
     at: now(),
-  });
+  };
+  try {
+    await audit.record(entry);
+  } catch (error) {
+    // The write has happened (or may have): the person must still be told what DART did,
+    // and the entry the database refused is kept in the logs instead.
+    logger.error({ err: error, audit: entry }, 'audit entry could not be stored; it is logged here instead');
+  }
   return result;
 }
 

@@ -1,3 +1,4 @@
+import { CHANNEL_ID } from '../slack/ids.ts';
 import { z } from 'zod';
 import { parseDecimalAmount } from '../util/money.ts';
 
@@ -36,7 +37,7 @@ const baseUrl = (fallback: string) => url.default(fallback).transform((value) =>
 
 const optionalChannel = z
   .string()
-  .regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0123456789')
+  .regex(CHANNEL_ID, 'expected a Slack channel id such as C0123456789')
   .optional();
 
 const signingSecret = z.string().min(8, 'expected the signing secret from the Slack app settings');
@@ -68,7 +69,7 @@ export const environmentSchema = z
       .url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user:password@host:5432/database (or postgresql://…)' })
       .optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
-    DART_ALERT_CHANNEL: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0123456789'),
+    DART_ALERT_CHANNEL: z.string().regex(CHANNEL_ID, 'expected a Slack channel id such as C0123456789'),
     DART_WITHDRAWAL_CHANNEL: optionalChannel,
     DART_AUDIT_CHANNEL: optionalChannel,
     DART_VIEWERS: principalList('*'),

@@ -4,16 +4,7 @@ import { actions, button, confirmDialog, context, fields, header, message, secti
 import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
 import { formatMoney } from '../util/money.ts';
 import { describeAccount, describeSuspension, type CustomerState, type SuspensionState } from './state.ts';
-
-/** Action ids of the customer card's buttons; each button's value is the DART user name. */
-export const CARD_ACTIONS = {
-  balance: 'customer.balance',
-  scripts: 'customer.scripts',
-  transfer: 'customer.transfer',
-  edit: 'customer.edit',
-  suspend: 'customer.suspend',
-  resume: 'customer.resume',
-} as const;
+import { CARD_ACTIONS } from '../slack/ids.ts';
 
 export function fullName(customer: Customer): string {
   return `${customer.first_name} ${customer.last_name}`.trim() || customer.dart_user_name;

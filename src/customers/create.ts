@@ -9,15 +9,15 @@ import { code } from '../slack/mrkdwn.ts';
 import { defineSubcommand, type SlackRoutes } from '../slack/routes.ts';
 import { answerSubmission, failedWrite, readSubmission, type SubmissionOutcome } from '../slack/submission.ts';
 import { openFormOrSay, openModal, tellUser } from '../slack/views.ts';
-import { CREATE_FIELDS, createForm, CUSTOMER_VIEWS, dartFieldErrors, errorsNotice, parseCreateForm } from './form.ts';
+import { CREATE_FIELDS, createForm, dartFieldErrors, errorsNotice, parseCreateForm } from './form.ts';
 import { generatePassword } from './password.ts';
 import { createdMessage, createdView } from './write-blocks.ts';
+import { CHANNEL_ID, SHORTCUTS, VIEWS } from '../slack/ids.ts';
 
 /** The global shortcut that opens the create form (declared in manifest.yml). */
-export const CREATE_SHORTCUT = 'customer.create.shortcut';
 
 /** The channel the form was opened from; absent from the shortcut, which has none. */
-const createMetadata = z.object({ c: z.string().regex(/^[CGD][A-Z0-9]+$/).optional() });
+const createMetadata = z.object({ c: z.string().regex(CHANNEL_ID).optional() });
 
 /**
  * `/dart create` and the "Create DART customer" shortcut: a form checked before DART sees
@@ -41,12 +41,12 @@ export function registerCustomerCreate(routes: SlackRoutes, services: Services):
     }),
   );
 
-  routes.shortcut(CREATE_SHORTCUT, 'operator', async ({ ack, body, client }) => {
+  routes.shortcut(SHORTCUTS.customerCreate, 'operator', async ({ ack, body, client }) => {
     await ack();
     await openModal(client, body.trigger_id, createForm({ metadata: {} }), logger);
   });
 
-  routes.view(CUSTOMER_VIEWS.create, 'operator', async ({ ack, body, view, client }) => {
+  routes.view(VIEWS.customerCreate, 'operator', async ({ ack, body, view, client, userId }) => {
     const submitted = await readSubmission({ ack, view }, createMetadata, parseCreateForm, '/dart create');
     if (!submitted) return;
     const { metadata, input } = submitted;
@@ -54,22 +54,22 @@ export function registerCustomerCreate(routes: SlackRoutes, services: Services):
     const password = typed ?? generatePassword();
     const generated = typed === undefined ? password : undefined;
     const customer: Customer = { first_name: named.first_name, last_name: named.last_name, dart_user_name: named.user_name, email: named.email };
-    const recipient = { userId: body.user.id, channelId: metadata.c };
+    const recipient = { userId, channelId: metadata.c };
 
     const work = async (): Promise<SubmissionOutcome> => {
       const result = await auditedWrite(
         services,
-        { action: 'customer.create', customer: named.user_name, requestedBy: body.user.id, sent: { ...named, password } },
+        { action: 'customer.create', customer: named.user_name, requestedBy: userId, sent: { ...named, password } },
         () => dart.createCustomer({ ...named, password }),
       );
       if (result.outcome === 'succeeded') {
         return {
-          answer: { response_action: 'update', view: createdView(CUSTOMER_VIEWS.create, customer, generated) },
+          answer: { response_action: 'update', view: createdView(VIEWS.customerCreate, customer, generated) },
           afterwards: async (shown) => {
             // The password lives only in the form's result: when that could not be shown, it is lost on purpose.
             const lost = !shown && generated !== undefined;
             if (!recipient.channelId && shown) return;
-            const confirmation = createdMessage(customer, body.user.id, await access.rolesOf(body.user.id), generated !== undefined && !lost);
+            const confirmation = createdMessage(customer, userId, await access.rolesOf(userId), generated !== undefined && !lost);
             if (lost) {
               confirmation.blocks.push(
                 section(`:warning: The generated password could not be shown (the form was closed first). Set a new one with ${code(`/dart edit ${customer.dart_user_name}`)}.`),
@@ -92,7 +92,7 @@ export function registerCustomerCreate(routes: SlackRoutes, services: Services):
       client,
       viewId: view.id,
       logger,
-      working: workingView(CUSTOMER_VIEWS.create, 'Creating customer', `Creating ${code(customer.dart_user_name)} in DART…`),
+      working: workingView(VIEWS.customerCreate, 'Creating customer', `Creating ${code(customer.dart_user_name)} in DART…`),
       lateErrors: (errors) => createForm({ metadata, initial: named, notice: errorsNotice(errors) }),
       work,
     });

@@ -11,13 +11,13 @@ import { code } from '../slack/mrkdwn.ts';
 import { defineSubcommand, type SlackRoutes } from '../slack/routes.ts';
 import { answerSubmission, failedWrite, readSubmission, type SubmissionOutcome } from '../slack/submission.ts';
 import { actionContext, openFormOrSay, tellUser, updateModal } from '../slack/views.ts';
-import { CARD_ACTIONS } from './blocks.ts';
-import { CUSTOMER_VIEWS, dartFieldErrors, EDIT_FIELDS, editableOf, editForm, errorsNotice, parseEditForm } from './form.ts';
+import { dartFieldErrors, EDIT_FIELDS, editableOf, editForm, errorsNotice, parseEditForm } from './form.ts';
 import { changesBetween, editedMessage, editedView } from './write-blocks.ts';
+import { CARD_ACTIONS, CHANNEL_ID, VIEWS } from '../slack/ids.ts';
 
 /** What the edit form carries: the channel it was opened from, the customer, and the values it was prefilled with. */
 const editMetadata = z.object({
-  c: z.string().regex(/^[CGD][A-Z0-9]+$/).optional(),
+  c: z.string().regex(CHANNEL_ID).optional(),
   u: userNameSchema,
   o: z.object({ first_name: z.string(), last_name: z.string(), email: z.string() }),
 });
@@ -41,7 +41,7 @@ export function registerCustomerEdit(routes: SlackRoutes, services: Services): v
   const title = 'Edit DART customer';
 
   const open = async ({ client, triggerId, channelId, userName, respond }: OpenRequest): Promise<void> => {
-    const loading = workingView(CUSTOMER_VIEWS.edit, title, `Loading ${code(userName)} from DART…`);
+    const loading = workingView(VIEWS.customerEdit, title, `Loading ${code(userName)} from DART…`);
     const viewId = await openFormOrSay({ client, triggerId, respond }, loading, `/dart edit ${userName}`, logger);
     if (!viewId) return;
     let form: ModalView;
@@ -74,7 +74,7 @@ export function registerCustomerEdit(routes: SlackRoutes, services: Services): v
     await open({ client, triggerId, channelId, userName: userName.data, respond });
   });
 
-  routes.view(CUSTOMER_VIEWS.edit, 'operator', async ({ ack, body, view, client }) => {
+  routes.view(VIEWS.customerEdit, 'operator', async ({ ack, body, view, client, userId }) => {
     const submitted = await readSubmission({ ack, view }, editMetadata, parseEditForm, '/dart edit <user>');
     if (!submitted) return;
     const { metadata, input } = submitted;
@@ -86,19 +86,19 @@ export function registerCustomerEdit(routes: SlackRoutes, services: Services): v
     }
     const { password, ...named } = input.fields;
     const update: CustomerUpdate = { dart_user_name: userName, ...named, ...(password === undefined ? {} : { password }) };
-    const recipient = { userId: body.user.id, channelId: metadata.c };
+    const recipient = { userId, channelId: metadata.c };
 
     const work = async (): Promise<SubmissionOutcome> => {
       const result = await auditedWrite(
         services,
-        { action: 'customer.update', customer: userName, requestedBy: body.user.id, sent: { ...update } },
+        { action: 'customer.update', customer: userName, requestedBy: userId, sent: { ...update } },
         () => dart.updateCustomer(update),
       );
       if (result.outcome === 'succeeded') {
         return {
-          answer: { response_action: 'update', view: editedView(CUSTOMER_VIEWS.edit, userName, changes) },
+          answer: { response_action: 'update', view: editedView(VIEWS.customerEdit, userName, changes) },
           afterwards: async (shown) => {
-            if (recipient.channelId || !shown) await tellUser(client, recipient, editedMessage(userName, body.user.id, changes), logger);
+            if (recipient.channelId || !shown) await tellUser(client, recipient, editedMessage(userName, userId, changes), logger);
           },
         };
       }
@@ -113,7 +113,7 @@ export function registerCustomerEdit(routes: SlackRoutes, services: Services): v
       client,
       viewId: view.id,
       logger,
-      working: workingView(CUSTOMER_VIEWS.edit, title, `Saving ${code(userName)} in DART…`),
+      working: workingView(VIEWS.customerEdit, title, `Saving ${code(userName)} in DART…`),
       lateErrors: (errors) => editForm(userName, { metadata, initial: named, notice: errorsNotice(errors) }),
       work,
     });

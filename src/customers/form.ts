@@ -5,9 +5,8 @@ import { USER_NAME_PATTERN } from '../slack/arguments.ts';
 import { context, section, type Block } from '../slack/blocks.ts';
 import { modal, textInput, type ModalView } from '../slack/modals.ts';
 import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
+import { VIEWS } from '../slack/ids.ts';
 
-/** The callback ids of the two customer forms. */
-export const CUSTOMER_VIEWS = { create: 'customer.create', edit: 'customer.edit' } as const;
 
 /** The form's fields in the order shown; each is an input block whose block id is DART's field name. */
 export const FIELD_LABELS = {
@@ -137,7 +136,7 @@ function form(mode: 'create' | 'edit', title: string, submit: string, intro: Blo
         : textInput({ blockId: field, label: FIELD_LABELS[field], initial: options.initial?.[field], hint: HINTS[field] }),
     ),
   ];
-  return modal({ callbackId: CUSTOMER_VIEWS[mode], title, submit, blocks, metadata: options.metadata });
+  return modal({ callbackId: mode === 'create' ? VIEWS.customerCreate : VIEWS.customerEdit, title, submit, blocks, metadata: options.metadata });
 }
 
 /** Field errors as one line each, for a view that can no longer show them inline. */

@@ -3,10 +3,10 @@ import { parseWords, tokenNameSchema, userNameSchema } from '../slack/arguments.
 import { replyWithLookup } from '../slack/progress.ts';
 import { defineSubcommand, type SlackRoutes } from '../slack/routes.ts';
 import { registerUserLookup } from '../slack/user-lookup.ts';
-import { balanceMessage, CARD_ACTIONS, customerCard, tokenValueMessage } from './blocks.ts';
+import { balanceMessage, customerCard, tokenValueMessage } from './blocks.ts';
+import { CARD_ACTIONS } from '../slack/ids.ts';
 
 /** Action id of the "Customer card" button (on webhook alerts): shows the card ephemerally; value is the DART user name. */
-export const SHOW_CARD_ACTION = 'customer.card';
 
 /** `/dart customer`, `/dart balance`, `/dart token`, the card's Balance button and the alerts' Customer card button. */
 export function registerCustomerLookups(routes: SlackRoutes, services: Services): void {
@@ -16,7 +16,7 @@ export function registerCustomerLookups(routes: SlackRoutes, services: Services)
     summary: 'Customer card: name, user name, email, and follow-up buttons',
     waiting: (userName) => `Looking up ${userName} in DART…`,
     work: async (userName, callerId) => customerCard(await dart.getCustomer(userName), await access.rolesOf(callerId), await services.customerState(userName)),
-    buttonActionId: SHOW_CARD_ACTION,
+    buttonActionId: CARD_ACTIONS.show,
   });
 
   registerUserLookup(routes, logger, {

@@ -1,9 +1,8 @@
 import { actions, button, context, header, message, section, type Block, type SlackMessage } from '../slack/blocks.ts';
 import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
 import type { HistoryCursor, HistoryPage } from './source.ts';
+import { HISTORY_ACTIONS } from '../slack/ids.ts';
 
-/** The Older button's action id; its value is a `HistoryButtonValue` as JSON. */
-export const OLDER_ACTION = 'history.older';
 
 /** What the Older button carries: whose history, where the next page starts, how many were shown. */
 export interface HistoryButtonValue {
@@ -31,7 +30,7 @@ export function historyMessage(customer: string, page: HistoryPage, shownBefore:
   if (page.unavailable.length > 0) {
     blocks.push(context(`:warning: Could not read ${escapeMrkdwn(page.unavailable.join(', '))}; this history may be incomplete.`));
   }
-  if (page.next) blocks.push(actions(`history:${customer}`.slice(0, 255), [button('Older', OLDER_ACTION, olderValue(customer, page.next, last))]));
+  if (page.next) blocks.push(actions(`history:${customer}`.slice(0, 255), [button('Older', HISTORY_ACTIONS.older, olderValue(customer, page.next, last))]));
   const summary = page.entries.length === 0 ? 'nothing recorded' : range;
   return message(`History of ${customer}: ${summary}`, blocks);
 }

@@ -4,8 +4,9 @@ import { parseWords, userNameSchema } from '../slack/arguments.ts';
 import { replyWithLookup } from '../slack/progress.ts';
 import { defineSubcommand, type SlackRoutes } from '../slack/routes.ts';
 import type { RespondFn } from '@slack/bolt';
-import { historyMessage, OLDER_ACTION } from './blocks.ts';
+import { historyMessage } from './blocks.ts';
 import type { HistoryCursor } from './source.ts';
+import { HISTORY_ACTIONS } from '../slack/ids.ts';
 
 /** Entries per page of `/dart history`. */
 export const HISTORY_PAGE_SIZE = 10;
@@ -42,7 +43,7 @@ export function registerHistory(routes: SlackRoutes, { history, logger }: Servic
     }),
   );
 
-  routes.action(OLDER_ACTION, 'viewer', async ({ ack, action, respond }) => {
+  routes.action(HISTORY_ACTIONS.older, 'viewer', async ({ ack, action, respond }) => {
     await ack();
     let value: unknown;
     try {

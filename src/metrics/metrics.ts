@@ -44,6 +44,7 @@ export class AppMetrics {
   readonly #outboxDepth: Gauge;
   readonly #outboxOldest: Gauge;
   readonly #outboxDead: Gauge;
+  readonly #databaseUp: Gauge;
   readonly #webhooks: Counter<'kind' | 'status'>;
   readonly #dartRequests: Counter<'endpoint' | 'status'>;
   readonly #dartDuration: Histogram<'endpoint'>;
@@ -59,6 +60,7 @@ export class AppMetrics {
     this.#outboxDepth = new Gauge({ name: 'dart_slack_outbox_depth', help: 'Webhook events stored and not yet posted to Slack (shared store)', registers });
     this.#outboxOldest = new Gauge({ name: 'dart_slack_outbox_oldest_age_seconds', help: 'Age of the oldest undelivered webhook event (shared store)', registers });
     this.#outboxDead = new Gauge({ name: 'dart_slack_outbox_dead', help: 'Webhook events Slack refused for good, until the next start (shared store)', registers });
+    this.#databaseUp = new Gauge({ name: 'dart_slack_database_up', help: '1 when the database answered this scrape, 0 when not (the shared-store gauges then keep their last values)', registers });
     this.#webhooks = new Counter({ name: 'dart_slack_webhooks_received_total', help: 'DART webhook calls answered, by webhook and HTTP status', labelNames: ['kind', 'status'], registers });
     this.#dartRequests = new Counter({ name: 'dart_slack_dart_requests_total', help: 'Requests to DART, by endpoint and HTTP status (or timeout, network)', labelNames: ['endpoint', 'status'], registers });
     this.#dartDuration = new Histogram({
@@ -106,14 +108,23 @@ export class AppMetrics {
     this.#slackRejected.inc({ reason });
   }
 
-  /** The exposition text; the shared-state gauges are read from the store once, now. */
+  /**
+   * The exposition text; the shared-state gauges are read from the store once, now. A
+   * database that does not answer still leaves a scrape (the process metrics, and
+   * `dart_slack_database_up 0`): that is when they are wanted most.
+   */
   async render(): Promise<string> {
     if (this.#state) {
-      const [outbox, pending] = await Promise.all([this.#state.outbox(), this.#state.transfersPending()]);
-      this.#transfersPending.set(pending);
-      this.#outboxDepth.set(outbox.depth);
-      this.#outboxOldest.set(outbox.oldestAgeSeconds);
-      this.#outboxDead.set(outbox.dead);
+      try {
+        const [outbox, pending] = await Promise.all([this.#state.outbox(), this.#state.transfersPending()]);
+        this.#transfersPending.set(pending);
+        this.#outboxDepth.set(outbox.depth);
+        this.#outboxOldest.set(outbox.oldestAgeSeconds);
+        this.#outboxDead.set(outbox.dead);
+        this.#databaseUp.set(1);
+      } catch {
+        this.#databaseUp.set(0);
+      }
     }
     return this.registry.metrics();
   }

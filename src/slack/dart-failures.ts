@@ -6,13 +6,21 @@ import {
   isDartError,
   type DartError,
 } from '../dart/errors.ts';
+import { isDatabaseUnavailable } from '../storage/errors.ts';
 import { code } from './mrkdwn.ts';
+
+/**
+ * The app's own database did not answer. Commands and lookups read or write it before any
+ * write to DART, and nothing after such a write throws for it, so nothing was done.
+ */
+export const DATABASE_UNAVAILABLE = 'The app cannot reach its database right now, so nothing was done. Try again in a minute.';
 
 /**
  * What to tell a person when a DART call failed: what happened and what to do, never a
  * stack trace. `subject` names the customer the call was about, when there is one.
  */
 export function describeDartFailure(error: unknown, subject?: string): string {
+  if (isDatabaseUnavailable(error)) return DATABASE_UNAVAILABLE;
   if (!isDartError(error)) return 'Something went wrong on our side. It has been logged; try again, and tell an admin if it persists.';
   return describe(error, subject);
 }

@@ -4,7 +4,9 @@ import { ROLE_VARIABLE, type AccessControl, type Role } from './access.ts';
 import { noticeView } from './modals.ts';
 import { code, escapeMrkdwn } from './mrkdwn.ts';
 import type { SlackRejectReason, SlackRejections } from './rejections.ts';
+import { isDatabaseUnavailable } from '../storage/errors.ts';
 import type { Logger } from '../util/logger.ts';
+import { DATABASE_UNAVAILABLE } from './dart-failures.ts';
 
 export const SLASH_COMMAND = '/dart';
 
@@ -54,7 +56,8 @@ export function defineSubcommand<A>(spec: SubcommandSpec<A>): Subcommand {
   };
 }
 
-type Handler<Args> = (args: Args & AllMiddlewareArgs) => Promise<void>;
+/** What a handler gets: Bolt's arguments, and `userId`, the one the role gate checked (`actingUserId`). */
+type Handler<Args> = (args: Args & AllMiddlewareArgs & { userId: string }) => Promise<void>;
 type ActionArgs = Parameters<Parameters<App['action']>[1]>[0];
 type ViewArgs = Parameters<Parameters<App['view']>[1]>[0];
 type ShortcutArgs = Parameters<Parameters<App['shortcut']>[1]>[0];
@@ -136,15 +139,19 @@ export class SlackRoutes {
       await prepared.run({ userId: actingUserId(command) ?? '', channelId: command.channel_id, triggerId: command.trigger_id, respond, client });
     } catch (error) {
       this.#logger.error({ err: error, subcommand: name }, 'subcommand failed');
-      await respond(ephemeral(`Sorry, ${code(`${SLASH_COMMAND} ${name}`)} failed on our side. It has been logged.`)).catch(() => {});
+      const text = isDatabaseUnavailable(error)
+        ? `:warning: ${DATABASE_UNAVAILABLE}`
+        : `Sorry, ${code(`${SLASH_COMMAND} ${name}`)} failed on our side. It has been logged.`;
+      await respond(ephemeral(text)).catch(() => {});
     }
   }
 
   /** Catches what a handler throws, so a bug becomes a log line rather than a hung request. */
-  #guard<Args>(handler: Handler<Args>): Handler<Args> {
+  #guard<Args extends { body: unknown }>(handler: Handler<Args>): (args: Args & AllMiddlewareArgs) => Promise<void> {
     return async (args) => {
       try {
-        await handler(args);
+        // The gate refused every payload without a user before any handler runs.
+        await handler({ ...args, userId: actingUserId(args.body) ?? '' });
       } catch (error) {
         this.#logger.error({ err: error }, 'interaction handler failed');
       }
@@ -227,8 +234,8 @@ function typeOf(body: AnyMiddlewareArgs['body']): string {
 
 /**
  * The Slack user a request acts as: `user_id` of a slash command, `user.id` of every
- * interactive payload (what each listener reads as `body.user.id`). The role gate checks
- * this very id, and a payload that carries none is refused.
+ * interactive payload. The role gate checks this very id, and a payload that carries none
+ * is refused; handlers get it as `userId`, never from the payload themselves.
  */
 export function actingUserId(body: unknown): string | undefined {
   const payload = body as { command?: unknown; user_id?: unknown; user?: { id?: unknown } | null };

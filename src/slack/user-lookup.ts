@@ -32,7 +32,7 @@ export function registerUserLookup(routes: SlackRoutes, logger: Logger, lookup: 
     }),
   );
   if (lookup.buttonActionId === undefined) return;
-  routes.action(lookup.buttonActionId, 'viewer', async ({ ack, action, respond, body }) => {
+  routes.action(lookup.buttonActionId, 'viewer', async ({ ack, action, respond, userId }) => {
     await ack();
     const userName = userNameSchema.safeParse('value' in action ? action.value : undefined);
     if (!userName.success) return;
@@ -41,7 +41,7 @@ export function registerUserLookup(routes: SlackRoutes, logger: Logger, lookup: 
       logger,
       subject: userName.data,
       waiting: lookup.waiting(userName.data),
-      work: () => lookup.work(userName.data, body.user.id),
+      work: () => lookup.work(userName.data, userId),
     });
   });
 }

@@ -1,19 +1,11 @@
 import type { types } from '@slack/bolt';
 import { actions, button, context, fields, header, message, section, type SlackMessage } from '../slack/blocks.ts';
+import { modal, textInput, type ModalView } from '../slack/modals.ts';
 import { code, escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
 import { centsToDecimal, formatMoney } from '../util/money.ts';
 import type { TransferLimits } from './amount.ts';
 import type { Transfer } from './repository.ts';
-
-/** Action ids of the confirmation's buttons; each button's value is the transfer id. */
-export const TRANSFER_ACTIONS = {
-  confirm: 'transfer.confirm',
-  approve: 'transfer.approve',
-  cancel: 'transfer.cancel',
-} as const;
-
-/** The request modal's callback id, and its input blocks (each with one element, action id `value`). */
-export const TRANSFER_VIEW = { callbackId: 'transfer.request', user: 'user', amount: 'amount', element: 'value' } as const;
+import { TRANSFER_ACTIONS, VIEWS } from '../slack/ids.ts';
 
 /** What the confirmation says the transfer is doing, in a few words, for the text fallback. */
 const STATUS: Record<Transfer['state'], (transfer: Transfer) => string> = {
@@ -114,37 +106,38 @@ export function requestedNote(transfer: Transfer): SlackMessage {
   return message(text, [section(text)]);
 }
 
-/** The request modal; `userName` pre-fills the customer (from the customer card). */
-export function transferModal(options: { channel: string; userName?: string; limits: TransferLimits; notice?: string }): types.ModalView {
+/** The request form's fields: each an input block whose block id names the field. */
+export const TRANSFER_FIELDS = { user: 'user', amount: 'amount' } as const;
+
+/** What the form carries back: the channel its confirmation is posted in. */
+export interface TransferFormMetadata {
+  channel: string;
+}
+
+/** The request form; `userName` (and `amount`, after a refusal) pre-fill it, `notice` says what went wrong. */
+export function transferForm(options: { metadata: TransferFormMetadata; limits: TransferLimits; userName?: string; amount?: string; notice?: string }): ModalView {
   const max = formatMoney(centsToDecimal(options.limits.maxCents));
   const threshold = formatMoney(centsToDecimal(options.limits.approvalCents));
-  const input = (blockId: string, label: string, hint: string, initial?: string): types.InputBlock => ({
-    type: 'input',
-    block_id: blockId,
-    label: { type: 'plain_text', text: label },
-    hint: { type: 'plain_text', text: hint },
-    element: {
-      type: 'plain_text_input',
-      action_id: TRANSFER_VIEW.element,
-      ...(initial ? { initial_value: initial } : {}),
-    },
-  });
-  return {
-    type: 'modal',
-    callback_id: TRANSFER_VIEW.callbackId,
-    private_metadata: JSON.stringify({ channel: options.channel }),
-    title: { type: 'plain_text', text: 'Transfer' },
-    submit: { type: 'plain_text', text: 'Request' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return modal({
+    callbackId: VIEWS.transfer,
+    title: 'Transfer',
+    submit: 'Request',
+    metadata: options.metadata,
     blocks: [
       ...(options.notice ? [section(options.notice)] : []),
-      input(TRANSFER_VIEW.user, 'Customer (DART user name)', 'The DART user name, e.g. billyjoel, not the email.', options.userName),
-      input(
-        TRANSFER_VIEW.amount,
-        'Amount (USDC)',
-        `Plain digits, at most 2 decimals: 50, 50.5 or 1,000.00. At most ${max}; from ${threshold} a second treasurer must approve.`,
-      ),
+      textInput({
+        blockId: TRANSFER_FIELDS.user,
+        label: 'Customer (DART user name)',
+        hint: 'The DART user name, e.g. billyjoel, not the email.',
+        initial: options.userName,
+      }),
+      textInput({
+        blockId: TRANSFER_FIELDS.amount,
+        label: 'Amount (USDC)',
+        hint: `Plain digits, at most 2 decimals: 50, 50.5 or 1,000.00. At most ${max}; from ${threshold} a second treasurer must approve.`,
+        initial: options.amount,
+      }),
       context('A confirmation is posted in this channel; nothing is sent until it is confirmed (or approved).'),
     ],
-  };
+  });
 }

@@ -1,29 +1,27 @@
 import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Services } from '../app/services.ts';
-import { CARD_ACTIONS } from '../customers/blocks.ts';
 import { DartNotFoundError } from '../dart/errors.ts';
 import { parseWords, userNameSchema } from '../slack/arguments.ts';
 import { message, section } from '../slack/blocks.ts';
 import { describeDartFailure } from '../slack/dart-failures.ts';
+import { CARD_ACTIONS, CHANNEL_ID, TRANSFER_ACTIONS, VIEWS } from '../slack/ids.ts';
+import { noticeView, workingView } from '../slack/modals.ts';
+import { code } from '../slack/mrkdwn.ts';
 import { replyWithLookup } from '../slack/progress.ts';
-import { noticeView } from '../slack/modals.ts';
 import { defineSubcommand, ephemeral, type SlackRoutes } from '../slack/routes.ts';
-import { within } from '../util/within.ts';
+import { answerSubmission, readSubmission, type SubmissionOutcome } from '../slack/submission.ts';
+import { actionContext, openFormOrSay, tellUser } from '../slack/views.ts';
 import { transferAmountSchema } from './amount.ts';
-import { requestedNote, TRANSFER_ACTIONS, TRANSFER_VIEW, transferModal } from './blocks.ts';
+import { requestedNote, TRANSFER_FIELDS, transferForm, type TransferFormMetadata } from './blocks.ts';
 import type { TransferService } from './service.ts';
 
-/** How long a modal submission waits for DART's customer lookup before answering "working on it". */
-const FORM_LOOKUP_MS = 2000;
-
-const channelSchema = z.string().regex(/^[CGD][A-Z0-9]{2,}$/);
-const metadataSchema = z.object({ channel: channelSchema });
+const channelSchema = z.string().regex(CHANNEL_ID);
+const metadataSchema: z.ZodType<TransferFormMetadata> = z.object({ channel: channelSchema });
 const transferIdSchema = z.uuid();
-/** The parts of a button click this capability reads. */
+/** Where a confirmation's button was pressed. */
 const clickSchema = z.object({
-  trigger_id: z.string(),
-  user: z.object({ id: z.string() }),
   channel: z.object({ id: channelSchema }).optional(),
   container: z.object({ message_ts: z.string().optional() }).optional(),
   message: z.object({ ts: z.string() }).optional(),
@@ -37,16 +35,21 @@ type TransferArgs = { mode: 'form'; userName?: string } | { mode: 'direct'; user
  * Cancel buttons. All need the treasurer role.
  */
 export function registerTransfers(routes: SlackRoutes, services: Services, transfers: TransferService): void {
-  const { dart, logger, webClient } = services;
+  const { dart, logger } = services;
   const amountSchema = transferAmountSchema(transfers.limits);
 
-  const openForm = async (triggerId: string, channel: string, respond: RespondFn, userName?: string) => {
-    try {
-      await webClient.views.open({ trigger_id: triggerId, view: transferModal({ channel, limits: transfers.limits, ...(userName ? { userName } : {}) }) });
-    } catch (error) {
-      logger.warn({ err: error }, 'could not open the transfer form');
-      await respond(ephemeral('Slack did not open the transfer form. Try again, or use `/dart transfer <user> <amount>`.'));
-    }
+  const openForm = (invocation: { client: WebClient; triggerId: string; respond: RespondFn }, channel: string, userName?: string) =>
+    openFormOrSay(invocation, transferForm({ metadata: { channel }, limits: transfers.limits, userName }), '/dart transfer', logger);
+
+  /** The form's fields, checked as the command checks its words. */
+  const parseForm = (values: Record<string, string>): { ok: true; userName: string; amount: string } | { ok: false; errors: Record<string, string> } => {
+    const userName = userNameSchema.safeParse((values[TRANSFER_FIELDS.user] ?? '').trim());
+    const amount = amountSchema.safeParse(values[TRANSFER_FIELDS.amount] ?? '');
+    if (userName.success && amount.success) return { ok: true, userName: userName.data, amount: amount.data };
+    const errors: Record<string, string> = {};
+    if (!userName.success) errors[TRANSFER_FIELDS.user] = userName.error.issues[0]?.message ?? 'not a DART user name';
+    if (!amount.success) errors[TRANSFER_FIELDS.amount] = `Not accepted: ${amount.error.issues[0]?.message ?? 'not an amount'}`;
+    return { ok: false, errors };
   };
 
   routes.subcommand(
@@ -67,8 +70,12 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
         const parsed = parseWords(joined, [['user', userNameSchema], ['amount', amountSchema]] as const);
         return parsed.ok ? { ok: true, args: { mode: 'direct', userName: parsed.args[0], amount: parsed.args[1] } } : parsed;
       },
-      async run({ respond, userId, channelId, triggerId }, args) {
-        if (args.mode === 'form') return openForm(triggerId, channelId, respond, args.userName);
+      async run(invocation, args) {
+        const { respond, userId, channelId } = invocation;
+        if (args.mode === 'form') {
+          await openForm(invocation, channelId, args.userName);
+          return;
+        }
         await replyWithLookup({
           respond,
           logger,
@@ -84,51 +91,57 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
     }),
   );
 
-  routes.action(CARD_ACTIONS.transfer, 'treasurer', async ({ ack, action, body, respond }) => {
+  routes.action(CARD_ACTIONS.transfer, 'treasurer', async ({ ack, action, body, client, respond }) => {
     await ack();
-    const click = clickSchema.safeParse(body);
+    const { triggerId, channelId } = actionContext(body);
     const userName = userNameSchema.safeParse('value' in action ? action.value : undefined);
-    if (!click.success || !click.data.channel || !userName.success) {
+    const channel = channelSchema.safeParse(channelId);
+    if (!channel.success || !userName.success) {
       await respond(ephemeral('Open the transfer form with `/dart transfer` in the channel where it should be confirmed.'));
       return;
     }
-    await openForm(click.data.trigger_id, click.data.channel.id, respond, userName.data);
+    await openForm({ client, triggerId, respond }, channel.data, userName.data);
   });
 
-  routes.view(TRANSFER_VIEW.callbackId, 'treasurer', async ({ ack, body, view }) => {
-    const values = view.state.values;
-    const field = (block: string) => values[block]?.[TRANSFER_VIEW.element]?.value ?? '';
-    const userName = userNameSchema.safeParse(field(TRANSFER_VIEW.user).trim());
-    const amount = amountSchema.safeParse(field(TRANSFER_VIEW.amount));
-    const metadata = metadataSchema.safeParse(parseJson(view.private_metadata));
-    const errors: Record<string, string> = {};
-    if (!userName.success) errors[TRANSFER_VIEW.user] = userName.error.issues[0]?.message ?? 'not a DART user name';
-    if (!amount.success) errors[TRANSFER_VIEW.amount] = `Not accepted: ${amount.error.issues[0]?.message ?? 'not an amount'}`;
-    if (!userName.success || !amount.success || !metadata.success) {
-      if (!metadata.success) errors[TRANSFER_VIEW.user] ??= 'This form lost track of its channel. Close it and run /dart transfer again.';
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    const lookup = dart.getCustomer(userName.data);
-    const early = await within(lookup, FORM_LOOKUP_MS);
-    if (early.done && !early.ok && early.error instanceof DartNotFoundError) {
-      await ack({ response_action: 'errors', errors: { [TRANSFER_VIEW.user]: `DART has no customer ${userName.data}. Check the DART user name (not the email).` } });
-      return;
-    }
-    await ack({ response_action: 'update', view: noticeView('Transfer', `:hourglass_flowing_sand: Requesting a transfer to \`${userName.data}\`…`) });
-    let note: string;
-    try {
-      const customer = await lookup;
-      const result = await transfers.request({ requestedBy: body.user.id, channel: metadata.data.channel, customer, amount: amount.data });
-      note = result.ok ? requestedNote(result.transfer).text : result.reason;
-    } catch (error) {
-      note = `:warning: ${describeDartFailure(error, userName.data)} Nothing was requested.`;
-    }
-    await webClient.views.update({ view_id: body.view.id, view: noticeView('Transfer', note) });
+  routes.view(VIEWS.transfer, 'treasurer', async ({ ack, view, client, userId }) => {
+    const submitted = await readSubmission({ ack, view }, metadataSchema, parseForm, '/dart transfer');
+    if (!submitted) return;
+    const { metadata, input } = submitted;
+    const { userName, amount } = input;
+    const recipient = { userId, channelId: metadata.channel };
+    const notice = (text: string): SubmissionOutcome => ({
+      answer: { response_action: 'update', view: noticeView('Transfer', text) },
+      // The confirmation in the channel says it all when it was posted; a refusal must still reach the requester.
+      afterwards: async (shown) => {
+        if (!shown) await tellUser(client, recipient, message(text, [section(text)]), logger);
+      },
+    });
+    const work = async (): Promise<SubmissionOutcome> => {
+      let customer;
+      try {
+        customer = await dart.getCustomer(userName);
+      } catch (error) {
+        if (error instanceof DartNotFoundError) {
+          return { answer: { response_action: 'errors', errors: { [TRANSFER_FIELDS.user]: `DART has no customer ${userName}. Check the DART user name (not the email).` } } };
+        }
+        return notice(`:warning: ${describeDartFailure(error, userName)} Nothing was requested.`);
+      }
+      const result = await transfers.request({ requestedBy: userId, channel: metadata.channel, customer, amount });
+      return notice(result.ok ? requestedNote(result.transfer).text : result.reason);
+    };
+    await answerSubmission({
+      ack,
+      client,
+      viewId: view.id,
+      logger,
+      working: workingView(VIEWS.transfer, 'Transfer', `Requesting a transfer to ${code(userName)}…`),
+      lateErrors: (errors) => transferForm({ metadata, limits: transfers.limits, userName, amount, notice: `:warning: ${Object.values(errors).join(' ')}` }),
+      work,
+    });
   });
 
   for (const kind of ['confirm', 'approve', 'cancel'] as const) {
-    routes.action(TRANSFER_ACTIONS[kind], 'treasurer', async ({ ack, action, body, respond }) => {
+    routes.action(TRANSFER_ACTIONS[kind], 'treasurer', async ({ ack, action, body, respond, userId }) => {
       await ack();
       const id = transferIdSchema.safeParse('value' in action ? action.value : undefined);
       if (!id.success) {
@@ -140,7 +153,7 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
       const channel = click.data?.channel?.id;
       const ts = click.data?.container?.message_ts ?? click.data?.message?.ts;
       try {
-        const note = await transfers.press(kind, id.data, body.user.id, channel && ts ? { channel, ts } : undefined);
+        const note = await transfers.press(kind, id.data, userId, channel && ts ? { channel, ts } : undefined);
         if (note) await respond(ephemeral(note));
       } catch (error) {
         logger.error({ err: error, transfer: id.data, action: kind }, 'transfer click failed');
@@ -150,10 +163,3 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
   }
 }
 
-function parseJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? '');
-  } catch {
-    return undefined;
-  }
-}

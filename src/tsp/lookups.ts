@@ -1,8 +1,8 @@
 import type { Services } from '../app/services.ts';
-import { CARD_ACTIONS } from '../customers/blocks.ts';
 import type { SlackRoutes } from '../slack/routes.ts';
 import { registerUserLookup } from '../slack/user-lookup.ts';
 import { tradeScriptsMessage } from './blocks.ts';
+import { CARD_ACTIONS } from '../slack/ids.ts';
 
 /** `/dart scripts` and the card's Trade scripts button. */
 export function registerTradeScriptLookups(routes: SlackRoutes, services: Services): void {

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { SlackMessage } from '../slack/blocks.ts';
 import { slackErrorOf } from '../slack/submission.ts';
 import type { Logger } from '../util/logger.ts';
-import type { ReminderRepository } from './repository.ts';
+import type { Reminder, ReminderRepository } from './repository.ts';
 
 /** Whether a reminder was scheduled, and if not, Slack's reason (`not_in_channel`…). */
 export type ScheduleResult = { scheduled: true } | { scheduled: false; reason: string };
@@ -42,9 +42,16 @@ export class SuspensionReminders {
 
   /** Takes back the customer's pending reminder; true when there was one still to come. */
   async cancel(customer: string): Promise<boolean> {
-    const pending = await this.#store.get(customer);
+    let pending: Reminder | undefined;
+    try {
+      pending = await this.#store.get(customer);
+      if (pending) await this.#store.remove(customer);
+    } catch (error) {
+      // This runs after the write to DART: a database that cannot be read is logged, not thrown.
+      this.#logger.warn({ err: error, customer }, 'could not read the pending end-of-suspension reminder');
+      return false;
+    }
     if (!pending) return false;
-    await this.#store.remove(customer);
     if (pending.postAt <= this.#now()) return false; // already posted by Slack
     try {
       await this.#client.chat.deleteScheduledMessage({ channel: pending.channel, scheduled_message_id: pending.scheduledMessageId });

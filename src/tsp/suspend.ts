@@ -2,7 +2,6 @@ import type { RespondFn } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../app/services.ts';
 import { auditedWrite } from '../audit/write.ts';
-import { CARD_ACTIONS } from '../customers/blocks.ts';
 import { parseWords, userNameSchema } from '../slack/arguments.ts';
 import type { SlackMessage } from '../slack/blocks.ts';
 import { describeWriteFailure } from '../slack/dart-failures.ts';
@@ -15,12 +14,13 @@ import { actionContext, openFormOrSay, postInChannel, tellUser, type Recipient }
 import { describeHours, parseDuration } from './duration.ts';
 import { SuspensionReminders } from './reminders.ts';
 import type { ReminderRepository } from './repository.ts';
-import { parseSuspendForm, reminderMessage, resumedMessage, SUSPEND_VIEW, suspendedMessage, suspendForm } from './write-blocks.ts';
+import { parseSuspendForm, reminderMessage, resumedMessage, suspendedMessage, suspendForm } from './write-blocks.ts';
+import { CARD_ACTIONS, CHANNEL_ID, VIEWS } from '../slack/ids.ts';
 
 /** A write's answer for people: the channel's confirmation, or what went wrong (told privately). */
 type WriteReply = { ok: true; post: SlackMessage } | { ok: false; outcome: 'failed' | 'unknown'; text: string };
 
-const suspendMetadata = z.object({ u: userNameSchema, c: z.string().regex(/^[CGD][A-Z0-9]+$/).optional() });
+const suspendMetadata = z.object({ u: userNameSchema, c: z.string().regex(CHANNEL_ID).optional() });
 
 /** `/dart suspend <user> [<duration>]`: the user name, and the hours when given. */
 export function parseSuspendArguments(words: string[]): ParseResult<{ userName: string; hours: number | undefined }> {
@@ -112,17 +112,17 @@ export function registerTradeScriptWrites(routes: SlackRoutes, services: Service
     await openForm({ client, triggerId, respond }, userName.data, channelId);
   });
 
-  routes.view(SUSPEND_VIEW, 'operator', async ({ ack, body, view, client }) => {
+  routes.view(VIEWS.suspend, 'operator', async ({ ack, body, view, client, userId }) => {
     const submitted = await readSubmission({ ack, view }, suspendMetadata, parseSuspendForm, '/dart suspend <user>');
     if (!submitted) return;
     const { metadata, input: choice } = submitted;
     const { u: userName, c: channelId } = metadata;
-    const recipient: Recipient = { userId: body.user.id, channelId };
+    const recipient: Recipient = { userId, channelId };
     const work = async (): Promise<SubmissionOutcome> => {
-      const outcome = await suspend(userName, choice.hours, body.user.id, channelId);
+      const outcome = await suspend(userName, choice.hours, userId, channelId);
       if (!outcome.ok) return failedWrite(outcome.outcome, 'Not suspended', outcome.text, (reply) => tellUser(client, recipient, reply, logger));
       return {
-        answer: { response_action: 'update', view: infoView(SUSPEND_VIEW, 'Suspended', outcome.post.blocks) },
+        answer: { response_action: 'update', view: infoView(VIEWS.suspend, 'Suspended', outcome.post.blocks) },
         afterwards: async (shown) => {
           if (channelId) await postInChannel(client, channelId, outcome.post, recipient, logger);
           else if (!shown) await tellUser(client, recipient, outcome.post, logger);
@@ -134,7 +134,7 @@ export function registerTradeScriptWrites(routes: SlackRoutes, services: Service
       client,
       viewId: view.id,
       logger,
-      working: workingView(SUSPEND_VIEW, 'Suspend trade scripts', `Suspending ${code(userName)} for ${describeHours(choice.hours)} in DART…`),
+      working: workingView(VIEWS.suspend, 'Suspend trade scripts', `Suspending ${code(userName)} for ${describeHours(choice.hours)} in DART…`),
       work,
     });
   });
@@ -153,9 +153,9 @@ export function registerTradeScriptWrites(routes: SlackRoutes, services: Service
     }),
   );
 
-  routes.action(CARD_ACTIONS.resume, 'operator', async ({ ack, action, body, respond }) => {
+  routes.action(CARD_ACTIONS.resume, 'operator', async ({ ack, action, respond, userId }) => {
     await ack();
     const userName = userNameSchema.safeParse('value' in action ? action.value : undefined);
-    if (userName.success) await resumeCommand(respond, userName.data, body.user.id);
+    if (userName.success) await resumeCommand(respond, userName.data, userId);
   });
 }

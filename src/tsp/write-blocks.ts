@@ -4,9 +4,9 @@ import { code, mention, slackDate } from '../slack/mrkdwn.ts';
 import { describeHours, MAX_SUSPENSION_HOURS, parseDuration } from './duration.ts';
 import type { SuspensionState } from '../customers/state.ts';
 import type { ScheduleResult } from './reminders.ts';
+import { VIEWS } from '../slack/ids.ts';
 
-/** The suspend form's callback id and fields. */
-export const SUSPEND_VIEW = 'tsp.suspend';
+/** The suspend form's fields. */
 export const SUSPEND_FIELDS = { preset: 'preset', custom: 'custom' } as const;
 
 /** The common durations offered in the form, in hours. */
@@ -15,7 +15,7 @@ export const PRESET_HOURS = [1, 4, 12, 24, 48, 168] as const;
 /** The form that asks how long to suspend a customer's trade scripts. */
 export function suspendForm(userName: string, metadata: unknown): ModalView {
   return modal({
-    callbackId: SUSPEND_VIEW,
+    callbackId: VIEWS.suspend,
     title: 'Suspend trade scripts',
     submit: 'Suspend',
     metadata,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { needsApproval, parseTransferAmount, transferAmountSchema } from '../../src/transfers/amount.ts';
-import { history, transferMessage, transferModal } from '../../src/transfers/blocks.ts';
+import { history, transferForm, transferMessage } from '../../src/transfers/blocks.ts';
 import { refusal, whyClosed } from '../../src/transfers/machine.ts';
 import type { Transfer } from '../../src/transfers/repository.ts';
 
@@ -115,7 +115,7 @@ describe('the confirmation message', () => {
   });
 
   it('the form carries its channel and shows the limits', () => {
-    const view = transferModal({ channel: 'C0123', limits });
+    const view = transferForm({ metadata: { channel: 'C0123' }, limits });
     expect(JSON.parse(view.private_metadata ?? '')).toEqual({ channel: 'C0123' });
     expect(JSON.stringify(view)).toContain('At most 10,000.00 USDC; from 1,000.00 USDC');
   });

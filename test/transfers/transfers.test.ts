@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { viewState } from '../../src/sandbox/slack/requests.ts';
+import { viewState, type SentRequest } from '../../src/sandbox/slack/requests.ts';
 import { CHANNELS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import {
   click,
@@ -329,6 +329,12 @@ describe('refused requests: a clear reason, nothing stored or sent', () => {
 });
 
 describe('the form', () => {
+  /** The form's final view: in the submission's answer, or (when DART or Slack took longer than Slack's window) in a later views.update. */
+  const finalView = async (sent: SentRequest) => {
+    const answer = JSON.stringify(sent.json);
+    if (!answer.includes('hourglass')) return answer;
+    return JSON.stringify((await h.slack.waitForCall('views.update', (call) => !JSON.stringify(call.args).includes('hourglass'))).args);
+  };
   const submit = (values: { user: string; amount: string }, channel: string = CHANNELS.ops, user = USERS.treasurer) =>
     h.requests.viewSubmission(user, {
       callback_id: 'transfer.request',
@@ -388,17 +394,35 @@ describe('the form', () => {
     const post = await h.slack.waitForCall('chat.postMessage', (call) => call.args.channel === CHANNELS.ops);
     expect(JSON.stringify(post.args.blocks)).toContain('1,000.00 USDC');
     expect(JSON.stringify(post.args.blocks)).toContain('transfer.approve');
-    const update = await h.slack.waitForCall('views.update');
-    expect(JSON.stringify(update.args.view)).toContain('posted for confirmation');
+    expect(await finalView(sent)).toContain('posted for confirmation');
   });
 
   it('says in the form when the bot cannot post in the channel, and stores nothing', async () => {
     const stored = await pendingTransfers(h);
     h.slack.injectFault('chat.postMessage', { kind: 'error', error: 'not_in_channel' });
-    await submit({ user: 'billyjoel', amount: '50' });
-    const update = await h.slack.waitForCall('views.update');
-    expect(JSON.stringify(update.args.view)).toMatch(/Invite me/);
+    const sent = await submit({ user: 'billyjoel', amount: '50' });
+    expect(await finalView(sent)).toMatch(/Invite me/);
     expect(await pendingTransfers(h)).toBe(stored);
+  });
+
+  it('tells the requester privately when DART failed after the form was closed', async () => {
+    // DART's deadline longer than Slack's 3-second window, so the form shows "working" first.
+    const slow = await startHarness({ env: { DART_TIMEOUT_MS: '3500' } });
+    try {
+      slow.dart.injectFault({ kind: 'hang' }, { endpoint: 'customer/get' });
+      slow.slack.injectFault('views.update', { kind: 'error', error: 'not_found' });
+      const sent = await slow.requests.viewSubmission(USERS.treasurer, {
+        callback_id: 'transfer.request',
+        private_metadata: JSON.stringify({ channel: CHANNELS.ops }),
+        state: viewState({ user: { value: 'billyjoel' }, amount: { value: '50' } }),
+      });
+      expect(JSON.stringify(sent.json)).toContain('hourglass');
+      const told = await slow.slack.waitForCall('chat.postEphemeral', (call) => call.args.user === USERS.treasurer.id, 15_000);
+      expect(JSON.stringify(told.args)).toContain('Nothing was requested');
+      expect(slow.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    } finally {
+      await slow.stop();
+    }
   });
 });
 

@@ -4,7 +4,6 @@
  * `fireWebhook`, which POSTs one to an app the way DART does. Used by the demo console,
  * tests and benchmarks.
  */
-import { centsToDecimal, parseDecimalAmount } from '../../util/money.ts';
 import type { DartSandboxState } from './state.ts';
 
 /** The path DART calls after `/webhook/` for each kind of event. */
@@ -54,17 +53,30 @@ export function webhookFor(event: DartEvent, state?: DartSandboxState): { kind: 
       return { kind: 'customer-deactivate', payload: names('External customer deactivated.', event.user, event.user) };
     case 'withdrawal':
     case 'exit': {
-      const parsed = parseDecimalAmount(event.amount);
-      if (!parsed.ok) throw new RangeError(`amount ${JSON.stringify(event.amount)}: ${parsed.reason}`);
       const script = event.script ?? state?.customers.get(event.user)?.trade_scripts[0]?.trade_script_name ?? DEFAULT_TRADE_SCRIPT;
       const message =
         event.kind === 'withdrawal' ? 'External customer withdraw from trade script.' : 'External customer exit from trade script.';
       return {
         kind: 'trade-script-withdrawal',
-        payload: { ...names(message, event.user, event.user), amount: centsToDecimal(parsed.cents), trade_script_name: script },
+        payload: { ...names(message, event.user, event.user), amount: webhookAmount(event.amount), trade_script_name: script },
       };
     }
   }
+}
+
+/**
+ * The amount as DART writes it (`50.00`) from what a demo user or a test typed: digits, at
+ * most two decimals, above zero. The sandbox's own rule, not the app's money parser: a
+ * stand-in that shared the app's code could not catch the app's mistakes.
+ */
+function webhookAmount(typed: string): string {
+  const refuse = (reason: string) => new RangeError(`amount ${JSON.stringify(typed)}: ${reason}`);
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(typed);
+  if (!match) throw refuse('plain digits, like 50 or 50.25');
+  const [, whole = '', fraction = ''] = match;
+  if (fraction.length > 2) throw refuse('at most 2 decimal places');
+  if (/^0*$/.test(whole + fraction)) throw refuse('more than zero');
+  return `${BigInt(whole)}.${fraction.padEnd(2, '0')}`;
 }
 
 function names(message: string, oldName: string, newName: string): WebhookPayload {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { unavailableOr } from './pool.ts';
 
 /** One schema step for PostgreSQL. Names are unique and never reused. */
 export interface PostgresMigration {
@@ -19,7 +20,11 @@ const MIGRATION_LOCK = 0x64_61_72_74_2d_73_6cn;
 export async function migrate(url: string, migrations: readonly PostgresMigration[]): Promise<string[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: 'dart-slack migrations' });
   client.on('error', () => {});
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    throw unavailableOr(error);
+  }
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');

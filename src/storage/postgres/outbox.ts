@@ -1,7 +1,8 @@
 import type pg from 'pg';
-import type { AddedAlert, AlertId, AlertRoute, ClaimRequest, NewAlert, OutboxRepository, OutboxStats, OutboxStatus, StoredAlert } from '../../alerts/repository.ts';
+import type { AddedAlert, AlertId, ClaimRequest, NewAlert, OutboxRepository, OutboxStats, StoredAlert } from '../../alerts/repository.ts';
 import type { AlertEvent } from '../../alerts/schemas.ts';
-import { inTransaction } from './pool.ts';
+import { storedAlertFromRow } from '../rows.ts';
+import type { PostgresDatabase } from './pool.ts';
 import type { Listener } from './wake.ts';
 
 /** The channel `NOTIFY` wakes other instances' delivery workers on (see `wake.ts`). */
@@ -41,11 +42,11 @@ const DELIVERY_ID_LOCKS = 0x6f_75_74;
  * after another in that transaction.
  */
 export class PostgresOutboxRepository implements OutboxRepository {
-  readonly #pool: pg.Pool;
+  readonly #database: PostgresDatabase;
   readonly #listener: Listener;
 
-  constructor(pool: pg.Pool, listener: Listener) {
-    this.#pool = pool;
+  constructor(database: PostgresDatabase, listener: Listener) {
+    this.#database = database;
     this.#listener = listener;
   }
 
@@ -59,7 +60,7 @@ export class PostgresOutboxRepository implements OutboxRepository {
 
   async addAll(inputs: readonly NewAlert[]): Promise<AddedAlert[]> {
     if (inputs.length === 0) return [];
-    return inTransaction(this.#pool, async (client) => {
+    return this.#database.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock_shared($1)', [ORDER_LOCK]);
       // One delivery id is looked up and stored under its own lock, so a retry reaching two
       // instances at once is stored once; taken in one order so two batches never deadlock.
@@ -79,7 +80,7 @@ export class PostgresOutboxRepository implements OutboxRepository {
   }
 
   async claim({ routes, owner, leaseMs, limit }: ClaimRequest): Promise<StoredAlert[]> {
-    return inTransaction(this.#pool, async (client) => {
+    return this.#database.transaction(async (client) => {
       // Its own statement: the UPDATE below then takes its snapshot after every intake before it committed.
       await client.query('SELECT pg_advisory_xact_lock($1)', [ORDER_LOCK]);
       const { rows } = await client.query(
@@ -93,12 +94,12 @@ export class PostgresOutboxRepository implements OutboxRepository {
          RETURNING *`,
         [owner, leaseMs, routes, limit],
       );
-      return rows.map(toStoredAlert).sort((a, b) => a.id - b.id);
+      return rows.map(storedAlertFromRow).sort((a, b) => a.id - b.id);
     });
   }
 
   async markDelivered(ids: readonly AlertId[], slackTs: string, at: Date): Promise<void> {
-    await this.#pool.query(
+    await this.#database.query(
       `UPDATE alert_outbox SET status = 'delivered', slack_ts = $1, delivered_at = $2, lease_owner = NULL, lease_until = NULL, last_error = NULL
        WHERE id = ANY($3) AND status = 'pending'`,
       [slackTs, at, ids],
@@ -106,7 +107,7 @@ export class PostgresOutboxRepository implements OutboxRepository {
   }
 
   async release(ids: readonly AlertId[], owner: string, reason: string): Promise<void> {
-    await this.#pool.query(
+    await this.#database.query(
       `UPDATE alert_outbox SET lease_owner = NULL, lease_until = NULL, last_error = $1
        WHERE id = ANY($2) AND status = 'pending' AND lease_owner = $3`,
       [reason, ids, owner],
@@ -114,11 +115,11 @@ export class PostgresOutboxRepository implements OutboxRepository {
   }
 
   async releaseAll(owner: string): Promise<void> {
-    await this.#pool.query(`UPDATE alert_outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner = $1`, [owner]);
+    await this.#database.query(`UPDATE alert_outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner = $1`, [owner]);
   }
 
   async markDead(ids: readonly AlertId[], reason: string): Promise<void> {
-    await this.#pool.query(
+    await this.#database.query(
       `UPDATE alert_outbox SET status = 'dead', last_error = $1, lease_owner = NULL, lease_until = NULL
        WHERE id = ANY($2) AND status = 'pending'`,
       [reason, ids],
@@ -126,13 +127,13 @@ export class PostgresOutboxRepository implements OutboxRepository {
   }
 
   async redriveDead(): Promise<number> {
-    const result = await this.#pool.query(`UPDATE alert_outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'dead'`);
+    const result = await this.#database.query(`UPDATE alert_outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'dead'`);
     return result.rowCount ?? 0;
   }
 
   async stats(now: Date): Promise<OutboxStats> {
     // Reads only the partial index of undelivered rows, however much history there is.
-    const { rows } = await this.#pool.query<{ depth: string; dead: string; oldest: Date | null }>(
+    const { rows } = await this.#database.query<{ depth: string; dead: string; oldest: Date | null }>(
       `SELECT count(*) FILTER (WHERE status = 'pending') AS depth, count(*) FILTER (WHERE status = 'dead') AS dead,
               min(received_at) FILTER (WHERE status = 'pending') AS oldest
        FROM alert_outbox WHERE status <> 'delivered'`,
@@ -147,24 +148,24 @@ export class PostgresOutboxRepository implements OutboxRepository {
   }
 
   async eventsFor(customers: readonly string[], { limit, before }: { limit: number; before?: Date | undefined }): Promise<StoredAlert[]> {
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#database.query(
       `SELECT * FROM alert_outbox WHERE (old_user_name = ANY($1) OR new_user_name = ANY($1)) AND ($2::timestamptz IS NULL OR received_at < $2)
        ORDER BY received_at DESC, id DESC LIMIT $3`,
       [customers, before ?? null, limit],
     );
-    return rows.map(toStoredAlert);
+    return rows.map(storedAlertFromRow);
   }
 
   async latestOf(customer: string, kinds: readonly AlertEvent['kind'][]): Promise<StoredAlert | undefined> {
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#database.query(
       `SELECT * FROM alert_outbox WHERE new_user_name = $1 AND kind = ANY($2) ORDER BY received_at DESC, id DESC LIMIT 1`,
       [customer, kinds],
     );
-    return rows[0] ? toStoredAlert(rows[0]) : undefined;
+    return rows[0] ? storedAlertFromRow(rows[0]) : undefined;
   }
 
   async renamesTouching(names: readonly string[]): Promise<Array<{ from: string; to: string }>> {
-    const { rows } = await this.#pool.query<{ old_user_name: string; new_user_name: string }>(
+    const { rows } = await this.#database.query<{ old_user_name: string; new_user_name: string }>(
       `SELECT DISTINCT old_user_name, new_user_name FROM alert_outbox
        WHERE kind = 'updated' AND old_user_name <> new_user_name AND (old_user_name = ANY($1) OR new_user_name = ANY($1))`,
       [names],
@@ -196,19 +197,4 @@ async function addOne(client: pg.PoolClient, { event, route, receivedAt, deliver
   if (repeat) return { added: false, id: Number(repeat.id) };
   if (earlier.length === 0) return { added: true, id: await insert('delivery_id') };
   return { added: true, id: await insert('reused_delivery_id'), conflictsWith: Number(earlier[0]!.id) };
-}
-
-function toStoredAlert(row: Record<string, unknown>): StoredAlert {
-  const deliveryId = row.delivery_id ?? row.reused_delivery_id;
-  return {
-    id: Number(row.id),
-    event: row.event as AlertEvent,
-    route: String(row.route) as AlertRoute,
-    receivedAt: row.received_at as Date,
-    status: String(row.status) as OutboxStatus,
-    attempts: Number(row.attempts),
-    ...(deliveryId === null || deliveryId === undefined ? {} : { deliveryId: String(deliveryId) }),
-    ...(row.last_error === null ? {} : { lastError: String(row.last_error) }),
-    ...(row.slack_ts === null ? {} : { slackTs: String(row.slack_ts) }),
-  };
 }

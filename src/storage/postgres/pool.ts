@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../../util/logger.ts';
+import { DatabaseUnavailableError } from '../errors.ts';
 
 /** How the app's connections to PostgreSQL behave; the defaults are what `DATABASE_URL` gets. */
 export interface PoolOptions {
@@ -37,37 +38,72 @@ export function createPool(url: string, options: PoolOptions, logger: Logger): p
 }
 
 /**
- * Runs `work` in one transaction on one pooled connection: committed when it resolves,
- * rolled back when it throws. A connection that failed is destroyed rather than reused.
+ * The pool as the repositories use it: a failure to reach the database (refused, lost, no
+ * answer in time) rejects with `DatabaseUnavailableError`, whatever the driver said.
  */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  // A checked-out client that loses its connection between two queries emits `error`; with
-  // no listener that would be an uncaught exception. The failing query rejects anyway.
-  const ignore = () => {};
-  client.on('error', ignore);
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    // A refused statement leaves a healthy connection; one whose rollback fails does not.
-    await client.query('ROLLBACK').catch((rollback: unknown) => (broken = rollback instanceof Error ? rollback : new Error(String(rollback))));
-    if (isConnectionError(error)) broken = error as Error;
-    throw error;
-  } finally {
-    client.off('error', ignore);
-    client.release(broken);
+export class PostgresDatabase {
+  readonly pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.pool = pool;
+  }
+
+  async query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(sql, values);
+    } catch (error) {
+      throw unavailableOr(error);
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction on one pooled connection: committed when it resolves,
+   * rolled back when it throws. A connection that failed is destroyed rather than reused.
+   */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw unavailableOr(error);
+    }
+    // A checked-out client that loses its connection between two queries emits `error`; with
+    // no listener that would be an uncaught exception. The failing query rejects anyway.
+    const ignore = () => {};
+    client.on('error', ignore);
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A refused statement leaves a healthy connection; one whose rollback fails does not.
+      await client.query('ROLLBACK').catch((rollback: unknown) => (broken = rollback instanceof Error ? rollback : new Error(String(rollback))));
+      if (isConnectionError(error)) broken = error as Error;
+      throw unavailableOr(error);
+    } finally {
+      client.off('error', ignore);
+      client.release(broken);
+    }
   }
 }
 
-/** PostgreSQL's connection-exception and operator-intervention classes, or a socket error. */
-export function isConnectionError(error: unknown): boolean {
+/** `DatabaseUnavailableError` for a failure to reach the database; any other error as it is. */
+export function unavailableOr(error: unknown): unknown {
+  if (!isConnectionError(error)) return error;
+  return new DatabaseUnavailableError(`the database cannot be reached: ${(error as Error).message}`, { cause: error });
+}
+
+/**
+ * PostgreSQL's connection-exception (08) and operator-intervention (57: shut down, or a
+ * statement cancelled by its timeout) classes, too many connections, the database gone,
+ * or a socket or pool error before the server answered.
+ */
+function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && /^(08|57P|53300)/.test(code)) return true;
+  if (typeof code === 'string' && /^(08|57|53300$|3D000$)/.test(code)) return true;
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message);
 }
 

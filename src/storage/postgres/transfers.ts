@@ -1,7 +1,8 @@
-import type pg from 'pg';
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
-import type { ExecutionMove, NewTransfer, Transfer, TransferOutcome, TransferRepository, TransferState } from '../../transfers/repository.ts';
+import type { ExecutionMove, NewTransfer, Transfer, TransferOutcome, TransferRepository } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
+import { transferFromRow } from '../rows.ts';
+import type { PostgresDatabase } from './pool.ts';
 
 /**
  * `TransferRepository` on PostgreSQL: every move is one `UPDATE … WHERE state = … RETURNING`
@@ -10,10 +11,10 @@ import { parseDecimalAmount } from '../../util/money.ts';
  * nothing: exactly one caller gets the row back, whichever instance each click reached.
  */
 export class PostgresTransferRepository implements TransferRepository {
-  readonly #pool: pg.Pool;
+  readonly #database: PostgresDatabase;
 
-  constructor(pool: pg.Pool) {
-    this.#pool = pool;
+  constructor(database: PostgresDatabase) {
+    this.#database = database;
   }
 
   async create(transfer: NewTransfer): Promise<Transfer> {
@@ -40,7 +41,7 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async discard(id: string): Promise<void> {
-    await this.#pool.query("DELETE FROM transfers WHERE id = $1 AND state = 'requested' AND message_ts IS NULL", [id]);
+    await this.#database.query("DELETE FROM transfers WHERE id = $1 AND state = 'requested' AND message_ts IS NULL", [id]);
   }
 
   async voidUnposted(id: string, reason: string, now: Date): Promise<Transfer | undefined> {
@@ -103,7 +104,7 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async markShown(id: string, version: number): Promise<void> {
-    await this.#pool.query('UPDATE transfers SET shown_version = GREATEST(shown_version, $2) WHERE id = $1', [id, version]);
+    await this.#database.query('UPDATE transfers SET shown_version = GREATEST(shown_version, $2) WHERE id = $1', [id, version]);
   }
 
   async withStaleMessages(quietSince: Date): Promise<Transfer[]> {
@@ -114,18 +115,18 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async countPending(): Promise<number> {
-    const { rows } = await this.#pool.query<{ pending: string }>("SELECT count(*) AS pending FROM transfers WHERE state IN ('requested', 'executing')");
+    const { rows } = await this.#database.query<{ pending: string }>("SELECT count(*) AS pending FROM transfers WHERE state IN ('requested', 'executing')");
     return Number(rows[0]?.pending ?? 0);
   }
 
   async #one(sql: string, values: unknown[]): Promise<Transfer | undefined> {
-    const { rows } = await this.#pool.query(sql, values);
-    return rows[0] ? fromRow(rows[0]) : undefined;
+    const { rows } = await this.#database.query(sql, values);
+    return rows[0] ? transferFromRow(rows[0]) : undefined;
   }
 
   async #all(sql: string, values: unknown[]): Promise<Transfer[]> {
-    const { rows } = await this.#pool.query(sql, values);
-    return rows.map(fromRow);
+    const { rows } = await this.#database.query(sql, values);
+    return rows.map(transferFromRow);
   }
 }
 
@@ -148,35 +149,4 @@ function condition(check: RuleCheck, now: Date, values: unknown[]): string {
     case 'confirm_window':
       return `requested_at > ${parameter(new Date(now.getTime() - check.ms))}`;
   }
-}
-
-function fromRow(row: Record<string, unknown>): Transfer {
-  const text = (name: string) => (row[name] === null || row[name] === undefined ? undefined : String(row[name]));
-  const time = (name: string) => (row[name] === null || row[name] === undefined ? undefined : (row[name] as Date));
-  return {
-    id: String(row.id),
-    customer: String(row.customer),
-    customerName: String(row.customer_name),
-    amount: String(row.amount),
-    needsApproval: row.needs_approval === true,
-    state: String(row.state) as TransferState,
-    requestedBy: String(row.requested_by),
-    requestedAt: row.requested_at as Date,
-    expiresAt: row.expires_at as Date,
-    ...optional('channel', text('channel')),
-    ...optional('messageTs', text('message_ts')),
-    ...optional('decidedBy', text('decided_by')),
-    ...optional('decidedAt', time('decided_at')),
-    ...optional('executor', text('executor')),
-    ...optional('finishedAt', time('finished_at')),
-    ...optional('detail', text('detail')),
-    version: Number(row.version),
-    shownVersion: Number(row.shown_version),
-    updatedAt: row.updated_at as Date,
-  };
-}
-
-/** `{ key: value }`, or nothing when the value is absent, so optional fields stay absent. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

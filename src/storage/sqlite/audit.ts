@@ -1,4 +1,5 @@
-import type { AuditAction, AuditEntry, AuditEntryInput, AuditOutcome, AuditRepository } from '../../audit/repository.ts';
+import type { AuditAction, AuditEntry, AuditEntryInput, AuditRepository } from '../../audit/repository.ts';
+import { auditEntryFromRow } from '../rows.ts';
 import type { Database } from './database.ts';
 
 /** `AuditRepository` on the embedded SQLite database. */
@@ -34,7 +35,7 @@ export class SqliteAuditRepository implements AuditRepository {
     const rows = this.#database
       .prepare(`SELECT * FROM audit_entries WHERE customer IN (${names.map(() => '?').join(', ')}) AND at < ? ORDER BY at DESC, id DESC LIMIT ?`)
       .all(...names, before?.toISOString() ?? '9999-12-31T23:59:59.999Z', limit);
-    return rows.map(toEntry);
+    return rows.map(auditEntryFromRow);
   }
 
   async latestSucceeded(customer: string, actions: readonly AuditAction[]): Promise<AuditEntry | undefined> {
@@ -44,21 +45,6 @@ export class SqliteAuditRepository implements AuditRepository {
          ORDER BY at DESC, id DESC LIMIT 1`,
       )
       .get(customer, ...actions);
-    return row ? toEntry(row) : undefined;
+    return row ? auditEntryFromRow(row) : undefined;
   }
-}
-
-/** An audit row as the domain type. */
-export function toEntry(row: Record<string, unknown>): AuditEntry {
-  return {
-    id: Number(row.id),
-    action: String(row.action) as AuditAction,
-    customer: String(row.customer),
-    requestedBy: String(row.requested_by),
-    ...(row.confirmed_by === null ? {} : { confirmedBy: String(row.confirmed_by) }),
-    sent: JSON.parse(String(row.sent)) as Record<string, unknown>,
-    outcome: String(row.outcome) as AuditOutcome,
-    ...(row.dart_answer === null ? {} : { dartAnswer: String(row.dart_answer) }),
-    at: new Date(String(row.at)),
-  };
 }

@@ -1,11 +1,9 @@
 import type { StoredAlert } from '../../alerts/repository.ts';
 import type { AuditEntry } from '../../audit/repository.ts';
 import type { Reminder } from '../../tsp/repository.ts';
-import { toEntry } from './audit.ts';
+import { auditEntryFromRow, deliveredAtFromRow, reminderFromRow, storedAlertFromRow } from '../rows.ts';
 import { Database } from './database.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { toStoredAlert } from './outbox.ts';
-import { toReminder } from './reminders.ts';
 
 /** A transfer that still waits for someone or something: it cannot be moved mid-way. */
 export interface OpenTransfer {
@@ -35,12 +33,12 @@ export function exportSqlite(path: string): SqliteExport {
     database.migrate(MIGRATIONS);
     const all = (sql: string) => database.sqlite.prepare(sql).all();
     return {
-      audit: all('SELECT * FROM audit_entries ORDER BY id').map(toEntry),
-      alerts: all('SELECT * FROM alert_outbox ORDER BY id').map((row) => ({
-        alert: toStoredAlert(row),
-        ...(row.delivered_at === null ? {} : { deliveredAt: new Date(Number(row.delivered_at)) }),
-      })),
-      reminders: all('SELECT * FROM tsp_reminders ORDER BY customer').map(toReminder),
+      audit: all('SELECT * FROM audit_entries ORDER BY id').map(auditEntryFromRow),
+      alerts: all('SELECT * FROM alert_outbox ORDER BY id').map((row) => {
+        const deliveredAt = deliveredAtFromRow(row);
+        return { alert: storedAlertFromRow(row), ...(deliveredAt ? { deliveredAt } : {}) };
+      }),
+      reminders: all('SELECT * FROM tsp_reminders ORDER BY customer').map(reminderFromRow),
       openTransfers: all("SELECT id, customer, amount, state FROM transfers WHERE state IN ('requested', 'executing', 'unknown') ORDER BY requested_at").map(
         (row) => ({ id: String(row.id), customer: String(row.customer), amount: String(row.amount), state: String(row.state) }),
       ),

@@ -1,5 +1,6 @@
-import type { AddedAlert, AlertRoute, ClaimRequest, NewAlert, OutboxRepository, OutboxStats, OutboxStatus, StoredAlert } from '../../alerts/repository.ts';
+import type { AddedAlert, ClaimRequest, NewAlert, OutboxRepository, OutboxStats, StoredAlert } from '../../alerts/repository.ts';
 import type { AlertEvent } from '../../alerts/schemas.ts';
+import { storedAlertFromRow } from '../rows.ts';
 import type { Database } from './database.ts';
 
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
@@ -65,7 +66,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
          RETURNING *`,
       )
       .all(owner, nowMs + leaseMs, ...routes, limit, ...routes, nowMs, owner);
-    return rows.map(toStoredAlert).sort((a, b) => a.id - b.id);
+    return rows.map(storedAlertFromRow).sort((a, b) => a.id - b.id);
   }
 
   /** No signal crosses processes sharing a file: other instances' events are found by polling. */
@@ -137,7 +138,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
          ORDER BY received_at DESC, id DESC LIMIT ?`,
       )
       .all(...names, ...names, before?.getTime() ?? Number.MAX_SAFE_INTEGER, limit);
-    return rows.map(toStoredAlert);
+    return rows.map(storedAlertFromRow);
   }
 
   async latestOf(customer: string, kinds: readonly AlertEvent['kind'][]): Promise<StoredAlert | undefined> {
@@ -147,7 +148,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
          ORDER BY received_at DESC, id DESC LIMIT 1`,
       )
       .get(customer, ...kinds);
-    return row ? toStoredAlert(row) : undefined;
+    return row ? storedAlertFromRow(row) : undefined;
   }
 
   async renamesTouching(names: readonly string[]): Promise<Array<{ from: string; to: string }>> {
@@ -160,19 +161,4 @@ export class SqliteOutboxRepository implements OutboxRepository {
       .all(...names, ...names);
     return rows.map((row) => ({ from: String(row.old_user_name), to: String(row.new_user_name) }));
   }
-}
-
-/** An outbox row as the domain type. */
-export function toStoredAlert(row: Record<string, unknown>): StoredAlert {
-  return {
-    id: Number(row.id),
-    event: JSON.parse(String(row.event)) as AlertEvent,
-    route: String(row.route) as AlertRoute,
-    receivedAt: new Date(Number(row.received_at)),
-    status: String(row.status) as OutboxStatus,
-    attempts: Number(row.attempts),
-    ...(row.delivery_id === null && row.reused_delivery_id === null ? {} : { deliveryId: String(row.delivery_id ?? row.reused_delivery_id) }),
-    ...(row.last_error === null ? {} : { lastError: String(row.last_error) }),
-    ...(row.slack_ts === null ? {} : { slackTs: String(row.slack_ts) }),
-  };
 }

@@ -1,4 +1,5 @@
 import type { Reminder, ReminderRepository } from '../../tsp/repository.ts';
+import { reminderFromRow } from '../rows.ts';
 import type { Database } from './database.ts';
 
 /** `ReminderRepository` on the embedded SQLite database. */
@@ -11,7 +12,7 @@ export class SqliteReminderRepository implements ReminderRepository {
 
   async get(customer: string): Promise<Reminder | undefined> {
     const row = this.#database.prepare('SELECT * FROM tsp_reminders WHERE customer = ?').get(customer);
-    return row ? toReminder(row) : undefined;
+    return row ? reminderFromRow(row) : undefined;
   }
 
   async put(reminder: Reminder): Promise<void> {
@@ -29,12 +30,3 @@ export class SqliteReminderRepository implements ReminderRepository {
   }
 }
 
-/** A reminder row as the domain type. */
-export function toReminder(row: Record<string, unknown>): Reminder {
-  return {
-    customer: String(row.customer),
-    channel: String(row.channel),
-    scheduledMessageId: String(row.scheduled_message_id),
-    postAt: new Date(String(row.post_at)),
-  };
-}

@@ -1,7 +1,8 @@
-import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
+import type { SQLInputValue } from 'node:sqlite';
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
-import type { ExecutionMove, NewTransfer, Transfer, TransferOutcome, TransferRepository, TransferState } from '../../transfers/repository.ts';
+import type { ExecutionMove, NewTransfer, Transfer, TransferOutcome, TransferRepository } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
+import { transferFromRow } from '../rows.ts';
 import type { Database } from './database.ts';
 
 /** Every move sets the new state, bumps the version and stamps the time. */
@@ -143,11 +144,11 @@ export class SqliteTransferRepository implements TransferRepository {
 
   #one(sql: string, ...values: SQLInputValue[]): Transfer | undefined {
     const row = this.#database.prepare(sql).get(...values);
-    return row ? fromRow(row) : undefined;
+    return row ? transferFromRow(row) : undefined;
   }
 
   #all(sql: string, ...values: SQLInputValue[]): Transfer[] {
-    return this.#database.prepare(sql).all(...values).map(fromRow);
+    return this.#database.prepare(sql).all(...values).map(transferFromRow);
   }
 }
 
@@ -161,37 +162,4 @@ function condition(check: RuleCheck, now: Date): { sql: string; values: SQLInput
     case 'confirm_window':
       return { sql: 'requested_at + ? > ?', values: [check.ms, now.getTime()] };
   }
-}
-
-type Row = Record<string, SQLOutputValue>;
-
-function fromRow(row: Row): Transfer {
-  const text = (name: string) => (row[name] === null || row[name] === undefined ? undefined : String(row[name]));
-  const time = (name: string) => (row[name] === null || row[name] === undefined ? undefined : new Date(Number(row[name])));
-  return {
-    id: String(row.id),
-    customer: String(row.customer),
-    customerName: String(row.customer_name),
-    amount: String(row.amount),
-    needsApproval: Number(row.needs_approval) === 1,
-    state: String(row.state) as TransferState,
-    requestedBy: String(row.requested_by),
-    requestedAt: new Date(Number(row.requested_at)),
-    expiresAt: new Date(Number(row.expires_at)),
-    ...optional('channel', text('channel')),
-    ...optional('messageTs', text('message_ts')),
-    ...optional('decidedBy', text('decided_by')),
-    ...optional('decidedAt', time('decided_at')),
-    ...optional('executor', text('executor')),
-    ...optional('finishedAt', time('finished_at')),
-    ...optional('detail', text('detail')),
-    version: Number(row.version),
-    shownVersion: Number(row.shown_version),
-    updatedAt: new Date(Number(row.updated_at)),
-  };
-}
-
-/** `{ key: value }`, or nothing when the value is absent, so optional fields stay absent. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
