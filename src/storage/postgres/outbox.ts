@@ -20,7 +20,7 @@ const DELIVERY_ID_LOCKS = 0x6f_75_74;
  * checks "nobody else holds this channel" and leases its head is atomic. In PostgreSQL
  * it is not, and ids do not follow commit order either: an identity value is handed out
  * at INSERT, so a worker can see event 11 committed while event 10 is still in flight,
- * and post 11 first. Measured on this code's predecessor (3 processes, 2 channels, 400
+ * and post 11 first. Measured in the study behind issue 13 (3 processes, 2 channels, 400
  * events inserted concurrently): the SQLite statement run as-is posted 110-185 events
  * twice and dozens out of order; `FOR UPDATE SKIP LOCKED` alone removed the doubles but
  * not the disorder. So, at the root:
@@ -37,7 +37,8 @@ const DELIVERY_ID_LOCKS = 0x6f_75_74;
  *   keeps the channel while the post is under way.
  *
  * Result of `test/storage/outbox-claim-processes.test.ts` (3 processes, 2 channels,
- * events stored concurrently): 0 duplicates, 0 out of order, 0 overlapping holds.
+ * 180 events stored while they drain): 0 duplicates, 0 out of order, 0 overlapping holds;
+ * with the two lock statements removed, the same test fails on all three counts.
  * Events stored in one intake batch keep their arrival order: their ids are taken one
  * after another in that transaction.
  */
