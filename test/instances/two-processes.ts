@@ -225,21 +225,18 @@ export function twoProcessSuite(engine: Engine): void {
         }
       })();
 
-      // A transfer asked on A is confirmed on B once A has gone.
-      const first = (await requestTransfer(a, 'billyjoel 21')).posted;
-      await stopGracefully(a);
-      balancer.remove(a);
-      await confirmOn(b, first);
-      a = await instance(shared);
-      balancer.add(a);
-
-      // Then the same the other way round.
-      const second = (await requestTransfer(b, 'billyjoel 22')).posted;
-      await stopGracefully(b);
-      balancer.remove(b);
-      await confirmOn(a, second);
-      b = await instance(shared);
-      balancer.add(b);
+      /** A transfer asked on `leaving` is confirmed on `staying` once `leaving` has stopped; then `leaving` comes back. */
+      async function roll(leaving: Instance, staying: Instance, amount: string): Promise<Instance> {
+        const { posted } = await requestTransfer(leaving, `billyjoel ${amount}`);
+        await stopGracefully(leaving);
+        balancer.remove(leaving);
+        await confirmOn(staying, posted);
+        const back = await instance(shared);
+        balancer.add(back);
+        return back;
+      }
+      a = await roll(a, b, '21');
+      b = await roll(b, a, '22');
 
       await waitUntil('webhooks sent to the new B', () => balancer.answeredBy(b) > 0, DELIVERED_WITHIN_MS);
       sending = false;

