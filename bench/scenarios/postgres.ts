@@ -13,7 +13,7 @@ import { describeLoad, latencyFigure, throughputFigure, type LoadResult } from '
 import type { Row, ScenarioResult } from '../report.ts';
 import { postgresEnvironment, type Bench } from '../setup.ts';
 import { measureAcks } from './ack-latency.ts';
-import { driveWebhooks, INTAKE_LOAD, startBareServer } from './webhook-intake.ts';
+import { driveWebhooks, INTAKE_LOAD, measureBareIntake } from './webhook-intake.ts';
 
 export const TITLE = '5. PostgreSQL';
 
@@ -32,13 +32,7 @@ interface Intake {
 export async function run(bench: Bench): Promise<ScenarioResult> {
   const server = await startLocalPostgres();
   try {
-    const bare = await startBareServer();
-    let baseline: LoadResult;
-    try {
-      baseline = await driveWebhooks(bare.origin);
-    } finally {
-      await bare.stop();
-    }
+    const baseline = await measureBareIntake();
     const sqlite = await intake(bench, 'intake-sqlite', [{}]);
     const onePg = await createDatabase(server.adminUrl);
     const one = await intake(bench, 'intake-pg-1', [postgresEnvironment(onePg.url)], server);

@@ -31,15 +31,19 @@ export async function driveWebhooks(origins: string | readonly string[]): Promis
   );
 }
 
-/** Runs the baseline server, then the app, under the same load. */
-export async function run(bench: Bench): Promise<ScenarioResult> {
+/** The baseline: the intake load against a bare server answering 200. */
+export async function measureBareIntake(): Promise<LoadResult> {
   const bare = await startBareServer();
-  let baseline: LoadResult;
   try {
-    baseline = await driveWebhooks(bare.origin);
+    return await driveWebhooks(bare.origin);
   } finally {
     await bare.stop();
   }
+}
+
+/** Runs the baseline server, then the app, under the same load. */
+export async function run(bench: Bench): Promise<ScenarioResult> {
+  const baseline = await measureBareIntake();
 
   const started = await startBenchApp(bench);
   let figure: LoadResult;
@@ -91,7 +95,7 @@ export async function explain(bench: Bench): Promise<string[]> {
 }
 
 /** The baseline: reads each request's body and answers 200, nothing else. */
-export async function startBareServer(): Promise<{ origin: string; stop(): Promise<void> }> {
+async function startBareServer(): Promise<{ origin: string; stop(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
