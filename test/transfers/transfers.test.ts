@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { viewState, type SentRequest } from '../../src/sandbox/slack/requests.ts';
 import { CHANNELS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import {
@@ -19,11 +19,14 @@ beforeAll(async () => {
   h = await startHarness({ now: () => clock, transferSweepMs: 100 });
 });
 afterAll(() => h.stop());
-beforeEach(() => {
+beforeEach(async () => {
   clock = new Date(clock.getTime() + 86_400_000);
   h.dart.clearFaults();
   h.dart.setLatency(0);
   h.slack.reset();
+  // The sweeper expires them on its next tick: waited for here, so a test's own before/after
+  // count of pending transfers never sees the sweep land between its two reads.
+  await vi.waitFor(async () => expect(await pendingTransfers(h)).toBe(0), { timeout: 10_000 });
 });
 
 function minutesLater(minutes: number) {
