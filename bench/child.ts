@@ -152,10 +152,14 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The app as `npm start` runs it, against the bench's stand-ins, on a fresh database file. */
-export function appChild(bench: Bench, name: string): ChildOptions {
-  const { PORT: _port, ...env } = appEnvironment(bench);
-  return { script: ENTRY_POINTS.app, env, cwd: bench.scratch, logPath: join(bench.scratch, `${name}.log`) };
+/**
+ * The app as `npm start` runs it, against the bench's stand-ins, on a fresh database file
+ * (or with `env` over that environment: a variable set to undefined is left out).
+ */
+export function appChild(bench: Bench, name: string, env: Record<string, string | undefined> = {}): ChildOptions {
+  const { PORT: _port, ...base } = appEnvironment(bench);
+  const merged = Object.entries({ ...base, ...env }).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return { script: ENTRY_POINTS.app, env: Object.fromEntries(merged), cwd: bench.scratch, logPath: join(bench.scratch, `${name}.log`) };
 }
 
 /** The bare Bolt baseline, against the same Slack stand-in. */
@@ -180,9 +184,14 @@ export function bareBoltChild(bench: Bench, name: string): ChildOptions {
  * summarises where its CPU time went from the start of `work` on (Markdown). The app alone
  * is profiled: the load generator and the stand-ins run in this process.
  */
-export async function profileApp(bench: Bench, name: string, work: (origin: string) => Promise<void>): Promise<string> {
+export async function profileApp(
+  bench: Bench,
+  name: string,
+  work: (origin: string) => Promise<void>,
+  env: Record<string, string | undefined> = {},
+): Promise<string> {
   const profileDir = profileFolder(bench.scratch, name);
-  const child = await startChild({ ...appChild(bench, `profile-${name}`), nodeFlags: cpuProfileFlags(profileDir) });
+  const child = await startChild({ ...appChild(bench, `profile-${name}`, env), nodeFlags: cpuProfileFlags(profileDir) });
   // Same clock as the profile's timestamps, so start-up can be left out of the summary.
   const loadStarted = Number(process.hrtime.bigint() / 1000n);
   try {

@@ -63,6 +63,18 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
   });
 }
 
+/** Loads run at the same time (against several instances), as one: every latency, every status, the longest elapsed time. */
+export function combineLoads(results: readonly LoadResult[]): LoadResult {
+  const statuses = new Map<number, number>();
+  for (const result of results) for (const [status, n] of result.statuses) statuses.set(status, (statuses.get(status) ?? 0) + n);
+  return {
+    latenciesMs: results.flatMap((result) => result.latenciesMs),
+    statuses,
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+    elapsedMs: Math.max(...results.map((result) => result.elapsedMs)),
+  };
+}
+
 /** How many answers had a 2xx status. */
 export function successes(result: Pick<LoadResult, 'statuses'>): number {
   let count = 0;

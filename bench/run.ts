@@ -10,6 +10,7 @@ import { missing, resultsDocument, resultsTable, timesWorse, type NotesSection, 
 import * as ackLatency from './scenarios/ack-latency.ts';
 import * as burstVisibility from './scenarios/burst-visibility.ts';
 import * as footprint from './scenarios/footprint.ts';
+import * as postgres from './scenarios/postgres.ts';
 import * as webhookIntake from './scenarios/webhook-intake.ts';
 import { startBench, type Bench } from './setup.ts';
 
@@ -20,12 +21,12 @@ interface Scenario {
   explain?(bench: Bench): Promise<string[]>;
 }
 
-const SCENARIOS: Scenario[] = [ackLatency, webhookIntake, burstVisibility, footprint];
+const SCENARIOS: Scenario[] = [ackLatency, webhookIntake, burstVisibility, footprint, postgres];
 
 /** A figure this many times worse than its baseline gets a profile in RESULTS.md. */
 const FAR = 2;
 
-/** The whole run stops here whatever happens (the scenarios take about 3 minutes on 2 cores). */
+/** The whole run stops here whatever happens (the scenarios take about 4 minutes on 2 cores). */
 const WATCHDOG_MS = 12 * 60_000;
 
 const RESULTS_PATH = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

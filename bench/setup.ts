@@ -53,6 +53,11 @@ export function appEnvironment(bench: Bench, port = '0'): Record<string, string>
   };
 }
 
+/** What makes an app use the PostgreSQL database at `url` instead of a SQLite file (undefined unsets a variable). */
+export function postgresEnvironment(url: string): Record<string, string | undefined> {
+  return { DATABASE_PATH: undefined, DATABASE_URL: url };
+}
+
 /** The app started in this process, and the signed-request builder aimed at it. */
 export interface BenchApp {
   app: RunningApp;
@@ -65,7 +70,7 @@ export interface BenchApp {
  * scratch folder (logging is part of the cost; the terminal stays readable), and waits
  * until it is ready.
  */
-export async function startBenchApp(bench: Bench, env: Record<string, string> = {}): Promise<BenchApp> {
+export async function startBenchApp(bench: Bench, env: Record<string, string | undefined> = {}): Promise<BenchApp> {
   const config = loadConfig({ ...appEnvironment(bench), ...env });
   // Synchronous writes, as pino's default stdout destination makes them.
   const destination = pino.destination({ dest: join(bench.scratch, 'app.log'), sync: true });

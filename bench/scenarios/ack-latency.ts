@@ -81,6 +81,18 @@ function concurrentWork(bench: Bench, from: Date, to: Date): string {
 
 /** Runs the baseline, then the app, under the same load with DART slow. */
 export async function run(bench: Bench): Promise<ScenarioResult> {
+  const { rows, notes } = await measureAcks(bench);
+  return { rows: rows(TITLE, ''), notes };
+}
+
+/** The figures of one measurement, as rows of a scenario (`suffix` tells them apart, e.g. ` (PostgreSQL)`). */
+export interface AckMeasurement {
+  rows(scenario: string, suffix: string): Row[];
+  notes: string[];
+}
+
+/** The baseline, then the app (with `env` over the bench's environment, e.g. another database), under the same load with DART slow. */
+export async function measureAcks(bench: Bench, env: Record<string, string | undefined> = {}): Promise<AckMeasurement> {
   bench.dart.setLatency(SLASH_LOAD.dartLatencyMs);
   try {
     const bare = await startBareBolt({
@@ -99,7 +111,7 @@ export async function run(bench: Bench): Promise<ScenarioResult> {
       await bare.stop();
     }
 
-    const started = await startBenchApp(bench);
+    const started = await startBenchApp(bench, env);
     const sent: SentCommands = new Set();
     let figure: LoadResult;
     let answered: number;
@@ -115,15 +127,16 @@ export async function run(bench: Bench): Promise<ScenarioResult> {
     }
     const drainSeconds = (performance.now() - drainStarted) / 1000;
 
-    const rows: Row[] = ([50, 95, 99] as const).map((p) => ({
-      scenario: TITLE,
-      measure: `ack p${p}`,
-      unit: 'ms',
-      better: 'lower',
-      figure: latencyFigure(figure, p),
-      baseline: latencyFigure(baseline, p),
-      baselineLabel: BASELINE,
-    }));
+    const rows = (scenario: string, suffix: string): Row[] =>
+      ([50, 95, 99] as const).map((p) => ({
+        scenario,
+        measure: `ack p${p}${suffix}`,
+        unit: 'ms',
+        better: 'lower',
+        figure: latencyFigure(figure, p),
+        baseline: latencyFigure(baseline, p),
+        baselineLabel: BASELINE,
+      }));
     return {
       rows,
       notes: [

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { profileApp } from '../child.ts';
-import { describeLoad, latencyFigure, runLoad, throughputFigure, unavailability, type LoadResult } from '../load.ts';
+import { combineLoads, describeLoad, latencyFigure, runLoad, throughputFigure, unavailability, type LoadResult } from '../load.ts';
 import type { ScenarioResult } from '../report.ts';
 import { startBenchApp, type Bench } from '../setup.ts';
 import { webhookMix } from '../webhooks.ts';
@@ -18,20 +18,32 @@ export const INTAKE_LOAD = { durationSeconds: 10, connections: 20 } as const;
 
 const BASELINE = 'bare node:http server answering 200';
 
-/** Sends the intake load to `origin`. */
-export function driveWebhooks(origin: string): Promise<LoadResult> {
-  return runLoad({ origin, connections: INTAKE_LOAD.connections, durationSeconds: INTAKE_LOAD.durationSeconds, request: webhookMix() });
+/**
+ * Sends the intake load to `origin`, or split evenly over several origins at once (the
+ * same connections in all, one stream of distinct events), as one result.
+ */
+export async function driveWebhooks(origins: string | readonly string[]): Promise<LoadResult> {
+  const targets = typeof origins === 'string' ? [origins] : origins;
+  const request = webhookMix();
+  const connections = INTAKE_LOAD.connections / targets.length;
+  return combineLoads(
+    await Promise.all(targets.map((origin) => runLoad({ origin, connections, durationSeconds: INTAKE_LOAD.durationSeconds, request }))),
+  );
+}
+
+/** The baseline: the intake load against a bare server answering 200. */
+export async function measureBareIntake(): Promise<LoadResult> {
+  const bare = await startBareServer();
+  try {
+    return await driveWebhooks(bare.origin);
+  } finally {
+    await bare.stop();
+  }
 }
 
 /** Runs the baseline server, then the app, under the same load. */
 export async function run(bench: Bench): Promise<ScenarioResult> {
-  const bare = await startBareServer();
-  let baseline: LoadResult;
-  try {
-    baseline = await driveWebhooks(bare.origin);
-  } finally {
-    await bare.stop();
-  }
+  const baseline = await measureBareIntake();
 
   const started = await startBenchApp(bench);
   let figure: LoadResult;

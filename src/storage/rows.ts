@@ -2,6 +2,7 @@ import type { AlertEvent } from '../alerts/schemas.ts';
 import type { AlertRoute, OutboxStatus, StoredAlert } from '../alerts/repository.ts';
 import type { AuditAction, AuditEntry, AuditOutcome } from '../audit/repository.ts';
 import type { Freeze, Resolution, Transfer, TransferState } from '../transfers/repository.ts';
+import type { Reminder } from '../tsp/repository.ts';
 
 /**
  * Rows back into domain objects, for every engine. Each driver hands the same column
@@ -90,4 +91,13 @@ export function storedAlertFromRow(row: Row): StoredAlert {
     ...optional('lastError', row.last_error, String),
     ...optional('slackTs', row.slack_ts, String),
   };
+}
+
+export function reminderFromRow(row: Row): Reminder {
+  return { customer: String(row.customer), channel: String(row.channel), scheduledMessageId: String(row.scheduled_message_id), postAt: time(row.post_at) };
+}
+
+/** When a delivered outbox row was delivered (absent while it is not). */
+export function deliveredAtFromRow(row: Row): Date | undefined {
+  return present(row.delivered_at) ? time(row.delivered_at) : undefined;
 }

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { ErrorCode, WebClient, type WebAPIRateLimitedError } from '@slack/web-api';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SlackRequests, signSlackRequest, viewState } from '../../src/sandbox/slack/requests.ts';
 import { createSlackStandin } from '../../src/sandbox/slack/standin.ts';
 
@@ -166,6 +166,19 @@ describe('Slack stand-in: faults', () => {
     expect(await failure(client.chat.postMessage({ channel: 'C1', text: 'dropped' }))).toMatchObject({ code: ErrorCode.RequestError });
     expect(standin.messages('C1').map((message) => message.text)).toEqual(['late', 'dropped']);
     expect(standin.callsTo('chat.postMessage').map((call) => typeof call.result?.ts)).toEqual(['string', 'string']);
+  });
+
+  it('stalls a request: one whose client gives up is never applied, one that waits is', async () => {
+    const impatient = new WebClient(TOKEN, { slackApiUrl: standin.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, timeout: 200 });
+    standin.injectFault('chat.postMessage', { kind: 'stall', ms: 60_000 });
+    const given = failure(impatient.chat.postMessage({ channel: 'C1', text: 'given up' }));
+    await vi.waitFor(() => expect(standin.stalled).toBe(1));
+    expect(await given).toMatchObject({ code: ErrorCode.RequestError });
+    await vi.waitFor(() => expect(standin.stalled).toBe(0));
+    standin.injectFault('chat.postMessage', { kind: 'stall', ms: 100 });
+    await client.chat.postMessage({ channel: 'C1', text: 'waited' });
+    expect(standin.messages('C1').map((message) => message.text)).toEqual(['waited']);
+    expect(standin.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
   it('goes down and comes back on the same URL', async () => {

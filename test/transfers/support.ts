@@ -2,6 +2,9 @@ import type { RecordedSlackCall } from '../../src/sandbox/slack/standin.ts';
 import type { SentRequest, SlackRequests, SlackUser } from '../../src/sandbox/slack/requests.ts';
 import { CHANNELS, USERS, type Harness } from '../support/harness.ts';
 
+/** What the helpers below use of a harness: its Slack requests and both stand-ins (an app in a child process has them too). */
+export type Parties = Pick<Harness, 'requests' | 'slack' | 'dart'>;
+
 /** A confirmation as Slack shows it, and the transfer id its buttons carry. */
 export interface PostedTransfer {
   id: string;
@@ -12,7 +15,7 @@ export interface PostedTransfer {
 }
 
 /** Runs `/dart transfer <text>` and waits for the requester's ephemeral answer (past any progress line). */
-export async function runTransfer(h: Harness, text: string, user: SlackUser = USERS.treasurer, channelId: string = CHANNELS.ops) {
+export async function runTransfer(h: Parties, text: string, user: SlackUser = USERS.treasurer, channelId: string = CHANNELS.ops) {
   const sent = await h.requests.slashCommand(user, `transfer ${text}`, { channelId });
   const ack = sent.json as Record<string, unknown> | undefined;
   if (ack?.text !== undefined) return { sent, ack, reply: undefined };
@@ -21,7 +24,7 @@ export async function runTransfer(h: Harness, text: string, user: SlackUser = US
 }
 
 /** Requests a transfer that must be posted, and returns its confirmation message. */
-export async function requestTransfer(h: Harness, text: string, user: SlackUser = USERS.treasurer, channelId: string = CHANNELS.ops) {
+export async function requestTransfer(h: Parties, text: string, user: SlackUser = USERS.treasurer, channelId: string = CHANNELS.ops) {
   const before = h.slack.callsTo('chat.postMessage').length;
   const { reply } = await runTransfer(h, text, user, channelId);
   const post = h.slack.callsTo('chat.postMessage').slice(before).find((call) => call.args.channel === channelId);
@@ -38,7 +41,7 @@ export function postedTransfer(post: RecordedSlackCall): PostedTransfer {
 }
 
 /** Presses one of the confirmation's buttons, as `user`, through `requests` (another app instance's, say). */
-export function click(h: Harness, user: SlackUser, action: 'confirm' | 'approve' | 'cancel', posted: PostedTransfer, requests: SlackRequests = h.requests) {
+export function click(h: Parties, user: SlackUser, action: 'confirm' | 'approve' | 'cancel', posted: PostedTransfer, requests: SlackRequests = h.requests) {
   return requests.blockAction(
     user,
     { action_id: `transfer.${action}`, value: posted.id },
@@ -47,13 +50,13 @@ export function click(h: Harness, user: SlackUser, action: 'confirm' | 'approve'
 }
 
 /** The ephemeral answer to a click. */
-export async function replyTo(h: Harness, sent: SentRequest): Promise<string> {
+export async function replyTo(h: Parties, sent: SentRequest): Promise<string> {
   const response = await h.slack.waitForResponse((r) => r.id === sent.responseId, 8000);
   return JSON.stringify(response.body);
 }
 
 /** Waits until the confirmation has been redrawn with `words` in it, and returns it as Slack shows it. */
-export async function messageShowing(h: Harness, posted: PostedTransfer, words: string, timeoutMs = 8000): Promise<string> {
+export async function messageShowing(h: Parties, posted: PostedTransfer, words: string, timeoutMs = 8000): Promise<string> {
   await h.slack.waitForCall(
     'chat.update',
     (call) => call.args.ts === posted.ts && call.result?.ok === true && JSON.stringify(call.args).includes(words),
@@ -64,7 +67,7 @@ export async function messageShowing(h: Harness, posted: PostedTransfer, words: 
 }
 
 /** Every call DART received to move money. */
-export function transferCalls(h: Harness) {
+export function transferCalls(h: Parties) {
   return h.dart.callsTo('customer/transfer-amount');
 }
 

@@ -19,7 +19,7 @@ beforeAll(async () => {
   h = await startHarness({ now: () => clock, transferSweepMs: 100 });
 });
 afterAll(() => h.stop());
-beforeEach(() => {
+beforeEach(async () => {
   clock = new Date(clock.getTime() + 86_400_000);
   h.dart.clearFaults();
   h.dart.setLatency(0);

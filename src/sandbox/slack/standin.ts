@@ -48,7 +48,12 @@ export type SlackFault =
   /** Applies the call (the message is posted) but holds the answer for `ms`: a client with a shorter timeout never sees it. */
   | { kind: 'answerLate'; ms: number }
   /** Applies the call, then drops the connection instead of answering. */
-  | { kind: 'resetAfterApplying' };
+  | { kind: 'resetAfterApplying' }
+  /**
+   * Holds the request `ms` before Slack reads it (a slow network on the way): a client that
+   * gives up or dies meanwhile leaves nothing applied and nothing recorded.
+   */
+  | { kind: 'stall'; ms: number };
 
 /** Activity event for live views: a recorded call or response_url post. */
 type SlackActivity = { type: 'call'; call: RecordedSlackCall } | { type: 'response'; response: RecordedResponse };
@@ -70,6 +75,8 @@ export interface SlackStandin {
   messages(channel: string): PostedMessage[];
   /** Listener called on every recorded call and response (for a live terminal view). Returns an unsubscribe function. */
   onActivity(listener: (event: SlackActivity) => void): () => void;
+  /** How many requests a `stall` fault is holding right now. */
+  readonly stalled: number;
   /** Faults consumed one per matching request (method '*' = any Web API method, 'response_url' = response_url posts); times defaults to 1. */
   injectFault(method: string, fault: SlackFault, times?: number): void;
   /** Replace the answer of one method: return the JSON body to send (status 200). */
@@ -115,6 +122,7 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
   let userGroups: Record<string, string[]> = {};
   let users: Record<string, { tz: string; tz_offset: number; real_name?: string }> = {};
   let down = false;
+  let stalled = 0;
   let origin: string | undefined;
 
   // Counters are never reset so ts and ids stay unique for the stand-in's life, like Slack's.
@@ -292,6 +300,12 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
     const name = route.kind === 'api' ? route.method : 'response_url';
     const fault = takeFault(name);
     if (fault?.kind === 'delay') await sleep(fault.ms);
+    if (fault?.kind === 'stall') {
+      stalled += 1;
+      const stillThere = await heldUnlessClosed(res, fault.ms);
+      stalled -= 1;
+      if (!stillThere) return;
+    }
 
     let answer: Answer | undefined = faultAnswer(fault);
     if (route.kind === 'api') {
@@ -372,6 +386,9 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
     },
     calls,
     responses,
+    get stalled() {
+      return stalled;
+    },
     responseUrl: (id) => `${started()}${RESPONSE_PREFIX}${encodeURIComponent(id)}`,
     callsTo: (method) => calls.filter((c) => c.method === method),
     waitForCall(method, predicate = () => true, timeoutMs = 5000) {
@@ -528,6 +545,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function abbreviate(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+/** Waits `ms`, or less if the client's connection closes first; resolves whether it is still there. */
+function heldUnlessClosed(res: ServerResponse, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const closed = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off('close', closed);
+      resolve(!res.destroyed);
+    }, ms).unref();
+    res.once('close', closed);
+  });
 }
 
 function sleep(ms: number): Promise<void> {

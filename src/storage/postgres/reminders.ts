@@ -1,4 +1,5 @@
 import type { Reminder, ReminderRepository } from '../../tsp/repository.ts';
+import { reminderFromRow } from '../rows.ts';
 import type { PostgresDatabase } from './pool.ts';
 
 /** `ReminderRepository` on PostgreSQL: one row per customer, replaced by an upsert. */
@@ -10,12 +11,8 @@ export class PostgresReminderRepository implements ReminderRepository {
   }
 
   async get(customer: string): Promise<Reminder | undefined> {
-    const { rows } = await this.#database.query<{ customer: string; channel: string; scheduled_message_id: string; post_at: Date }>(
-      'SELECT * FROM tsp_reminders WHERE customer = $1',
-      [customer],
-    );
-    const row = rows[0];
-    return row && { customer: row.customer, channel: row.channel, scheduledMessageId: row.scheduled_message_id, postAt: row.post_at };
+    const { rows } = await this.#database.query('SELECT * FROM tsp_reminders WHERE customer = $1', [customer]);
+    return rows[0] && reminderFromRow(rows[0]);
   }
 
   async put(reminder: Reminder): Promise<void> {

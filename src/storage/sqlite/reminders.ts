@@ -1,4 +1,5 @@
 import type { Reminder, ReminderRepository } from '../../tsp/repository.ts';
+import { reminderFromRow } from '../rows.ts';
 import type { Database } from './database.ts';
 
 /** `ReminderRepository` on the embedded SQLite database. */
@@ -11,13 +12,7 @@ export class SqliteReminderRepository implements ReminderRepository {
 
   async get(customer: string): Promise<Reminder | undefined> {
     const row = this.#database.prepare('SELECT * FROM tsp_reminders WHERE customer = ?').get(customer);
-    if (!row) return undefined;
-    return {
-      customer: String(row.customer),
-      channel: String(row.channel),
-      scheduledMessageId: String(row.scheduled_message_id),
-      postAt: new Date(String(row.post_at)),
-    };
+    return row ? reminderFromRow(row) : undefined;
   }
 
   async put(reminder: Reminder): Promise<void> {
@@ -34,3 +29,4 @@ export class SqliteReminderRepository implements ReminderRepository {
     this.#database.prepare('DELETE FROM tsp_reminders WHERE customer = ?').run(customer);
   }
 }
+
