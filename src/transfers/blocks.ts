@@ -23,7 +23,7 @@ const STATUS: Record<Transfer['state'], (transfer: Transfer) => string> = {
 /**
  * The confirmation message, which is also the transfer's record: while it waits, who may
  * do what and its buttons; afterwards the buttons give way to its history, one line a
- * step, as sony/stamp does.
+ * step, so the channel keeps the whole record of a transfer in one message.
  */
 export function transferMessage(transfer: Transfer): SlackMessage {
   const amount = formatMoney(transfer.amount);

@@ -7,7 +7,7 @@ import { startHarness, type Harness } from '../support/harness.ts';
 const root = new URL('../..', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
 
-/** Variables PRODUCT.md announces that a later change brings (the PostgreSQL store); listed until the app reads them. */
+/** Variables the product specification announces for a later change (the PostgreSQL store); listed until the app reads them. */
 const ANNOUNCED = ['DATABASE_URL'];
 
 /** Variables the app reads: its environment schema. */
@@ -52,7 +52,7 @@ describe('the Kubernetes example (deploy/kubernetes.yaml)', () => {
     for (const path of new Set(paths)) expect((await fetch(`${h.app.url}${path}`)).status, path).toBe(200);
   });
 
-  it('sets only variables the app reads (or PRODUCT.md announces), and runs PostgreSQL beside it', () => {
+  it('sets only variables the app reads (or the product specification announces), and runs PostgreSQL beside it', () => {
     const configMaps = new Map(manifests.filter((manifest) => manifest.kind === 'ConfigMap').map((manifest) => [manifest.metadata.name, Object.keys(manifest.data)]));
     const names = [
       ...(app?.env ?? []).map((variable) => variable.name),

@@ -1,6 +1,7 @@
 import type { RecordedSlackCall } from '../../src/sandbox/slack/standin.ts';
 import type { SentRequest, SlackRequests, SlackUser } from '../../src/sandbox/slack/requests.ts';
 import { CHANNELS, USERS, type Harness } from '../support/harness.ts';
+import { waitUntil } from '../support/webhooks.ts';
 
 /** A confirmation as Slack shows it, and the transfer id its buttons carry. */
 export interface PostedTransfer {
@@ -68,7 +69,15 @@ export function transferCalls(h: Harness) {
   return h.dart.callsTo('customer/transfer-amount');
 }
 
-/** How many transfers wait for a click or for DART (a refused request adds none). */
+/** How many transfers wait for a click or for DART. */
 export function pendingTransfers(h: Harness): Promise<number> {
   return h.app.storage.transfers.countPending();
+}
+
+/**
+ * Waits until no transfer is pending, so a test can then show that it stored none: the
+ * sweeper expires what earlier tests left once the test's clock has moved past it.
+ */
+export async function nothingPending(h: Harness): Promise<void> {
+  await waitUntil('no pending transfer', async () => (await pendingTransfers(h)) === 0);
 }

@@ -7,6 +7,7 @@ import {
   replyTo,
   requestTransfer,
   runTransfer,
+  nothingPending,
   pendingTransfers,
   transferCalls,
   type PostedTransfer,
@@ -264,14 +265,14 @@ describe('refused requests: a clear reason, nothing stored or sent', () => {
   ] as const;
   for (const [amount, reason] of bad) {
     it(`refuses ${amount}`, async () => {
-      const stored = await pendingTransfers(h);
+      await nothingPending(h);
       const dartCalls = h.dart.calls.length;
       const { ack } = await runTransfer(h, `billyjoel ${amount}`);
       expect(ack?.response_type).toBe('ephemeral');
       expect(String(ack?.text)).toContain('Bad &lt;amount&gt;');
       expect(String(ack?.text)).toContain(reason);
       expect(String(ack?.text)).toContain('/dart transfer &lt;user&gt; &lt;amount&gt;');
-      expect(await pendingTransfers(h)).toBe(stored);
+      expect(await pendingTransfers(h)).toBe(0);
       expect(h.dart.calls.length).toBe(dartCalls);
       expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
     });
@@ -289,10 +290,10 @@ describe('refused requests: a clear reason, nothing stored or sent', () => {
   });
 
   it('refuses an unknown customer after asking DART, and stores nothing', async () => {
-    const stored = await pendingTransfers(h);
+    await nothingPending(h);
     const { reply } = await runTransfer(h, 'nobody 50');
     expect(JSON.stringify(reply)).toContain('DART has no customer');
-    expect(await pendingTransfers(h)).toBe(stored);
+    expect(await pendingTransfers(h)).toBe(0);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -307,23 +308,23 @@ describe('refused requests: a clear reason, nothing stored or sent', () => {
   });
 
   it('refuses, in a direct message, an amount that needs a second treasurer who could not see it', async () => {
-    const stored = await pendingTransfers(h);
+    await nothingPending(h);
     const { reply } = await runTransfer(h, 'billyjoel 1500', USERS.treasurer, 'D0DIRECT01');
     expect(JSON.stringify(reply)).toContain('no other treasurer can see a direct message');
-    expect(await pendingTransfers(h)).toBe(stored);
+    expect(await pendingTransfers(h)).toBe(0);
     const small = await requestTransfer(h, 'billyjoel 15', USERS.treasurer, 'D0DIRECT01');
     expect(small.posted.channel).toBe('D0DIRECT01');
   });
 
   for (const error of ['not_in_channel', 'channel_not_found']) {
     it(`tells the requester how to fix ${error} and stores nothing`, async () => {
-      const stored = await pendingTransfers(h);
+      await nothingPending(h);
       h.slack.injectFault('chat.postMessage', { kind: 'error', error });
       const { reply } = await runTransfer(h, 'billyjoel 50');
       expect(reply?.response_type).toBe('ephemeral');
       expect(JSON.stringify(reply)).toMatch(/invite me/i);
       expect(JSON.stringify(reply)).toContain('Nothing was requested');
-      expect(await pendingTransfers(h)).toBe(stored);
+      expect(await pendingTransfers(h)).toBe(0);
     });
   }
 });
@@ -371,7 +372,7 @@ describe('the form', () => {
   });
 
   it('shows bad fields inline and stores nothing', async () => {
-    const stored = await pendingTransfers(h);
+    await nothingPending(h);
     const sent = await submit({ user: 'bad name', amount: '50.123' });
     const ack = sent.json as { response_action: string; errors: Record<string, string> };
     expect(ack.response_action).toBe('errors');
@@ -379,7 +380,7 @@ describe('the form', () => {
     expect(ack.errors.amount).toContain('at most 2 decimal places');
     const tooMuch = (await submit({ user: 'billyjoel', amount: '20000' })).json as { errors: Record<string, string> };
     expect(tooMuch.errors.amount).toContain('largest single transfer');
-    expect(await pendingTransfers(h)).toBe(stored);
+    expect(await pendingTransfers(h)).toBe(0);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -398,11 +399,11 @@ describe('the form', () => {
   });
 
   it('says in the form when the bot cannot post in the channel, and stores nothing', async () => {
-    const stored = await pendingTransfers(h);
+    await nothingPending(h);
     h.slack.injectFault('chat.postMessage', { kind: 'error', error: 'not_in_channel' });
     const sent = await submit({ user: 'billyjoel', amount: '50' });
     expect(await finalView(sent)).toMatch(/Invite me/);
-    expect(await pendingTransfers(h)).toBe(stored);
+    expect(await pendingTransfers(h)).toBe(0);
   });
 
   it('tells the requester privately when DART failed after the form was closed', async () => {
