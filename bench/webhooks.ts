@@ -1,6 +1,6 @@
 /**
  * DART's webhook calls as its partner API page shows them (the four paths, the bodies),
- * authenticated the way PRODUCT.md says (`Authorization: Bearer <WEBHOOK_SECRET>`).
+ * authenticated the way the README's Configuration says (`Authorization: Bearer <WEBHOOK_SECRET>`).
  */
 import { WEBHOOK_KINDS, webhookFor, type DartEvent, type WebhookKind, type WebhookPayload } from '../src/sandbox/dart/webhooks.ts';
 import type { LoadRequest } from './load.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../util/logger.ts';
-import { alertMessage, digestMessage, MAX_EVENTS_PER_DIGEST } from './messages.ts';
+import { alertMessage, digestMessage, MAX_EVENTS_PER_DIGEST } from './blocks.ts';
 import type { AlertRoute, OutboxRepository, StoredAlert } from './repository.ts';
 import { classifyPostFailure, type PostFailure } from './slack-failures.ts';
 
@@ -130,7 +130,7 @@ export class DeliveryWorker {
     let singles = 0;
     while (!this.#stopping.signal.aborted) {
       try {
-        await this.#pause(nextPostAt - Date.now(), false);
+        await this.#pause(nextPostAt - performance.now(), false);
         if (this.#stopping.signal.aborted) break;
         const claimed = await store.claim({
           routes: lane.routes,
@@ -148,7 +148,7 @@ export class DeliveryWorker {
         if (outcome.kind === 'posted') {
           await store.markDelivered(ids, outcome.ts, this.#init.now());
           // Only a message Slack accepted counts against its per-channel rate.
-          nextPostAt = Date.now() + this.#timings.channelIntervalMs;
+          nextPostAt = performance.now() + this.#timings.channelIntervalMs;
           failures = 0;
           singles = Math.max(0, singles - 1);
           log.info({ alert: { ...detail, ts: outcome.ts } }, 'alert delivered');

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Config } from '../config/load.ts';
 import { announcesMoreThan, readBody } from '../http/body.ts';
 import { sendJson, type HttpRouter } from '../http/router.ts';
 import type { Logger } from '../util/logger.ts';
@@ -21,9 +20,17 @@ export function routeOf(event: AlertEvent): AlertRoute {
   return isTradeScriptEvent(event) ? 'withdrawals' : 'alerts';
 }
 
+/** How DART's webhook calls are received. */
+export interface WebhookSettings {
+  /** `WEBHOOK_PATH_PREFIX`: what comes before `/webhook/…`. */
+  pathPrefix: string;
+  /** The accepted secrets (the current one, and the previous while rotating), or `none` (`WEBHOOK_AUTH=none`). */
+  secrets: readonly string[] | 'none';
+}
+
 export interface WebhookReceiverInit {
   router: HttpRouter;
-  config: Pick<Config, 'WEBHOOK_PATH_PREFIX' | 'WEBHOOK_SECRET' | 'WEBHOOK_SECRET_PREVIOUS' | 'WEBHOOK_AUTH'>;
+  settings: WebhookSettings;
   store: OutboxRepository;
   logger: Logger;
   now: () => Date;
@@ -37,11 +44,11 @@ export interface WebhookReceiverInit {
  * stored; the 2xx is sent after the outbox has it. A rejected request stores nothing.
  */
 export function registerWebhookRoutes(init: WebhookReceiverInit): void {
-  const { router, config, logger } = init;
-  if (config.WEBHOOK_AUTH === 'none') logger.warn('WEBHOOK_AUTH=none: DART webhooks are accepted without a secret');
+  const { router, settings, logger } = init;
+  if (settings.secrets === 'none') logger.warn('WEBHOOK_AUTH=none: DART webhooks are accepted without a secret');
   const writer = new GroupCommit(init.store);
   for (const name of WEBHOOK_NAMES) {
-    router.add('POST', `${config.WEBHOOK_PATH_PREFIX}/webhook/${name}`, (request, response) => receive(init, writer, name, request, response));
+    router.add('POST', `${settings.pathPrefix}/webhook/${name}`, (request, response) => receive(init, writer, name, request, response));
   }
 }
 
@@ -52,15 +59,14 @@ async function receive(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const { config, logger } = init;
+  const { settings, logger } = init;
   const log = logger.child({ component: 'webhook', webhook: name });
   const refuse = (status: number, error: string, detail: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
     log.warn({ status, error, ...detail }, 'webhook refused');
     sendJson(response, status, { error, ...detail }, headers);
   };
 
-  const secrets = [config.WEBHOOK_SECRET, config.WEBHOOK_SECRET_PREVIOUS];
-  if (config.WEBHOOK_AUTH !== 'none' && !matchesAnySecret(presentedSecret(request.headers.authorization), secrets)) {
+  if (settings.secrets !== 'none' && !matchesAnySecret(presentedSecret(request.headers.authorization), settings.secrets)) {
     return refuse(401, 'unauthorized', {}, { 'www-authenticate': 'Basic realm="dart-webhooks", charset="UTF-8"' });
   }
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';

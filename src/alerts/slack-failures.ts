@@ -1,4 +1,5 @@
 import { ErrorCode } from '@slack/web-api';
+import { slackErrorOf, webApiErrorOf } from '../slack/errors.ts';
 
 /**
  * What a failed `chat.postMessage` means for the outbox: try again later (`retry`, after
@@ -34,20 +35,20 @@ const CONTENT_ERRORS = new Set([
  * retried alert is late, a dead one is unseen.
  */
 export function classifyPostFailure(error: unknown): PostFailure {
-  const failure = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
-  switch (failure.code) {
+  const failure = webApiErrorOf(error);
+  switch (failure?.code) {
     case ErrorCode.RateLimitedError:
       return { kind: 'retry', reason: 'ratelimited', retryAfterMs: Math.max(0, Number(failure.retryAfter ?? 0)) * 1000 };
     case ErrorCode.HTTPError:
       return { kind: 'retry', reason: `http_${failure.statusCode ?? 'error'}` };
     case ErrorCode.RequestError:
-      return { kind: 'retry', reason: `request_error: ${failure.message ?? 'no answer'}` };
+      return { kind: 'retry', reason: `request_error: ${failure.message || 'no answer'}` };
     case ErrorCode.PlatformError: {
-      const slackError = failure.data?.error ?? 'unknown_error';
+      const slackError = failure.data.error || 'unknown_error';
       if (TRANSIENT_ERRORS.has(slackError)) return { kind: 'retry', reason: slackError };
       return { kind: 'dead', reason: slackError, content: CONTENT_ERRORS.has(slackError) };
     }
     default:
-      return { kind: 'retry', reason: `unexpected: ${failure.message ?? String(error)}` };
+      return { kind: 'retry', reason: `unexpected: ${slackErrorOf(error)}` };
   }
 }

@@ -1,5 +1,4 @@
 import type { AuditLog } from '../audit/log.ts';
-import type { Config } from '../config/load.ts';
 import type { CustomerStateReader } from '../customers/state.ts';
 import type { DartClient } from '../dart/client.ts';
 import type { AccessControl } from '../slack/access.ts';
@@ -10,11 +9,11 @@ import type { AppMetrics } from '../metrics/metrics.ts';
 import type { Logger } from '../util/logger.ts';
 
 /**
- * What every capability's `register` receives: configuration and the shared clients. No
- * database: a capability that keeps state is handed its own repository by the composition root.
+ * What every capability's `register` receives: the shared clients. No configuration (the
+ * composition root maps it to each capability's typed settings) and no database (a
+ * capability that keeps state is handed its own repository).
  */
 export interface Services {
-  config: Config;
   logger: Logger;
   dart: DartClient;
   access: AccessControl;

@@ -1,20 +1,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { DeliveryOptions } from '../alerts/delivery.ts';
-import { createAlertRelay } from '../alerts/relay.ts';
+import { WebClient } from '@slack/web-api';
+import { deliveryTimings, type DeliveryOptions } from '../alerts/delivery.ts';
+import { registerAlerts } from '../alerts/register.ts';
 import { auditHistorySource } from '../audit/history.ts';
 import { AuditLog } from '../audit/log.ts';
 import type { Config } from '../config/load.ts';
 import { DartClient } from '../dart/client.ts';
 import { probeDart } from '../dart/probe.ts';
-import { registerCustomerCreate } from '../customers/create.ts';
-import { registerCustomerEdit } from '../customers/edit.ts';
-import { registerCustomerLookups } from '../customers/lookups.ts';
+import { registerCustomers } from '../customers/register.ts';
 import { customerStateReader } from '../customers/state.ts';
-import { registerHelp } from '../help/help.ts';
-import { registerHistory } from '../history/history.ts';
+import { registerHelp } from '../help/register.ts';
+import { registerHistory } from '../history/register.ts';
 import { HistorySources } from '../history/source.ts';
 import { HttpRouter } from '../http/router.ts';
 import { instrument } from '../metrics/instrument.ts';
@@ -27,13 +25,13 @@ import { slackRejections } from '../slack/rejections.ts';
 import { SlackRoutes } from '../slack/routes.ts';
 import { signedSlackRequests } from '../slack/signed-requests.ts';
 import { SocketReceiver } from '../slack/socket-receiver.ts';
+import { botClient, webClientOptions } from '../slack/web-client.ts';
 import { openStorage, type Storage } from '../storage/storage.ts';
-import { registerTradeScriptLookups } from '../tsp/lookups.ts';
+import { registerTransfers } from '../transfers/register.ts';
 import { registerTreasuryControls } from '../transfers/controls.ts';
-import { registerTransfers } from '../transfers/listeners.ts';
 import { frozenNotice } from '../transfers/blocks.ts';
 import { TransferService } from '../transfers/service.ts';
-import { registerTradeScriptWrites } from '../tsp/suspend.ts';
+import { registerTradeScripts } from '../trade-scripts/register.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
 import { InFlight } from '../util/in-flight.ts';
 import { within } from '../util/within.ts';
@@ -76,17 +74,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const sdkLogger = slackLogger(logger);
   const metrics = new AppMetrics();
   const rejected = slackRejections(logger, (reason) => metrics.slackRequestRejected(reason));
-  // Interactive replies fail fast and are never retried by the SDK: a person is waiting,
-  // a retry would outlive Slack's trigger ids, and a retried chat.postMessage whose first
-  // try landed would post a second transfer confirmation.
-  const clientOptions: WebClientOptions = {
-    slackApiUrl: config.SLACK_API_URL,
-    timeout: options.slackTimeoutMs ?? 5000,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    logger: sdkLogger,
-    fetch: metrics.slackFetch,
-  };
+  const slackSettings = (timeoutMs: number) => ({ apiUrl: config.SLACK_API_URL, timeoutMs, logger, fetch: metrics.slackFetch });
+  // Interactive replies fail fast: a person is waiting.
+  const clientOptions = webClientOptions(slackSettings(options.slackTimeoutMs ?? 5000));
   const webClient = new WebClient(config.SLACK_BOT_TOKEN, clientOptions);
   const dart = new DartClient({ baseUrl: config.DART_API_URL, token: config.DART_API_TOKEN, timeoutMs: config.DART_TIMEOUT_MS }, (call) => {
     metrics.dartCall(call);
@@ -106,9 +96,29 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const history = new HistorySources(logger);
   history.add(auditHistorySource(storage.audit));
   const customerState = customerStateReader(storage.audit, storage.outbox, now);
-  const services: Services = { config, logger, dart, access, audit, history, customerState, webClient, router, now, metrics };
-  const transfers = new TransferService(services, storage.transfers);
-  const alerts = await createAlertRelay(services, storage.outbox, options.alerts);
+  const services: Services = { logger, dart, access, audit, history, customerState, webClient, router, now, metrics };
+  const transfers = new TransferService(services, storage.transfers, {
+    limits: {
+      maxCents: config.TRANSFER_MAX_AMOUNT,
+      approvalCents: config.TRANSFER_APPROVAL_THRESHOLD,
+      secondApprovalCents: config.TRANSFER_SECOND_APPROVAL_THRESHOLD,
+      dailyCents: config.TRANSFER_DAILY_LIMIT,
+      dailyTotalCents: config.TRANSFER_DAILY_TOTAL_LIMIT,
+    },
+    confirmMinutes: config.TRANSFER_CONFIRM_MINUTES,
+    dartTimeoutMs: config.DART_TIMEOUT_MS,
+  });
+  const timings = deliveryTimings(options.alerts);
+  const alerts = await registerAlerts(services, storage.outbox, {
+    channels: { alerts: config.DART_ALERT_CHANNEL, withdrawals: config.DART_WITHDRAWAL_CHANNEL ?? config.DART_ALERT_CHANNEL },
+    webhooks: {
+      pathPrefix: config.WEBHOOK_PATH_PREFIX,
+      secrets: config.WEBHOOK_AUTH === 'none' ? 'none' : [config.WEBHOOK_SECRET, config.WEBHOOK_SECRET_PREVIOUS].filter((secret) => secret !== undefined),
+    },
+    // Its own client, timed for one post: the outbox owns retries.
+    client: botClient(config.SLACK_BOT_TOKEN, slackSettings(timings.postTimeoutMs)),
+    timings,
+  });
 
   let readyState: ReadyState = 'starting';
   registerProbes(router, {
@@ -163,13 +173,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       const freeze = await transfers.currentFreeze();
       return freeze ? frozenNotice(freeze) : undefined;
     });
-    registerCustomerLookups(routes, services);
-    registerTradeScriptLookups(routes, services);
+    registerCustomers(routes, services);
+    registerTradeScripts(routes, services, storage.reminders);
     registerTransfers(routes, services, transfers);
     registerTreasuryControls(routes, services, transfers);
-    registerCustomerCreate(routes, services);
-    registerCustomerEdit(routes, services);
-    registerTradeScriptWrites(routes, services, storage.reminders);
     registerHistory(routes, services);
     routes.listen();
     if (receiver instanceof HTTPReceiver) {

@@ -1,5 +1,5 @@
 import { code, escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
-import { describeHours } from '../tsp/duration.ts';
+import { describeHours } from '../trade-scripts/duration.ts';
 import { formatMoney } from '../util/money.ts';
 import type { AuditAction, AuditEntry } from './repository.ts';
 

@@ -10,7 +10,7 @@ export class ConfigError extends Error {
 }
 
 /**
- * Validates `env` against PRODUCT.md's contract. Blank values count as unset. The error
+ * Validates `env` against the configuration contract (`schema.ts`). Blank values count as unset. The error
  * names every bad variable with what is expected, never its value (it may be a secret).
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {

@@ -49,7 +49,7 @@ const webhookSecret = z
   .regex(/^\S+$/, 'must not contain spaces or other whitespace (it could never match as a Bearer token)');
 
 /**
- * The environment as PRODUCT.md defines it. Empty strings count as unset, so that a
+ * The environment, as the README's Configuration table lists it (names, meanings and defaults are a contract). Empty strings count as unset, so that a
  * `.env` copied from `.env.example` with blank optional lines behaves like no line.
  */
 export const environmentSchema = z

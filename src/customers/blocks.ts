@@ -1,3 +1,4 @@
+import { fullName } from '../dart/names.ts';
 import type { Customer } from '../dart/schemas.ts';
 import type { Role } from '../slack/access.ts';
 import { actions, button, confirmDialog, context, fields, header, message, section, type Button, type SlackMessage } from '../slack/blocks.ts';
@@ -5,10 +6,6 @@ import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
 import { formatMoney } from '../util/money.ts';
 import { describeAccount, describeSuspension, type CustomerState, type SuspensionState } from './state.ts';
 import { CARD_ACTIONS } from '../slack/ids.ts';
-
-export function fullName(customer: Customer): string {
-  return `${customer.first_name} ${customer.last_name}`.trim() || customer.dart_user_name;
-}
 
 /**
  * The follow-up buttons the caller's roles allow. Suspend or Resume as the state calls

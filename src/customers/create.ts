@@ -17,7 +17,7 @@ import { CHANNEL_ID, SHORTCUTS, VIEWS } from '../slack/ids.ts';
 /** The global shortcut that opens the create form (declared in manifest.yml). */
 
 /** The channel the form was opened from; absent from the shortcut, which has none. */
-const createMetadata = z.object({ c: z.string().regex(CHANNEL_ID).optional() });
+const createMetadata = z.object({ channel: z.string().regex(CHANNEL_ID).optional() });
 
 /**
  * `/dart create` and the "Create DART customer" shortcut: a form checked before DART sees
@@ -36,7 +36,7 @@ export function registerCustomerCreate(routes: SlackRoutes, services: Services):
       role: 'operator',
       parse: (words) => (words.length === 0 ? { ok: true, args: undefined } : { ok: false, error: 'Too many arguments: the form asks for everything.' }),
       run: async (invocation) => {
-        await openFormOrSay(invocation, createForm({ metadata: { c: invocation.channelId } }), '/dart create', logger);
+        await openFormOrSay(invocation, createForm({ metadata: { channel: invocation.channelId } }), '/dart create', logger);
       },
     }),
   );
@@ -54,7 +54,7 @@ export function registerCustomerCreate(routes: SlackRoutes, services: Services):
     const password = typed ?? generatePassword();
     const generated = typed === undefined ? password : undefined;
     const customer: Customer = { first_name: named.first_name, last_name: named.last_name, dart_user_name: named.user_name, email: named.email };
-    const recipient = { userId, channelId: metadata.c };
+    const recipient = { userId, channelId: metadata.channel };
 
     const work = async (): Promise<SubmissionOutcome> => {
       const result = await auditedWrite(

@@ -17,9 +17,10 @@ import { CARD_ACTIONS, CHANNEL_ID, VIEWS } from '../slack/ids.ts';
 
 /** What the edit form carries: the channel it was opened from, the customer, and the values it was prefilled with. */
 const editMetadata = z.object({
-  c: z.string().regex(CHANNEL_ID).optional(),
-  u: userNameSchema,
-  o: z.object({ first_name: z.string(), last_name: z.string(), email: z.string() }),
+  channel: z.string().regex(CHANNEL_ID).optional(),
+  userName: userNameSchema,
+  /** The details as DART gave them when the form opened: only what changed since is sent. */
+  current: z.object({ first_name: z.string(), last_name: z.string(), email: z.string() }),
 });
 type EditMetadata = z.infer<typeof editMetadata>;
 
@@ -47,7 +48,7 @@ export function registerCustomerEdit(routes: SlackRoutes, services: Services): v
     let form: ModalView;
     try {
       const current = editableOf(await dart.getCustomer(userName));
-      form = editForm(userName, { metadata: { c: channelId, u: userName, o: current } satisfies EditMetadata, initial: current });
+      form = editForm(userName, { metadata: { channel: channelId, userName, current } satisfies EditMetadata, initial: current });
     } catch (error) {
       logger.warn({ err: error, userName }, 'could not load a customer to edit');
       form = noticeView('Could not load', `:warning: ${describeDartFailure(error, userName)}`);
@@ -78,15 +79,15 @@ export function registerCustomerEdit(routes: SlackRoutes, services: Services): v
     const submitted = await readSubmission({ ack, view }, editMetadata, parseEditForm, '/dart edit <user>');
     if (!submitted) return;
     const { metadata, input } = submitted;
-    const userName = metadata.u;
-    const changes = changesBetween(metadata.o, input.fields);
+    const userName = metadata.userName;
+    const changes = changesBetween(metadata.current, input.fields);
     if (changes.length === 0) {
       await ack({ response_action: 'update', view: noticeView('Nothing changed', `Nothing was changed for ${code(userName)}, so nothing was sent to DART.`) });
       return;
     }
     const { password, ...named } = input.fields;
     const update: CustomerUpdate = { dart_user_name: userName, ...named, ...(password === undefined ? {} : { password }) };
-    const recipient = { userId, channelId: metadata.c };
+    const recipient = { userId, channelId: metadata.channel };
 
     const work = async (): Promise<SubmissionOutcome> => {
       const result = await auditedWrite(

@@ -1,5 +1,5 @@
 /**
- * How the client reads DART's answers, where the vendor page leaves it open: what a
+ * How the client reads DART's answers, where DART's partner API page leaves it open: what a
  * write's success looks like, what DART's own "not found" looks like, and Retry-After.
  */
 import { errorBodySchema } from './schemas.ts';

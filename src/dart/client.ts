@@ -91,7 +91,7 @@ const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const NEVER_CONNECTED = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
 
 /**
- * The DART partner API, one method per endpoint of the vendor page, typed in and out.
+ * The DART partner API, one method per endpoint of DART's partner API page, typed in and out.
  * Every call, read or write, is bounded end to end (headers and body) by one deadline.
  * Reads retry transient failures with backoff within it and follow same-origin redirects;
  * writes are sent exactly once and never follow a redirect, so a caller that gets a

@@ -4,7 +4,12 @@ import type { HistoryCursor, HistoryPage } from './source.ts';
 import { HISTORY_ACTIONS } from '../slack/ids.ts';
 
 
-/** What the Older button carries: whose history, where the next page starts, how many were shown. */
+/**
+ * What the Older button carries, as it travels: whose history (`u`), where the next page
+ * starts (`t` and `s`, a `HistoryCursor`) and how many entries were shown before (`n`).
+ * One-letter keys because every Older button already posted in a channel carries them
+ * (a wire contract) and a button's value must fit Slack's 2,000 characters.
+ */
 export interface HistoryButtonValue {
   u: string;
   t: number;

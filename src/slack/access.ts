@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../util/logger.ts';
+import { slackErrorOf } from './errors.ts';
 
 /** What a caller must hold. Operators and treasurers may also read: a write role implies viewer. */
 export type Role = 'viewer' | 'operator' | 'treasurer';
@@ -16,6 +17,7 @@ export interface AccessOptions {
   treasurers: string[];
   /** How long a user group's members are remembered. */
   groupTtlMs?: number;
+  /** Milliseconds on a monotonic clock, for the cache's lifetime (a duration, not a time of day); tests move it. */
   now?: () => number;
 }
 
@@ -37,7 +39,7 @@ export class AccessControl {
     this.#client = client;
     this.#logger = logger;
     this.#ttl = options.groupTtlMs ?? 5 * 60_000;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   /** True when `userId` holds `role` (or, for viewer, any role at all). */
@@ -101,7 +103,7 @@ export class AccessControl {
     return this.#client.usergroups.users.list({ usergroup: groupId }).then(
       (answer) => remember(new Set(answer.users ?? []), this.#ttl),
       (error: unknown) => {
-        const reason = (error as { data?: { error?: string } }).data?.error ?? String(error);
+        const reason = slackErrorOf(error);
         const hint = reason === 'missing_scope' ? ' (add the usergroups:read scope to the app)' : '';
         this.#logger.warn({ groupId, reason }, `cannot read members of user group ${groupId}${hint}; it grants nothing`);
         // Forget a failure sooner than a success, so a fixed scope takes effect quickly.

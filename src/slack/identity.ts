@@ -1,5 +1,6 @@
+import { platformErrorOf, slackErrorOf } from './errors.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from '../util/logger.ts';
 
 /** Slack's answers to `auth.test` that no amount of waiting will fix. */
@@ -35,14 +36,13 @@ export async function verifyBotToken(
       const answer = await client.auth.test();
       return { botId: answer.bot_id ?? '', botUserId: answer.user_id ?? '', teamId: answer.team_id ?? '' };
     } catch (error) {
-      const code = (error as { code?: string; data?: { error?: string } }).code;
-      const slackError = code === ErrorCode.PlatformError ? (error as { data?: { error?: string } }).data?.error : undefined;
+      const slackError = platformErrorOf(error);
       if (slackError && FATAL_ERRORS.has(slackError)) {
         throw new SlackTokenRefusedError(`SLACK_BOT_TOKEN: Slack refused the token (${slackError}); check the bot token in the Slack app settings`);
       }
       const waitMs = Math.min(30_000, 500 * 2 ** Math.min(attempt - 1, 6));
       logger.warn(
-        { url, attempt, reason: slackError ?? String((error as Error).message), retryInMs: waitMs },
+        { url, attempt, reason: slackErrorOf(error), retryInMs: waitMs },
         `Slack is not reachable yet at ${url} (attempt ${attempt}); retrying in ${waitMs / 1000} s`,
       );
       await sleep(waitMs, undefined, { signal });

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { z } from 'zod';
 import { message, section, type SlackMessage } from './blocks.ts';
 import { infoView, noticeView, readMetadata, submittedValues, type ModalView } from './modals.ts';
+import { slackErrorOf } from './errors.ts';
 import { code, escapeMrkdwn } from './mrkdwn.ts';
 import type { Logger } from '../util/logger.ts';
 
@@ -121,11 +122,6 @@ export function failedWrite(outcome: 'failed' | 'unknown', title: string, text: 
       if (!seen) await tell(message(shown, [section(shown)]));
     },
   };
-}
-
-/** Slack's error code from a Web API failure (`not_in_channel`…), or the message. */
-export function slackErrorOf(error: unknown): string {
-  return (error as { data?: { error?: string } }).data?.error ?? String((error as Error).message ?? error);
 }
 
 function refusedView(callbackId: string) {

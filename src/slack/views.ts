@@ -4,7 +4,7 @@ import type { SlackMessage } from './blocks.ts';
 import type { ModalView } from './modals.ts';
 import { code } from './mrkdwn.ts';
 import { actingUserId, ephemeral } from './routes.ts';
-import { slackErrorOf } from './submission.ts';
+import { slackErrorOf } from './errors.ts';
 import type { Logger } from '../util/logger.ts';
 
 /** Opens a modal; returns its view id, or undefined (logged) when Slack refused, e.g. an expired trigger id. */

@@ -2,7 +2,7 @@ import type { AlertEvent } from '../alerts/schemas.ts';
 import type { AlertRoute, OutboxStatus, StoredAlert } from '../alerts/repository.ts';
 import type { AuditAction, AuditEntry, AuditOutcome } from '../audit/repository.ts';
 import type { Freeze, Resolution, Transfer, TransferState } from '../transfers/repository.ts';
-import type { Reminder } from '../tsp/repository.ts';
+import type { Reminder } from '../trade-scripts/repository.ts';
 
 /**
  * Rows back into domain objects, for every engine. Each driver hands the same column

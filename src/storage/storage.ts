@@ -2,7 +2,7 @@ import type { OutboxRepository } from '../alerts/repository.ts';
 import type { AuditRepository } from '../audit/repository.ts';
 import type { Config } from '../config/load.ts';
 import type { TransferRepository } from '../transfers/repository.ts';
-import type { ReminderRepository } from '../tsp/repository.ts';
+import type { ReminderRepository } from '../trade-scripts/repository.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
 import { openPostgresStorage } from './postgres/storage.ts';
 import { openSqliteStorage } from './sqlite/storage.ts';

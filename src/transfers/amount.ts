@@ -8,11 +8,11 @@ export interface TransferLimits {
   /** From this amount up a second treasurer must approve (`TRANSFER_APPROVAL_THRESHOLD`). */
   approvalCents: bigint;
   /** From this amount up two treasurers must approve (`TRANSFER_SECOND_APPROVAL_THRESHOLD`), when set. */
-  secondApprovalCents?: bigint | undefined;
+  secondApprovalCents: bigint | undefined;
   /** The most to one customer in any 24 hours (`TRANSFER_DAILY_LIMIT`), when set. */
-  dailyCents?: bigint | undefined;
+  dailyCents: bigint | undefined;
   /** The most to all customers in any 24 hours (`TRANSFER_DAILY_TOTAL_LIMIT`), when set. */
-  dailyTotalCents?: bigint | undefined;
+  dailyTotalCents: bigint | undefined;
 }
 
 /** An amount ready to be sent: `decimal` is what DART receives (`"50.00"`). */

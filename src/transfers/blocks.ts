@@ -29,8 +29,9 @@ const RESOLVED: Record<Resolution['outcome'], string> = {
 /**
  * The confirmation message, which is also the transfer's record: while it waits, who may
  * do what and its buttons; afterwards the buttons give way to its history, one line a
- * step, as sony/stamp does. While transfers are frozen (`freeze`), a waiting transfer says
- * so and why, and one already sent to DART says the freeze does not stop it.
+ * step, so the channel keeps the whole record of a transfer in one message. While transfers
+ * are frozen (`freeze`), a waiting transfer says so and why, and one already sent to DART
+ * says the freeze does not stop it.
  */
 export function transferMessage(transfer: Transfer, freeze?: Freeze): SlackMessage {
   const amount = formatMoney(transfer.amount);

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { addMinutes } from 'date-fns/addMinutes';
 import type { Services } from '../app/services.ts';
 import type { AuditAction, AuditEntryInput } from '../audit/repository.ts';
-import { fullName } from '../customers/blocks.ts';
-import { DartRejectedError, DartTimeoutError, isDartError } from '../dart/errors.ts';
+import { fullName } from '../dart/names.ts';
+import { DartRejectedError, isDartError } from '../dart/errors.ts';
 import type { Customer } from '../dart/schemas.ts';
 import { within } from '../util/within.ts';
 import { approversNeeded, type TransferLimits } from './amount.ts';
@@ -16,6 +16,7 @@ import type { Freeze, Resolution, Transfer, TransferOutcome, TransferRepository 
 import { freezeAnnouncement, unfreezeAnnouncement } from './treasury-blocks.ts';
 import type { SlackMessage } from '../slack/blocks.ts';
 import { mention, slackDate } from '../slack/mrkdwn.ts';
+import { platformErrorOf } from '../slack/errors.ts';
 
 /** How often expired requests, abandoned executions and lagging messages are looked for. */
 export const SWEEP_INTERVAL_MS = 15_000;
@@ -48,6 +49,16 @@ export type FreezeResult = { ok: true; announcement: SlackMessage; redraw: () =>
 /** A resolution: what to tell the treasurer at once, then the audit and redraw; or why not (mrkdwn). */
 export type ResolveResult = { ok: true; confirmation: string; announce: () => Promise<void> } | { ok: false; reason: string };
 
+/** The transfer rules and timings, from the configuration. */
+export interface TransferSettings {
+  /** `TRANSFER_MAX_AMOUNT` and `TRANSFER_APPROVAL_THRESHOLD`. */
+  limits: TransferLimits;
+  /** `TRANSFER_CONFIRM_MINUTES`: how long a confirmation stays valid. */
+  confirmMinutes: number;
+  /** `DART_TIMEOUT_MS`: the longest a DART call can last, headers and body included. */
+  dartTimeoutMs: number;
+}
+
 /**
  * Transfers from request to outcome: records a request and posts its confirmation, turns
  * clicks into compare-and-set moves of the store (so exactly one click, of any number on
@@ -58,23 +69,18 @@ export class TransferService {
   readonly store: TransferRepository;
   readonly limits: TransferLimits;
   readonly #services: Services;
+  readonly #settings: TransferSettings;
   /** Names this app instance as the executor of the calls it makes. */
   readonly #instance = randomUUID();
   readonly #inFlight = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
 
-  constructor(services: Services, store: TransferRepository) {
+  constructor(services: Services, store: TransferRepository, settings: TransferSettings) {
     this.#services = services;
     this.store = store;
-    const { config } = services;
-    this.limits = {
-      maxCents: config.TRANSFER_MAX_AMOUNT,
-      approvalCents: config.TRANSFER_APPROVAL_THRESHOLD,
-      secondApprovalCents: config.TRANSFER_SECOND_APPROVAL_THRESHOLD,
-      dailyCents: config.TRANSFER_DAILY_LIMIT,
-      dailyTotalCents: config.TRANSFER_DAILY_TOTAL_LIMIT,
-    };
+    this.#settings = settings;
+    this.limits = settings.limits;
   }
 
   /**
@@ -86,7 +92,7 @@ export class TransferService {
    * appears can never execute, and the requester is told so.
    */
   async request(input: { requestedBy: string; channel: string; customer: Customer; amount: string }): Promise<RequestResult> {
-    const { config, webClient, logger } = this.#services;
+    const { webClient, logger } = this.#services;
     const approvers = approversNeeded(input.amount, this.limits);
     if (approvers > 0 && input.channel.startsWith('D')) return { ok: false, reason: DIRECT_MESSAGE };
     const now = this.#services.now();
@@ -103,7 +109,7 @@ export class TransferService {
       secondApproval: approvers === 2,
       requestedBy: input.requestedBy,
       requestedAt: now,
-      expiresAt: addMinutes(now, config.TRANSFER_CONFIRM_MINUTES),
+      expiresAt: addMinutes(now, this.#settings.confirmMinutes),
     });
     let posted: { channel?: string; ts?: string } | undefined;
     try {
@@ -155,7 +161,7 @@ export class TransferService {
       await this.#show(cancelled);
       return undefined;
     }
-    const rules = executionRules({ limits: this.limits, confirmMinutes: this.#services.config.TRANSFER_CONFIRM_MINUTES });
+    const rules = executionRules(this.#settings);
     const move = { kind: action, actor, executor: this.#instance, now, message };
     if (action === 'approve' && transfer.secondApproval && !transfer.approvedBy) {
       // The first of two approvals moves no money: only the freeze is checked with it; every rule is checked with the second.
@@ -326,7 +332,7 @@ export class TransferService {
 
   async #sweepOnce(): Promise<void> {
     const now = this.#services.now();
-    const leaseStart = new Date(now.getTime() - this.#services.config.DART_TIMEOUT_MS - EXECUTION_GRACE_MS);
+    const leaseStart = new Date(now.getTime() - this.#settings.dartTimeoutMs - EXECUTION_GRACE_MS);
     for (const transfer of await this.store.abandonExecutions(leaseStart, 'the app stopped while waiting for DART’s answer', now)) {
       this.#services.logger.warn({ transfer: transfer.id }, 'transfer left executing by a stopped app is now unknown');
       await this.#record('transfer.execute', transfer, executionAudit(transfer, 'unknown', transfer.detail ?? ''));
@@ -358,25 +364,21 @@ export class TransferService {
     else logger.error({ transfer: transfer.id, outcome }, 'transfer outcome could not be stored: the row was not ours any more');
   }
 
-  /** The one call to DART: never retried; anything but a clear answer is `unknown`. */
+  /**
+   * The one call to DART: never retried; anything but a clear answer is `unknown`. The
+   * client bounds the call end to end (`DART_TIMEOUT_MS`, body included), so a DART that
+   * hangs ends here as a timeout, an unknown outcome.
+   */
   async #send(transfer: Transfer): Promise<{ outcome: TransferOutcome; detail: string }> {
-    const call = this.#services.dart.transferAmount(transfer.customer, transfer.amount);
-    // ky's timeout does not cover a body that stalls after the headers; this bounds the whole call.
-    const settled = await within(call, this.#deadlineMs());
-    if (!settled.done) {
-      call.then(
-        (answer) => this.#services.logger.error({ transfer: transfer.id, answer }, 'DART answered a transfer after it was recorded unknown'),
-        () => {},
-      );
-      return { outcome: 'unknown', detail: new DartTimeoutError('customer/transfer-amount', 'DART did not answer in time').message };
+    try {
+      return { outcome: 'succeeded', detail: await this.#services.dart.transferAmount(transfer.customer, transfer.amount) };
+    } catch (error) {
+      if (isDartError(error) && !error.outcomeUnknown) {
+        return { outcome: 'failed', detail: error instanceof DartRejectedError ? error.dartMessage : error.message };
+      }
+      this.#services.logger.warn({ err: error, transfer: transfer.id }, 'transfer outcome unknown');
+      return { outcome: 'unknown', detail: isDartError(error) ? error.message : 'the call failed in an unexpected way (logged)' };
     }
-    if (settled.ok) return { outcome: 'succeeded', detail: settled.value };
-    const error = settled.error;
-    if (isDartError(error) && !error.outcomeUnknown) {
-      return { outcome: 'failed', detail: error instanceof DartRejectedError ? error.dartMessage : error.message };
-    }
-    this.#services.logger.warn({ err: error, transfer: transfer.id }, 'transfer outcome unknown');
-    return { outcome: 'unknown', detail: isDartError(error) ? error.message : 'the call failed in an unexpected way (logged)' };
   }
 
   /** Explains a lost compare-and-set from the row as it is now, expiring it if that is why. */
@@ -414,7 +416,7 @@ export class TransferService {
       await webClient.chat.update({ channel: message.channel, ts: message.ts, ...transferMessage(transfer, freeze) });
       return true;
     } catch (error) {
-      const reason = slackError(error);
+      const reason = platformErrorOf(error);
       logger.warn({ err: error, transfer: transfer.id, state: transfer.state }, 'could not update a transfer message');
       return reason !== undefined && GONE.has(reason);
     }
@@ -464,7 +466,7 @@ export class TransferService {
   }
 
   #deadlineMs(): number {
-    return this.#services.config.DART_TIMEOUT_MS + 2000;
+    return this.#settings.dartTimeoutMs + 2000;
   }
 }
 
@@ -477,9 +479,6 @@ function executionAudit(transfer: Transfer, outcome: TransferOutcome, detail: st
   };
 }
 
-function slackError(error: unknown): string | undefined {
-  return (error as { data?: { error?: string } }).data?.error;
-}
 
 const DIRECT_MESSAGE =
   ':warning: This amount needs a second treasurer’s approval, and no other treasurer can see a direct message. Run the command in a channel where they can. Nothing was requested.';

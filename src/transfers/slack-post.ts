@@ -1,4 +1,5 @@
 import { ErrorCode } from '@slack/web-api';
+import { platformErrorOf, webApiErrorOf } from '../slack/errors.ts';
 
 /**
  * Slack's errors to `chat.postMessage` that it returns before posting anything: with one
@@ -35,8 +36,7 @@ const REFUSED_BEFORE_POSTING = new Set([
  * unreadable answer, or an error Slack does not promise to raise before posting).
  */
 export function refusedPost(error: unknown): string | undefined {
-  const { code, data } = error as { code?: string; data?: { error?: unknown } };
-  if (code === ErrorCode.RateLimitedError) return 'ratelimited';
-  if (code !== ErrorCode.PlatformError || typeof data?.error !== 'string') return undefined;
-  return REFUSED_BEFORE_POSTING.has(data.error) ? data.error : undefined;
+  if (webApiErrorOf(error)?.code === ErrorCode.RateLimitedError) return 'ratelimited';
+  const slackError = platformErrorOf(error);
+  return slackError !== undefined && REFUSED_BEFORE_POSTING.has(slackError) ? slackError : undefined;
 }

@@ -88,10 +88,10 @@ describe('roles', () => {
       { callback_id: 'customer.create', private_metadata: '{}', fields: { first_name: 'A', last_name: 'B', user_name: 'abc', email: 'a@b.co', password: '' } },
       {
         callback_id: 'customer.edit',
-        private_metadata: JSON.stringify({ u: 'billyjoel', o: { first_name: 'Billy', last_name: 'Joel', email: 'billy@gmail.com' } }),
+        private_metadata: JSON.stringify({ userName: 'billyjoel', current: { first_name: 'Billy', last_name: 'Joel', email: 'billy@gmail.com' } }),
         fields: { first_name: 'Mallory', last_name: 'Joel', email: 'billy@gmail.com', password: '' },
       },
-      { callback_id: 'tsp.suspend', private_metadata: JSON.stringify({ u: 'billyjoel' }), fields: { custom: '10' } },
+      { callback_id: 'tsp.suspend', private_metadata: JSON.stringify({ userName: 'billyjoel' }), fields: { custom: '10' } },
     ];
     for (const form of forms) {
       const view = { id: 'V0FORGED02', callback_id: form.callback_id, private_metadata: form.private_metadata, blocks: [], title: { text: '' } };

@@ -39,7 +39,7 @@ describe('the create form', () => {
       'email',
       'password',
     ]);
-    expect(JSON.parse(form.private_metadata)).toEqual({ c: CHANNELS.ops });
+    expect(JSON.parse(form.private_metadata)).toEqual({ channel: CHANNELS.ops });
   });
 
   const bad: Array<[field: string, value: string, message: string]> = [

@@ -163,6 +163,6 @@ describe('the customer card', () => {
     expect(JSON.stringify((await opened).args.view)).toContain('Loading');
     const form = viewOf(await updated);
     expect(initialValues(form).first_name).toBe('Billy');
-    expect(JSON.parse(form.private_metadata).c).toBe(CHANNELS.ops);
+    expect(JSON.parse(form.private_metadata).channel).toBe(CHANNELS.ops);
   });
 });

@@ -56,7 +56,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
-describe('DART sandbox: reads, as on the vendor page', () => {
+describe('DART sandbox: reads, as on DART’s partner API page', () => {
   it('answers customer/get without the password', async () => {
     expect(await client().getCustomer('billyjoel')).toEqual({
       first_name: 'Billy',

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSeedState } from '../../src/sandbox/dart/state.ts';
 import { applyDartEvent, fireWebhook, webhookFor } from '../../src/sandbox/dart/webhooks.ts';
 
-// What DART posts and how: bodies word for word from the vendor page, the secret as a
+// What DART posts and how: bodies word for word from DART's partner API page, the secret as a
 // bearer token (or Basic password), JSON, to <base>/webhook/<kind>.
 
 interface Received {
@@ -35,7 +35,7 @@ beforeEach(() => {
   answer = { status: 200, body: '{"ok":true}' };
 });
 
-describe('webhookFor: the bodies of the vendor page', () => {
+describe('webhookFor: the bodies of DART’s partner API page', () => {
   it('builds each event exactly as DART shows it, in the page’s key order', () => {
     expect(JSON.stringify(webhookFor({ kind: 'activate', user: 'billyjoel' }))).toBe(
       '{"kind":"customer-activate","payload":{"message":"External customer activated.","old_dart_user_name":"billyjoel","new_dart_user_name":"billyjoel"}}',

@@ -5,7 +5,7 @@ import { databasePerTest, type NewTestDatabase } from './contracts.ts';
 import { at, message, move, request as requestOn, t0 } from './transfer-fixtures.ts';
 import { treasuryContract } from './treasury.contract.ts';
 
-const policy = (max: bigint, approval: bigint, confirmMinutes = 10) => ({ limits: { maxCents: max, approvalCents: approval }, confirmMinutes });
+const policy = (max: bigint, approval: bigint, confirmMinutes = 10) => ({ limits: { maxCents: max, approvalCents: approval, secondApprovalCents: undefined, dailyCents: undefined, dailyTotalCents: undefined }, confirmMinutes });
 
 export function transferContract(newDatabase: NewTestDatabase): void {
   // Two handles on one database stand for two app instances: each move must win on exactly one.

@@ -5,7 +5,7 @@ import { refusal, whyClosed, whyNotResolvable } from '../../src/transfers/machin
 import { attentionMessage, resolveModal } from '../../src/transfers/treasury-blocks.ts';
 import type { Transfer } from '../../src/transfers/repository.ts';
 
-const limits = { maxCents: 10_000_00n, approvalCents: 1_000_00n };
+const limits = { maxCents: 10_000_00n, approvalCents: 1_000_00n, secondApprovalCents: undefined, dailyCents: undefined, dailyTotalCents: undefined };
 const t0 = new Date('2025-03-03T09:00:00Z');
 
 function transfer(overrides: Partial<Transfer> = {}): Transfer {

@@ -4,7 +4,7 @@ import { NOTHING_KNOWN } from '../../src/customers/state.ts';
 import { button, fields, header, message, section, SLACK_LIMITS } from '../../src/slack/blocks.ts';
 import { escapeMrkdwn, slackDate } from '../../src/slack/mrkdwn.ts';
 import { parseWords, userNameSchema } from '../../src/slack/arguments.ts';
-import { activationDate, statusLabel, tradeScriptsMessage } from '../../src/tsp/blocks.ts';
+import { activationDate, statusLabel, tradeScriptsMessage } from '../../src/trade-scripts/blocks.ts';
 import type { TradeScript } from '../../src/dart/schemas.ts';
 
 const script = (name: string): TradeScript => ({

@@ -23,7 +23,7 @@ function problems(env: Record<string, string>): string {
 }
 
 describe('loadConfig', () => {
-  it('fills PRODUCT.md defaults', () => {
+  it('fills the documented defaults', () => {
     const config = loadConfig(minimal);
     expect(config.DART_API_URL).toBe('https://api.dart.cash/api/');
     expect(config.SLACK_API_URL).toBe('https://slack.com/api/');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activationDate } from '../../src/tsp/blocks.ts';
+import { activationDate } from '../../src/trade-scripts/blocks.ts';
 import { slackDate } from '../../src/slack/mrkdwn.ts';
 
 describe('dates shown to people', () => {

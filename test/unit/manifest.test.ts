@@ -25,7 +25,7 @@ describe('manifest.yml', () => {
     const scopes = [...(manifest.split(/^\s+bot:\s*$/m)[1] ?? '').matchAll(/^\s+- ([a-z:.]+)\s*$/gm)].map((match) => match[1]!);
     expect(scopes.length).toBeGreaterThan(0);
     // The app's own code (not the sandbox or demo, which play Slack).
-    const app = ['src/slack', 'src/alerts', 'src/customers', 'src/tsp', 'src/transfers', 'src/audit', 'src/app']
+    const app = ['src/slack', 'src/alerts', 'src/customers', 'src/trade-scripts', 'src/transfers', 'src/audit', 'src/app']
       .map((folder) => sources(join(ROOT, folder)))
       .join('\n');
     for (const scope of scopes) {

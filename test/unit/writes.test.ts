@@ -4,8 +4,8 @@ import { generatePassword } from '../../src/customers/password.ts';
 import { changeLines, changesBetween, createdView } from '../../src/customers/write-blocks.ts';
 import { HistorySources, type HistoryEntry } from '../../src/history/source.ts';
 import { createLogger } from '../../src/util/logger.ts';
-import { describeHours, parseDuration } from '../../src/tsp/duration.ts';
-import { parseSuspendForm, suspendedMessage } from '../../src/tsp/write-blocks.ts';
+import { describeHours, parseDuration } from '../../src/trade-scripts/duration.ts';
+import { parseSuspendForm, suspendedMessage } from '../../src/trade-scripts/write-blocks.ts';
 
 describe('parseDuration', () => {
   it.each([

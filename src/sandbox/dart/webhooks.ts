@@ -1,6 +1,6 @@
 /**
  * DART's side of the webhooks: the events DART reports, the bodies it posts for them
- * (exactly as the vendor page shows them), what each event changes in the sandbox, and
+ * (exactly as DART's partner API page shows them), what each event changes in the sandbox, and
  * `fireWebhook`, which POSTs one to an app the way DART does. Used by the demo console,
  * tests and benchmarks.
  */
@@ -34,7 +34,7 @@ export type DartEvent =
   | { kind: 'withdrawal'; user: string; amount: string; script?: string }
   | { kind: 'exit'; user: string; amount: string; script?: string };
 
-/** The trade script named on the vendor page, used when an event names none and the customer has none. */
+/** The trade script named on DART's partner API page, used when an event names none and the customer has none. */
 export const DEFAULT_TRADE_SCRIPT = 'Full Velocity Members Only';
 
 /**

@@ -1,4 +1,4 @@
-import type { Reminder, ReminderRepository } from '../../tsp/repository.ts';
+import type { Reminder, ReminderRepository } from '../../trade-scripts/repository.ts';
 import { reminderFromRow } from '../rows.ts';
 import type { PostgresDatabase } from './pool.ts';
 

@@ -1,6 +1,6 @@
 import type { StoredAlert } from '../../alerts/repository.ts';
 import type { AuditEntry } from '../../audit/repository.ts';
-import type { Reminder } from '../../tsp/repository.ts';
+import type { Reminder } from '../../trade-scripts/repository.ts';
 import { auditEntryFromRow, deliveredAtFromRow, reminderFromRow, storedAlertFromRow } from '../rows.ts';
 import { Database } from './database.ts';
 import { MIGRATIONS } from './migrations.ts';

@@ -198,7 +198,7 @@ describe('/dart suspend without a duration: the form', () => {
     const opened = nextCall(h, 'views.open');
     await h.requests.blockAction(USERS.operator, { action_id: 'customer.suspend', value: 'adaline' });
     const form = viewOf(await opened);
-    expect(JSON.parse(form.private_metadata)).toEqual({ u: 'adaline', c: CHANNELS.ops });
+    expect(JSON.parse(form.private_metadata)).toEqual({ userName: 'adaline', channel: CHANNELS.ops });
   });
 });
 
@@ -247,7 +247,7 @@ describe('/dart resume', () => {
       const click = await h.requests.blockAction(USERS.viewer, { action_id: action, value: 'billyjoel' });
       expect(JSON.stringify(await responseTo(click.responseId))).toContain('*operator* role');
     }
-    const form = { id: 'V0FORGED01', callback_id: 'tsp.suspend', private_metadata: JSON.stringify({ u: 'billyjoel' }), blocks: [], title: { text: '' } };
+    const form = { id: 'V0FORGED01', callback_id: 'tsp.suspend', private_metadata: JSON.stringify({ userName: 'billyjoel' }), blocks: [], title: { text: '' } };
     const ack = (await submitView(h, USERS.viewer, form, { custom: '10' })).json as SubmissionAck;
     expect(JSON.stringify(ack.view)).toContain('*operator* role');
     expect(h.dart.calls.length).toBe(before);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presentedSecret, secretMatches } from '../../src/alerts/auth.ts';
-import { alertMessage, digestMessage, historyEntry, MAX_EVENTS_PER_DIGEST } from '../../src/alerts/messages.ts';
+import { alertMessage, digestMessage, historyEntry, MAX_EVENTS_PER_DIGEST } from '../../src/alerts/blocks.ts';
 import type { StoredAlert } from '../../src/alerts/repository.ts';
 import { parseWebhookBody, tradeScriptKind, type WebhookName } from '../../src/alerts/schemas.ts';
 import { blockMrkdwn, fixture, FIXTURES, fixtureWebhook, withdrawalBody, type FixtureName } from '../support/webhooks.ts';

@@ -1,10 +1,19 @@
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { Services } from '../app/services.ts';
-import { slackLogger } from '../slack/bolt-logger.ts';
-import { DeliveryWorker, deliveryTimings, lanesFor, type DeliveryOptions } from './delivery.ts';
-import type { OutboxRepository, OutboxStats } from './repository.ts';
-import { historyEntry } from './messages.ts';
-import { registerWebhookRoutes } from './receiver.ts';
+import { historyEntry } from './blocks.ts';
+import { DeliveryWorker, lanesFor, type DeliveryOptions } from './delivery.ts';
+import { registerWebhookRoutes, type WebhookSettings } from './receiver.ts';
+import type { AlertRoute, OutboxRepository, OutboxStats } from './repository.ts';
+
+/** What the relay is configured with. */
+export interface AlertSettings {
+  /** The channel id each route posts to. */
+  channels: Record<AlertRoute, string>;
+  webhooks: WebhookSettings;
+  /** A client that never retries on its own, with a timeout of one post: the outbox owns retries. */
+  client: WebClient;
+  timings?: DeliveryOptions;
+}
 
 /** The webhook relay of a running app: DART's webhooks in, channel alerts out. */
 export interface AlertRelay {
@@ -21,8 +30,8 @@ export interface AlertRelay {
  * dead events set back to pending, since a restart is when a fixed channel or token takes
  * effect) and a delivery worker that waits for `startDelivery`.
  */
-export async function createAlertRelay(services: Services, store: OutboxRepository, options: DeliveryOptions = {}): Promise<AlertRelay> {
-  const { config, logger, router, now, history } = services;
+export async function registerAlerts(services: Services, store: OutboxRepository, settings: AlertSettings): Promise<AlertRelay> {
+  const { logger, router, now, history } = services;
   // What DART reported about a customer belongs in `/dart history`, beside what the app did.
   history.add({
     name: 'webhooks',
@@ -32,25 +41,8 @@ export async function createAlertRelay(services: Services, store: OutboxReposito
   const redriven = await store.redriveDead();
   if (redriven > 0) logger.warn({ alerts: { redriven } }, 'dead webhook alerts set back to pending for another try');
 
-  const timings = deliveryTimings(options);
-  // Its own client: the outbox owns retries, so the SDK must neither retry nor queue behind a 429.
-  const client = new WebClient(config.SLACK_BOT_TOKEN, {
-    slackApiUrl: config.SLACK_API_URL,
-    timeout: timings.postTimeoutMs,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    logger: slackLogger(logger),
-    fetch: services.metrics.slackFetch,
-  });
-  const worker = new DeliveryWorker({
-    store,
-    client,
-    lanes: lanesFor({ alerts: config.DART_ALERT_CHANNEL, withdrawals: config.DART_WITHDRAWAL_CHANNEL ?? config.DART_ALERT_CHANNEL }),
-    logger,
-    now,
-    options: timings,
-  });
-  registerWebhookRoutes({ router, config, store, logger, now, onStored: () => worker.notify() });
+  const worker = new DeliveryWorker({ store, client: settings.client, lanes: lanesFor(settings.channels), logger, now, options: settings.timings });
+  registerWebhookRoutes({ router, settings: settings.webhooks, store, logger, now, onStored: () => worker.notify() });
   // Events another instance stored wake this one's worker too, where the engine can tell.
   let unsubscribe = () => {};
   return {

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { SlackMessage } from '../slack/blocks.ts';
-import { slackErrorOf } from '../slack/submission.ts';
+import { slackErrorOf } from '../slack/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import type { Reminder, ReminderRepository } from './repository.ts';
 

@@ -1,4 +1,4 @@
-/** The longest suspension the product allows (PRODUCT.md: whole hours, 1 to 720). */
+/** The longest suspension the product allows (the product's rule: whole hours, 1 to 720). */
 export const MAX_SUSPENSION_HOURS = 720;
 
 /** The accepted forms, as shown to a person who typed something else. */

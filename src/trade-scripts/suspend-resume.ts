@@ -20,7 +20,7 @@ import { CARD_ACTIONS, CHANNEL_ID, VIEWS } from '../slack/ids.ts';
 /** A write's answer for people: the channel's confirmation, or what went wrong (told privately). */
 type WriteReply = { ok: true; post: SlackMessage } | { ok: false; outcome: 'failed' | 'unknown'; text: string };
 
-const suspendMetadata = z.object({ u: userNameSchema, c: z.string().regex(CHANNEL_ID).optional() });
+const suspendMetadata = z.object({ userName: userNameSchema, channel: z.string().regex(CHANNEL_ID).optional() });
 
 /** `/dart suspend <user> [<duration>]`: the user name, and the hours when given. */
 export function parseSuspendArguments(words: string[]): ParseResult<{ userName: string; hours: number | undefined }> {
@@ -38,7 +38,7 @@ export function parseSuspendArguments(words: string[]): ParseResult<{ userName: 
  * is one `update-tsp-status` call (`external_tsp_status=false`, `tsp_duration=<hours>`),
  * confirmed in the channel with its end time, where a reminder is scheduled for that time.
  */
-export function registerTradeScriptWrites(routes: SlackRoutes, services: Services, repository: ReminderRepository): void {
+export function registerSuspendResume(routes: SlackRoutes, services: Services, repository: ReminderRepository): void {
   const { dart, logger, webClient, now } = services;
   const reminders = new SuspensionReminders(repository, webClient, logger, now);
 
@@ -83,7 +83,7 @@ export function registerTradeScriptWrites(routes: SlackRoutes, services: Service
   }
 
   const openForm = (invocation: { client: Parameters<typeof openFormOrSay>[0]['client']; triggerId: string; respond: RespondFn }, userName: string, channelId: string | undefined) =>
-    openFormOrSay(invocation, suspendForm(userName, { u: userName, c: channelId }), `/dart suspend ${userName}`, logger);
+    openFormOrSay(invocation, suspendForm(userName, { userName, channel: channelId }), `/dart suspend ${userName}`, logger);
 
   routes.subcommand(
     defineSubcommand({
@@ -116,7 +116,7 @@ export function registerTradeScriptWrites(routes: SlackRoutes, services: Service
     const submitted = await readSubmission({ ack, view }, suspendMetadata, parseSuspendForm, '/dart suspend <user>');
     if (!submitted) return;
     const { metadata, input: choice } = submitted;
-    const { u: userName, c: channelId } = metadata;
+    const { userName, channel: channelId } = metadata;
     const recipient: Recipient = { userId, channelId };
     const work = async (): Promise<SubmissionOutcome> => {
       const outcome = await suspend(userName, choice.hours, userId, channelId);
