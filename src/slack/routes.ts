@@ -9,7 +9,7 @@ import type { Logger } from '../util/logger.ts';
 export const SLASH_COMMAND = '/dart';
 
 /** What a subcommand gets once its arguments have been checked and Slack has been acked. */
-export interface CommandInvocation {
+interface CommandInvocation {
   userId: string;
   channelId: string;
   triggerId: string;

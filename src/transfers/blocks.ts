@@ -47,7 +47,7 @@ export function transferMessage(transfer: Transfer): SlackMessage {
 }
 
 /** What a person must do when a transfer's outcome is unknown. */
-export const UNKNOWN_WARNING =
+const UNKNOWN_WARNING =
   ':warning: *The money may or may not have moved.* Check the customer’s main wallet in DART before anyone tries again. This app will not send this transfer again.';
 
 function whoMayAct(transfer: Transfer): string {

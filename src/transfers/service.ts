@@ -15,7 +15,7 @@ import type { Transfer, TransferOutcome, TransferRepository } from './repository
 import { platformErrorOf } from '../slack/errors.ts';
 
 /** How often expired requests, abandoned executions and lagging messages are looked for. */
-export const SWEEP_INTERVAL_MS = 15_000;
+const SWEEP_INTERVAL_MS = 15_000;
 
 /**
  * How long past DART's own timeout an execution may stay `executing` before it is taken
