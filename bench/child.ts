@@ -12,7 +12,7 @@ import { profileTables, summarizeProfile, type CpuProfile } from './profile.ts';
 import { appEnvironment, BENCH_SECRETS, type Bench } from './setup.ts';
 
 /** The app's entry point and the baseline's, as absolute paths. */
-export const ENTRY_POINTS = {
+const ENTRY_POINTS = {
   /** What `npm start` runs: the compiled app, built first if a source changed. */
   app: fileURLToPath(new URL('../scripts/start.js', import.meta.url)),
   bareBolt: fileURLToPath(new URL('./bare-bolt.ts', import.meta.url)),
@@ -114,7 +114,7 @@ export function profileFolder(parent: string, name: string): string {
 }
 
 /** VmRSS of a process, in MiB (Linux). */
-export function residentMiB(pid: number): number {
+function residentMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
   if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);

@@ -76,7 +76,7 @@ export function combineLoads(results: readonly LoadResult[]): LoadResult {
 }
 
 /** How many answers had a 2xx status. */
-export function successes(result: Pick<LoadResult, 'statuses'>): number {
+function successes(result: Pick<LoadResult, 'statuses'>): number {
   let count = 0;
   for (const [status, n] of result.statuses) if (status >= 200 && status < 300) count += n;
   return count;

@@ -14,7 +14,7 @@ export interface CpuProfile {
 }
 
 /** CPU time spent in one function (or one area) itself, not in what it called. */
-export interface SelfTime {
+interface SelfTime {
   name: string;
   selfMs: number;
   /** Share of the busy (non-idle) time, 0–1. */

@@ -93,7 +93,7 @@ try {
   }
 
   const image = stages.at(-1)!;
-  if (!image.cmd || image.cmd[0] !== 'node') throw new Error('the image must start with CMD ["node", …] in exec form');
+  if (image.cmd?.[0] !== 'node') throw new Error('the image must start with CMD ["node", …] in exec form');
   if (existsSync(inStage(image, 'src')) || existsSync(inStage(image, 'node_modules/typescript'))) throw new Error('sources or dev dependencies ended up in the image');
   const standins = await startStandins({ botToken: SECRETS.botToken, dartToken: SECRETS.dartToken, folderPrefix: 'dart-image-standins-' });
   const env: Record<string, string> = { ...image.env };

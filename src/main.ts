@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, readEnvironment } from './config/load.ts';
+import { type Config, ConfigError, loadConfig, readEnvironment } from './config/load.ts';
 import { startApp } from './app/start.ts';
 import { SlackTokenRefusedError } from './slack/identity.ts';
 import { createLogger } from './util/logger.ts';
@@ -8,7 +8,7 @@ const EX_CONFIG = 78;
 
 /** `npm start`: configuration from the environment (and `.env`), then the app until SIGTERM. */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig(readEnvironment());
   } catch (error) {

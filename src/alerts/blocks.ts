@@ -62,7 +62,7 @@ function customerButtons(alert: StoredAlert): Block[] {
 }
 
 /** The one-line mrkdwn form of an event: icon, kind, what happened (used in digests and history). */
-export function alertLine(event: AlertEvent): string {
+function alertLine(event: AlertEvent): string {
   const { emoji, title } = TITLES[event.kind];
   return `${emoji} *${title}* · ${describe(event).line}`;
 }

@@ -54,7 +54,7 @@ export function lanesFor(channels: Record<AlertRoute, string>): Lane[] {
 }
 
 /** Waits between `min·2ⁿ/2` and `min·2ⁿ` (capped at `max`): jitter keeps instances from retrying in step. */
-export function backoffMs(failures: number, min: number, max: number): number {
+function backoffMs(failures: number, min: number, max: number): number {
   const ceiling = Math.min(max, min * 2 ** Math.min(failures - 1, 30));
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }

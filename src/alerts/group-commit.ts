@@ -32,6 +32,6 @@ export class GroupCommit {
       for (const item of batch) item.reject(error);
       return;
     }
-    batch.forEach((item, index) => item.resolve(stored[index]!));
+    for (const [index, item] of batch.entries()) item.resolve(stored[index]!);
   }
 }

@@ -4,19 +4,19 @@ import { sendJson, type HttpRouter } from '../http/router.ts';
 import type { Logger } from '../util/logger.ts';
 import { matchesAnySecret, presentedSecret } from './auth.ts';
 import { GroupCommit } from './group-commit.ts';
-import type { AlertRoute, OutboxRepository } from './repository.ts';
+import type { AddedAlert, AlertRoute, OutboxRepository } from './repository.ts';
 import { isTradeScriptEvent, parseWebhookBody, WEBHOOK_NAMES, type AlertEvent, type WebhookName } from './schemas.ts';
 
 /** DART's bodies are a few hundred bytes; anything near this is not DART. */
-export const MAX_WEBHOOK_BYTES = 64 * 1024;
+const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 /** Headers that may carry a delivery id, most specific first; a repeat of a stored id is not posted again. */
-export const DELIVERY_ID_HEADERS = ['webhook-id', 'idempotency-key', 'x-request-id'] as const;
+const DELIVERY_ID_HEADERS = ['webhook-id', 'idempotency-key', 'x-request-id'] as const;
 
 const DELIVERY_ID = /^[\x21-\x7e]{1,200}$/;
 
 /** Withdrawals, exits and unrecognised trade-script events are money leaving: they go to the withdrawal channel. */
-export function routeOf(event: AlertEvent): AlertRoute {
+function routeOf(event: AlertEvent): AlertRoute {
   return isTradeScriptEvent(event) ? 'withdrawals' : 'alerts';
 }
 
@@ -91,7 +91,7 @@ async function receive(
   if (!parsed.ok) return refuse(422, 'invalid_body', { field: parsed.field, message: `${parsed.field} ${parsed.problem}` });
 
   const { event } = parsed;
-  let stored;
+  let stored: AddedAlert;
   try {
     stored = await writer.add({ event, route: routeOf(event), receivedAt: init.now(), ...(deliveryId ? { deliveryId } : {}) });
   } catch (error) {

@@ -9,7 +9,7 @@ import { withoutBidiControls } from '../util/text.ts';
 export type AlertKind = 'activated' | 'updated' | 'deactivated' | 'withdrawal' | 'exit' | 'trade_script';
 
 /** A customer event: activated, details updated, deactivated. */
-export interface CustomerEvent {
+interface CustomerEvent {
   kind: 'activated' | 'updated' | 'deactivated';
   /** DART's own sentence, e.g. "External customer activated." */
   message: string;

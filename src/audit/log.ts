@@ -7,7 +7,7 @@ import { auditLine } from './lines.ts';
 import type { AuditEntry, AuditEntryInput, AuditRepository } from './repository.ts';
 
 /** The audit-channel post for one entry, with what was sent. */
-export function auditMessage(entry: AuditEntry): SlackMessage {
+function auditMessage(entry: AuditEntry): SlackMessage {
   const sent = Object.entries(entry.sent)
     .map(([key, value]) => `${escapeMrkdwn(key)}=${code(String(value))}`)
     .join(' ');

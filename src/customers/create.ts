@@ -46,7 +46,7 @@ export function registerCustomerCreate(routes: SlackRoutes, services: Services):
     await openModal(client, body.trigger_id, createForm({ metadata: {} }), logger);
   });
 
-  routes.view(VIEWS.customerCreate, 'operator', async ({ ack, body, view, client, userId }) => {
+  routes.view(VIEWS.customerCreate, 'operator', async ({ ack, view, client, userId }) => {
     const submitted = await readSubmission({ ack, view }, createMetadata, parseCreateForm, '/dart create');
     if (!submitted) return;
     const { metadata, input } = submitted;

@@ -75,7 +75,7 @@ export function registerCustomerEdit(routes: SlackRoutes, services: Services): v
     await open({ client, triggerId, channelId, userName: userName.data, respond });
   });
 
-  routes.view(VIEWS.customerEdit, 'operator', async ({ ack, body, view, client, userId }) => {
+  routes.view(VIEWS.customerEdit, 'operator', async ({ ack, view, client, userId }) => {
     const submitted = await readSubmission({ ack, view }, editMetadata, parseEditForm, '/dart edit <user>');
     if (!submitted) return;
     const { metadata, input } = submitted;

@@ -5,7 +5,7 @@ const CLASSES = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456
 const ALPHABET = CLASSES.join('');
 
 /** Length of generated passwords: about 120 bits of entropy from a 67-character alphabet. */
-export const GENERATED_PASSWORD_LENGTH = 20;
+const GENERATED_PASSWORD_LENGTH = 20;
 
 /**
  * A strong random password from `node:crypto` (uniform choices, no modulo bias) with at

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { notFoundSubject, quoteAnswer, readErrorBody, retryAfterMs, writeSuccess } from './answers.ts';
 import {
   DartBadResponseError,
-  DartError,
+  type DartError,
   DartNetworkError,
   DartNotFoundError,
   DartRateLimitedError,
@@ -256,7 +256,8 @@ export class DartClient {
       seen.status = response.status;
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
-        url = followable(request, url, response, (redirects += 1));
+        redirects += 1;
+        url = followable(request, url, response, redirects);
         attempt -= 1; // following a redirect is not a retry
         continue;
       }

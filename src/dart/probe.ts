@@ -4,7 +4,7 @@ import type { DartClient } from './client.ts';
 import { isDartError } from './errors.ts';
 
 /** What the start-up probe found out about DART at `DART_API_URL` with `DART_API_TOKEN`. */
-export type DartProbeStatus =
+type DartProbeStatus =
   | 'checking'
   /** DART answered as DART does, and accepted the token. */
   | 'ok'

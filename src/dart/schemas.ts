@@ -17,7 +17,7 @@ export const customerSchema = z.object({
 });
 export type Customer = z.infer<typeof customerSchema>;
 
-export const tradeScriptSchema = z.object({
+const tradeScriptSchema = z.object({
   trade_script_name: z.string(),
   initial_amount: decimalString,
   current_amount: decimalString,

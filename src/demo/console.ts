@@ -12,7 +12,7 @@ import type { RecordedDartCall } from '../sandbox/dart/server.ts';
 import { applyDartEvent, fireWebhook, webhookFor, type DartEvent } from '../sandbox/dart/webhooks.ts';
 import { formatMoney } from '../util/money.ts';
 import { SlackFeed, type PressableButton } from './feed.ts';
-import { runModal, printView, type ModalContext } from './modal.ts';
+import { runModal, printView, type ModalContext, type ModalOutcome } from './modal.ts';
 import type { PickerNames } from './modal-fields.ts';
 import { QuietWatch, type QuietOptions } from './quiet.ts';
 import { paint, type RenderOptions } from './render-mrkdwn.ts';
@@ -355,7 +355,7 @@ class ConsoleSession {
   async #runWaitingModals(): Promise<'done' | 'script-error'> {
     for (let id = this.#views.takeWaiting(); id !== undefined && !this.#terminal.isInterrupted; id = this.#views.takeWaiting()) {
       this.#promptingView = id;
-      let outcome;
+      let outcome: ModalOutcome;
       try {
         outcome = await runModal(this.#modalContext(), id);
       } finally {
@@ -457,7 +457,7 @@ const FIRE_USAGE: Record<DartEvent['kind'], string> = {
 };
 
 /** `fire …` arguments as a DART event, or the usage to show. */
-export function parseDartEvent(args: string[]): DartEvent | string {
+function parseDartEvent(args: string[]): DartEvent | string {
   const [kind = '', user, third, ...rest] = args;
   const usage = `Usage: ${Object.values(FIRE_USAGE).join(' | ')}`;
   switch (kind.toLowerCase()) {
@@ -508,7 +508,7 @@ function describeDartCall(call: RecordedDartCall): string {
 }
 
 /** The console's `help`. */
-export function helpText(world: DemoWorld): string[] {
+function helpText(world: DemoWorld): string[] {
   const users = world.users.map((user) => `${user.name} (${user.description})`).join(', ');
   const channels = Object.values(world.channels).join(', ');
   return [

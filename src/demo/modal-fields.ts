@@ -32,7 +32,7 @@ const USERS = new Set(['users_select', 'multi_users_select']);
 const CHANNELS = new Set(['conversations_select', 'channels_select', 'multi_conversations_select', 'multi_channels_select']);
 
 /** The option objects of a select, radio group or checkbox group, option groups flattened, as the app defined them. */
-export function optionsOf(element: Json): Json[] {
+function optionsOf(element: Json): Json[] {
   return [...list(element.options), ...list(element.option_groups).flatMap((group) => list(record(group).options))].map(record);
 }
 

@@ -33,7 +33,7 @@ export interface ModalContext {
 export type ModalOutcome = 'submitted' | 'closed' | 'shown' | 'ended' | 'script-error';
 
 /** What closes a modal instead of answering a field (`/cancel` too). */
-export const CLOSE_COMMAND = '/close';
+const CLOSE_COMMAND = '/close';
 const CLOSE_COMMANDS = new Set([CLOSE_COMMAND, '/cancel']);
 /** Asks every field again, after an error say. */
 const ALL_COMMAND = '/all';
@@ -185,7 +185,7 @@ async function askInputs(
     if (retrying && errors[input.blockId] === undefined) continue;
     if (errors[input.blockId] !== undefined) context.terminal.print(paint(`  ! ${field.label}: ${errors[input.blockId]}`, 'red', options));
     if (field.hint) context.terminal.print(paint(`  (${field.hint})`, 'dim', options));
-    field.options?.forEach((option, index) => context.terminal.print(`    ${index + 1}) ${option.text}`));
+    for (const [index, option] of (field.options ?? []).entries()) context.terminal.print(`    ${index + 1}) ${option.text}`);
     for (;;) {
       const current = values.get(input.blockId) ?? [];
       const shown = current.length > 0 ? ` [${isSecretField(field) ? '********' : describeValues(field, current, context.names)}]` : '';

@@ -42,6 +42,7 @@ export function paint(text: string, style: Style, options: RenderOptions): strin
 
 /** Columns a string takes in the terminal: ANSI codes take none. */
 export function visibleLength(text: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the terminal's escape character is the point
   return [...text.replace(/\x1b\[[0-9;]*m/g, '')].length;
 }
 
@@ -91,7 +92,7 @@ export function renderMrkdwn(text: string, options: RenderOptions): string {
 function codeBlock(content: string, options: RenderOptions): string {
   const body = content.replace(/^\n/, '').replace(/\n$/, '');
   const resolved = body.replace(/<([^<>\n]+)>/g, (whole, token: string) => renderToken(token, options) ?? whole);
-  return unescape(resolved)
+  return unescapeEntities(resolved)
     .split('\n')
     .map((line) => `    ${line}`)
     .join('\n');
@@ -131,10 +132,10 @@ function inline(text: string, options: RenderOptions): string {
     .replace(STRIKE, '$1');
   const painted = restore(styled).replace(/[\uE010-\uE013]/g, (marker) => (options.color ? (MARKERS[marker] ?? '') : ''));
   // Last, so escaped text comes out literally and never becomes a link or a mention.
-  return unescape(painted);
+  return unescapeEntities(painted);
 }
 
-function unescape(text: string): string {
+function unescapeEntities(text: string): string {
   return text.replace(/&(lt|gt|amp);/g, (_, name: string) => (name === 'lt' ? '<' : name === 'gt' ? '>' : '&'));
 }
 

@@ -7,6 +7,10 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 
+/** Line ends and cursor moves pass through; every other typed character (the group) becomes a star. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the terminal's escape character is the point
+const TYPED_CHARACTER = /\x1b\[[0-9;]*[A-Za-z]|[\r\n]|([^\r\n\x1b])/g;
+
 /** Where the console reads and writes. */
 export interface TerminalStreams {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -129,8 +133,7 @@ export class Terminal {
     readline._writeToOutput = (text: string) => {
       const typed = text.startsWith(prompt) ? text.slice(prompt.length) : text;
       const head = text.startsWith(prompt) ? prompt : '';
-      // Line ends and cursor moves pass through; every typed character becomes a star.
-      original.call(readline, head + typed.replace(/\x1b\[[0-9;]*[A-Za-z]|[\r\n]|([^\r\n\x1b])/g, (whole, char?: string) => (char === undefined ? whole : '*')));
+      original.call(readline, head + typed.replace(TYPED_CHARACTER, (whole, char?: string) => (char === undefined ? whole : '*')));
     };
     return () => {
       readline._writeToOutput = original;

@@ -7,7 +7,7 @@ import { defineSubcommand, ephemeral, type SlackRoutes, type Subcommand } from '
  * The one order of the commands, shared by this help, the README's table and the
  * manifest's usage hint (the product's order); a command not listed goes last.
  */
-export const HELP_ORDER = ['help', 'customer', 'balance', 'scripts', 'token', 'create', 'edit', 'suspend', 'resume', 'transfer', 'history', 'transfers', 'freeze', 'unfreeze'];
+const HELP_ORDER = ['help', 'customer', 'balance', 'scripts', 'token', 'create', 'edit', 'suspend', 'resume', 'transfer', 'history', 'transfers', 'freeze', 'unfreeze'];
 
 const rank = (name: string) => {
   const index = HELP_ORDER.indexOf(name);
@@ -15,7 +15,7 @@ const rank = (name: string) => {
 };
 
 /** The help text for one caller: only the commands their roles allow, under `notice` (e.g. a freeze in force) if any. */
-export function helpMessage(allowed: Subcommand[], notice?: string) {
+function helpMessage(allowed: Subcommand[], notice?: string) {
   const lines = allowed.map((subcommand) => `${code(subcommand.usage)}\n${subcommand.summary}`);
   return message(`/dart commands you may run: ${allowed.map((subcommand) => subcommand.name).join(', ')}`, [
     ...(notice ? [section(notice)] : []),

@@ -10,7 +10,7 @@ import { HISTORY_ACTIONS } from '../slack/ids.ts';
  * One-letter keys because every Older button already posted in a channel carries them
  * (a wire contract) and a button's value must fit Slack's 2,000 characters.
  */
-export interface HistoryButtonValue {
+interface HistoryButtonValue {
   u: string;
   t: number;
   s: number;

@@ -9,7 +9,7 @@ import type { HistoryCursor } from './source.ts';
 import { HISTORY_ACTIONS } from '../slack/ids.ts';
 
 /** Entries per page of `/dart history`. */
-export const HISTORY_PAGE_SIZE = 10;
+const HISTORY_PAGE_SIZE = 10;
 
 const olderValueSchema = z.object({
   u: userNameSchema,

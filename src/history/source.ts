@@ -22,7 +22,7 @@ export interface HistorySource {
 export type RenameSource = (names: readonly string[]) => Promise<ReadonlyArray<{ from: string; to: string }>>;
 
 /** How many user names one customer's history follows at most: bounds the walk whatever the renames (even cycles). */
-export const MAX_NAMES = 20;
+const MAX_NAMES = 20;
 
 /**
  * Where the next page starts: entries at or before `at`, skipping the first `skip` entries
@@ -89,7 +89,7 @@ export class HistorySources {
     const merged: Array<HistoryEntry & { source: number; index: number }> = [];
     answers.forEach((answer, source) => {
       if (answer.status === 'fulfilled') {
-        answer.value.forEach((entry, index) => merged.push({ ...entry, source, index }));
+        for (const [index, entry] of answer.value.entries()) merged.push({ ...entry, source, index });
       } else {
         unavailable.push(this.#sources[source]!.name);
         this.#logger.warn({ err: answer.reason, source: this.#sources[source]!.name }, 'history source failed');

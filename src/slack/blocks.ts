@@ -18,7 +18,7 @@ export const SLACK_LIMITS = {
 } as const;
 
 /** Cuts `text` to `max` characters, marking the cut with an ellipsis. */
-export function truncate(text: string, max: number): string {
+function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 

@@ -4,7 +4,7 @@ import type { SignedSlackHandler } from './signed-requests.ts';
 import type { InFlight } from '../util/in-flight.ts';
 
 /** What a slash command sent during a drain shows its author (nothing else happens). */
-export const DRAINING_TEXT = ':hourglass: This DART app is restarting. Nothing was done; run the command again in a few seconds.';
+const DRAINING_TEXT = ':hourglass: This DART app is restarting. Nothing was done; run the command again in a few seconds.';
 
 /**
  * Hands verified Slack requests (body already read) to `listener` until `draining()` turns true; from then on

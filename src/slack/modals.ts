@@ -5,7 +5,7 @@ import { plainText, section, type Block } from './blocks.ts';
 export type ModalView = types.ModalView;
 
 /** Slack's limits for modals; builders cut text to fit rather than have Slack refuse the view. */
-export const MODAL_LIMITS = {
+const MODAL_LIMITS = {
   title: 24,
   buttonText: 24,
   privateMetadata: 3000,

@@ -5,7 +5,7 @@ import { isDartError } from '../dart/errors.ts';
 import type { Logger } from '../util/logger.ts';
 
 /** How long a lookup may take before the caller is told it is under way. */
-export const PROGRESS_AFTER_MS = 1200;
+const PROGRESS_AFTER_MS = 1200;
 
 export interface LookupReply {
   respond: RespondFn;

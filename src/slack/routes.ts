@@ -11,7 +11,7 @@ import { DATABASE_UNAVAILABLE } from './dart-failures.ts';
 export const SLASH_COMMAND = '/dart';
 
 /** What a subcommand gets once its arguments have been checked and Slack has been acked. */
-export interface CommandInvocation {
+interface CommandInvocation {
   userId: string;
   channelId: string;
   triggerId: string;

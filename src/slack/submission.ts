@@ -11,10 +11,10 @@ import type { Logger } from '../util/logger.ts';
  * How long a modal submission may wait for DART before answering Slack with a "still
  * working" view. Slack drops an answer after 3 seconds; this leaves room for the network.
  */
-export const SUBMISSION_BUDGET_MS = 2500;
+const SUBMISSION_BUDGET_MS = 2500;
 
 /** What a modal submission answers: errors shown on their fields, or a new view. */
-export type SubmissionAnswer =
+type SubmissionAnswer =
   | { response_action: 'errors'; errors: Record<string, string> }
   | { response_action: 'update'; view: ModalView };
 

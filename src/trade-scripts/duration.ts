@@ -2,7 +2,7 @@
 export const MAX_SUSPENSION_HOURS = 720;
 
 /** The accepted forms, as shown to a person who typed something else. */
-export const DURATION_FORMS = `a whole number of hours from 1 to ${MAX_SUSPENSION_HOURS}: 10, 10h or 2d (2d = 48 hours)`;
+const DURATION_FORMS = `a whole number of hours from 1 to ${MAX_SUSPENSION_HOURS}: 10, 10h or 2d (2d = 48 hours)`;
 
 export type DurationResult = { ok: true; hours: number } | { ok: false; error: string };
 

@@ -23,7 +23,7 @@ type WriteReply = { ok: true; post: SlackMessage } | { ok: false; outcome: 'fail
 const suspendMetadata = z.object({ userName: userNameSchema, channel: z.string().regex(CHANNEL_ID).optional() });
 
 /** `/dart suspend <user> [<duration>]`: the user name, and the hours when given. */
-export function parseSuspendArguments(words: string[]): ParseResult<{ userName: string; hours: number | undefined }> {
+function parseSuspendArguments(words: string[]): ParseResult<{ userName: string; hours: number | undefined }> {
   if (words.length > 2) return { ok: false, error: `Too many arguments: ${words.slice(2).join(' ')}` };
   const user = parseWords(words.slice(0, 1), [['user', userNameSchema]] as const);
   if (!user.ok) return user;
@@ -112,7 +112,7 @@ export function registerSuspendResume(routes: SlackRoutes, services: Services, r
     await openForm({ client, triggerId, respond }, userName.data, channelId);
   });
 
-  routes.view(VIEWS.suspend, 'operator', async ({ ack, body, view, client, userId }) => {
+  routes.view(VIEWS.suspend, 'operator', async ({ ack, view, client, userId }) => {
     const submitted = await readSubmission({ ack, view }, suspendMetadata, parseSuspendForm, '/dart suspend <user>');
     if (!submitted) return;
     const { metadata, input: choice } = submitted;

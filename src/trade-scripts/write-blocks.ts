@@ -7,10 +7,10 @@ import type { ScheduleResult } from './reminders.ts';
 import { VIEWS } from '../slack/ids.ts';
 
 /** The suspend form's fields. */
-export const SUSPEND_FIELDS = { preset: 'preset', custom: 'custom' } as const;
+const SUSPEND_FIELDS = { preset: 'preset', custom: 'custom' } as const;
 
 /** The common durations offered in the form, in hours. */
-export const PRESET_HOURS = [1, 4, 12, 24, 48, 168] as const;
+const PRESET_HOURS = [1, 4, 12, 24, 48, 168] as const;
 
 /** The form that asks how long to suspend a customer's trade scripts. */
 export function suspendForm(userName: string, metadata: unknown): ModalView {

@@ -16,7 +16,7 @@ export interface TransferLimits {
 }
 
 /** An amount ready to be sent: `decimal` is what DART receives (`"50.00"`). */
-export interface TransferAmount {
+interface TransferAmount {
   cents: bigint;
   decimal: string;
 }

@@ -58,7 +58,7 @@ export function transferMessage(transfer: Transfer, freeze?: Freeze): SlackMessa
 }
 
 /** What a person must do when a transfer's outcome is unknown. */
-export const UNKNOWN_WARNING =
+const UNKNOWN_WARNING =
   ':warning: *The money may or may not have moved.* Check the customer’s main wallet in DART, then press *Mark as sent* or *Mark as not sent* with what you found. This app will not send this transfer again.';
 
 /** Shown on a transfer whose DART call was under way when transfers were frozen. */
@@ -144,7 +144,7 @@ export function history(transfer: Transfer): string[] {
 }
 
 /** The history line of a resolution: what was found, who found it, when, and their note. */
-export function resolutionLine(resolution: Resolution): string {
+function resolutionLine(resolution: Resolution): string {
   const found = resolution.outcome === 'sent' ? ':white_check_mark: Marked as sent' : ':leftwards_arrow_with_hook: Marked as not sent';
   const after = resolution.outcome === 'sent' ? '' : ' · request a new transfer if it is still needed';
   return `${found} by ${mention(resolution.by)} · ${slackDate(resolution.at)} · “${escapeMrkdwn(resolution.note)}”${after}`;

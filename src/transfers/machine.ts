@@ -90,7 +90,7 @@ export function frozenRefusal(freeze: Freeze, nothing: string): string {
 }
 
 /** Who already resolved a transfer, how and when (mrkdwn), for whoever tries too. */
-export function alreadyResolved(resolution: Resolution): string {
+function alreadyResolved(resolution: Resolution): string {
   const how = resolution.outcome === 'sent' ? 'as sent' : 'as not sent';
   return `${mention(resolution.by)} already marked this transfer ${how} ${slackDate(resolution.at)}: “${escapeMrkdwn(resolution.note)}”.`;
 }

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Services } from '../app/services.ts';
 import { DartNotFoundError } from '../dart/errors.ts';
+import type { Customer } from '../dart/schemas.ts';
 import { parseWords, userNameSchema } from '../slack/arguments.ts';
 import { message, section } from '../slack/blocks.ts';
 import { describeDartFailure } from '../slack/dart-failures.ts';
@@ -117,7 +118,7 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
       },
     });
     const work = async (): Promise<SubmissionOutcome> => {
-      let customer;
+      let customer: Customer;
       try {
         customer = await dart.getCustomer(userName);
       } catch (error) {

@@ -19,7 +19,7 @@ import { mention, slackDate } from '../slack/mrkdwn.ts';
 import { platformErrorOf } from '../slack/errors.ts';
 
 /** How often expired requests, abandoned executions and lagging messages are looked for. */
-export const SWEEP_INTERVAL_MS = 15_000;
+const SWEEP_INTERVAL_MS = 15_000;
 
 /**
  * How long past DART's own timeout an execution may stay `executing` before it is taken

@@ -11,7 +11,7 @@ import type { Freeze, Resolution, Transfer } from './repository.ts';
 export const RESOLVE_VIEW = { callbackId: VIEWS.transferResolve, note: 'note' } as const;
 
 /** What a resolution modal carries back to its submission. */
-export interface ResolveMetadata {
+interface ResolveMetadata {
   id: string;
   outcome: Resolution['outcome'];
 }

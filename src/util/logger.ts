@@ -4,7 +4,7 @@ import { pino, type Logger, type LevelWithSilent, type DestinationStream } from 
  * Paths pino blanks out wherever they appear in a logged object: tokens, secrets and the
  * password fields of modal payloads and DART requests.
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'token',
   '*.token',
   'botToken',

@@ -59,8 +59,11 @@ async function scripted(lines: string[]): Promise<{ printed: string; status: num
   return { printed, status };
 }
 
-function payloadsOf(type: string): Record<string, any>[] {
-  return app.payloads.filter((payload) => payload.type === type) as Record<string, any>[];
+// biome-ignore lint/suspicious/noExplicitAny: the test reads nested JSON of any shape
+type Payload = Record<string, any>;
+
+function payloadsOf(type: string): Payload[] {
+  return app.payloads.filter((payload) => payload.type === type) as Payload[];
 }
 
 describe('modals', () => {

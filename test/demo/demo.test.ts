@@ -155,6 +155,7 @@ describe('npm run demo (spawned, scripted through stdin)', () => {
     try {
       expect(err).toBe('');
       expect(code).toBe(0);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the terminal's escape character is the point
       expect(out).not.toMatch(/\x1b\[/); // scripted output is plain text
       // Banner: where things run and where the logs are.
       expect(out).toMatch(/app\s+http:\/\/127\.0\.0\.1:\d+/);

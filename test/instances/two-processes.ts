@@ -18,7 +18,7 @@ import {
 import { click, messageShowing, requestTransfer, transferCalls, type Parties, type PostedTransfer } from '../transfers/support.ts';
 
 /** One database the instances of a test share, on either engine. */
-export interface SharedDatabase {
+interface SharedDatabase {
   /** What each instance is given to reach it (undefined removes a base variable). */
   env: Record<string, string | undefined>;
   drop(): Promise<void>;

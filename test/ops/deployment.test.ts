@@ -19,6 +19,7 @@ interface Container {
   readinessProbe?: { httpGet?: { path: string } };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the test reads nested JSON of any shape
 const manifests = parseAllDocuments(read('deploy/kubernetes.yaml')).map((document) => document.toJS() as Record<string, any>);
 const deployment = manifests.find((manifest) => manifest.kind === 'Deployment' && manifest.metadata.name === 'dart-slack');
 const app = (deployment?.spec.template.spec.containers as Container[] | undefined)?.find((container) => container.name === 'dart-slack');

@@ -162,7 +162,7 @@ describe('DART sandbox: writes', () => {
     expect(await dart.setTradeScriptAccess('billyjoel', { enabled: false, hours: 10 })).toBe('Customer Tsp Access Disabled');
     const tsp = sandbox.state.customers.get('billyjoel')?.tsp;
     expect(tsp?.enabled).toBe(false);
-    expect(tsp?.disabledUntil!.getTime()).toBeGreaterThanOrEqual(before + 10 * 3_600_000);
+    expect(tsp?.disabledUntil?.getTime()).toBeGreaterThanOrEqual(before + 10 * 3_600_000);
     expect(sandbox.callsTo('customer/update-tsp-status')[0]?.form).toEqual({
       dart_user_name: 'billyjoel',
       external_tsp_status: 'false',

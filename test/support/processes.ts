@@ -52,7 +52,7 @@ export function startNode(script: string, env: Record<string, string>, options: 
 }
 
 /** Ends a child: SIGTERM, then SIGKILL if it has not exited 5 s later. */
-export async function endChild(child: ChildProcess): Promise<void> {
+async function endChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCreateForm, parseEditForm } from '../../src/customers/form.ts';
 import { generatePassword } from '../../src/customers/password.ts';
 import { changeLines, changesBetween, createdView } from '../../src/customers/write-blocks.ts';
-import { HistorySources, type HistoryEntry } from '../../src/history/source.ts';
+import { HistorySources, type HistoryCursor, type HistoryEntry } from '../../src/history/source.ts';
 import { createLogger } from '../../src/util/logger.ts';
 import { describeHours, parseDuration } from '../../src/trade-scripts/duration.ts';
 import { parseSuspendForm, suspendedMessage } from '../../src/trade-scripts/write-blocks.ts';
@@ -111,7 +111,7 @@ describe('HistorySources', () => {
     history.add(source('a', [at(5), at(3), at(3), at(1)].map((time, index) => ({ at: time, line: `a${index}` }))));
     history.add(source('b', [at(4), at(3), at(2)].map((time, index) => ({ at: time, line: `b${index}` }))));
     const seen: string[] = [];
-    let cursor;
+    let cursor: HistoryCursor | undefined;
     for (let pages = 0; pages < 10; pages += 1) {
       const page = await history.page('x', 2, cursor);
       seen.push(...page.entries.map((entry) => entry.line));

@@ -24,7 +24,7 @@ export interface DartSandboxOptions {
 }
 
 /** One way for the sandbox to misbehave on a request, see `DartSandbox.injectFault`. */
-export type DartFault =
+type DartFault =
   | { kind: 'status'; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
   | { kind: 'html' }
   /** A 3xx to `location` (a path on the sandbox, or another host's URL); nothing is done. */

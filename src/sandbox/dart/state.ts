@@ -5,7 +5,7 @@
  */
 
 /** One item of `customer/trade-script-details`, shaped exactly as DART sends it. */
-export interface SandboxTradeScript {
+interface SandboxTradeScript {
   trade_script_name: string;
   initial_amount: string;
   current_amount: string;

@@ -35,7 +35,7 @@ export type DartEvent =
   | { kind: 'exit'; user: string; amount: string; script?: string };
 
 /** The trade script named on DART's partner API page, used when an event names none and the customer has none. */
-export const DEFAULT_TRADE_SCRIPT = 'Full Velocity Members Only';
+const DEFAULT_TRADE_SCRIPT = 'Full Velocity Members Only';
 
 /**
  * The path and body DART posts for an event, with the page's messages word for word.

@@ -135,8 +135,8 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
   const nextId = (prefix: string): string => `${prefix}${String(++idCounter).padStart(9, '0')}`;
 
   const channelMessages = (channel: string): PostedMessage[] => {
-    let list = channels.get(channel);
-    if (list === undefined) channels.set(channel, (list = []));
+    const list = channels.get(channel) ?? [];
+    channels.set(channel, list);
     return list;
   };
   const findMessage = (args: Args): PostedMessage | undefined =>
