@@ -5,7 +5,8 @@
 import { errorBodySchema } from './schemas.ts';
 
 /** Words that make an answer read as a failure ("Insufficient partner balance", "Customer not found."). */
-const FAILURE_WORDS = /\b(errors?|fail(s|ed|ure)?|insufficient|invalid|not found|unable|denied|refused|rejected|exception|unauthori[sz]ed|forbidden|not allowed)\b/i;
+const FAILURE_WORDS =
+  /\b(errors?|fail(s|ed|ure)?|insufficient|invalid|not found|unable|denied|refused|rejected|exception|unauthori[sz]ed|forbidden|not allowed)\b/i;
 
 /** `status` values that say "it worked" / "it did not". */
 const SUCCESS_STATUS = /^(success|succeeded|ok)$/i;

@@ -7,7 +7,22 @@ import { defineSubcommand, ephemeral, type SlackRoutes, type Subcommand } from '
  * The one order of the commands, shared by this help, the README's table and the
  * manifest's usage hint (the product's order); a command not listed goes last.
  */
-const HELP_ORDER = ['help', 'customer', 'balance', 'scripts', 'token', 'create', 'edit', 'suspend', 'resume', 'transfer', 'history', 'transfers', 'freeze', 'unfreeze'];
+const HELP_ORDER = [
+  'help',
+  'customer',
+  'balance',
+  'scripts',
+  'token',
+  'create',
+  'edit',
+  'suspend',
+  'resume',
+  'transfer',
+  'history',
+  'transfers',
+  'freeze',
+  'unfreeze',
+];
 
 const rank = (name: string) => {
   const index = HELP_ORDER.indexOf(name);

@@ -54,13 +54,44 @@ export class AppMetrics {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.#transfers = new Counter({ name: 'dart_slack_transfers_total', help: 'Transfers that reached a final state, by outcome', labelNames: ['outcome'], registers });
-    this.#transfersPending = new Gauge({ name: 'dart_slack_transfers_pending', help: 'Transfers awaiting a click or DART’s answer (shared store)', registers });
-    this.#outboxDepth = new Gauge({ name: 'dart_slack_outbox_depth', help: 'Webhook events stored and not yet posted to Slack (shared store)', registers });
-    this.#outboxOldest = new Gauge({ name: 'dart_slack_outbox_oldest_age_seconds', help: 'Age of the oldest undelivered webhook event (shared store)', registers });
-    this.#outboxDead = new Gauge({ name: 'dart_slack_outbox_dead', help: 'Webhook events Slack refused for good, until the next start (shared store)', registers });
-    this.#webhooks = new Counter({ name: 'dart_slack_webhooks_received_total', help: 'DART webhook calls answered, by webhook and HTTP status', labelNames: ['kind', 'status'], registers });
-    this.#dartRequests = new Counter({ name: 'dart_slack_dart_requests_total', help: 'Requests to DART, by endpoint and HTTP status (or timeout, network)', labelNames: ['endpoint', 'status'], registers });
+    this.#transfers = new Counter({
+      name: 'dart_slack_transfers_total',
+      help: 'Transfers that reached a final state, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.#transfersPending = new Gauge({
+      name: 'dart_slack_transfers_pending',
+      help: 'Transfers awaiting a click or DART’s answer (shared store)',
+      registers,
+    });
+    this.#outboxDepth = new Gauge({
+      name: 'dart_slack_outbox_depth',
+      help: 'Webhook events stored and not yet posted to Slack (shared store)',
+      registers,
+    });
+    this.#outboxOldest = new Gauge({
+      name: 'dart_slack_outbox_oldest_age_seconds',
+      help: 'Age of the oldest undelivered webhook event (shared store)',
+      registers,
+    });
+    this.#outboxDead = new Gauge({
+      name: 'dart_slack_outbox_dead',
+      help: 'Webhook events Slack refused for good, until the next start (shared store)',
+      registers,
+    });
+    this.#webhooks = new Counter({
+      name: 'dart_slack_webhooks_received_total',
+      help: 'DART webhook calls answered, by webhook and HTTP status',
+      labelNames: ['kind', 'status'],
+      registers,
+    });
+    this.#dartRequests = new Counter({
+      name: 'dart_slack_dart_requests_total',
+      help: 'Requests to DART, by endpoint and HTTP status (or timeout, network)',
+      labelNames: ['endpoint', 'status'],
+      registers,
+    });
     this.#dartDuration = new Histogram({
       name: 'dart_slack_dart_request_duration_seconds',
       help: 'Time DART took to answer, retries of a read included',
@@ -68,8 +99,18 @@ export class AppMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    this.#slackErrors = new Counter({ name: 'dart_slack_slack_api_errors_total', help: 'Slack Web API calls that failed, by method and Slack error code', labelNames: ['method', 'error'], registers });
-    this.#slackRejected = new Counter({ name: 'dart_slack_slack_requests_rejected_total', help: 'Requests to /slack/events refused, by reason', labelNames: ['reason'], registers });
+    this.#slackErrors = new Counter({
+      name: 'dart_slack_slack_api_errors_total',
+      help: 'Slack Web API calls that failed, by method and Slack error code',
+      labelNames: ['method', 'error'],
+      registers,
+    });
+    this.#slackRejected = new Counter({
+      name: 'dart_slack_slack_requests_rejected_total',
+      help: 'Requests to /slack/events refused, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
   }
 
   /** Where the shared-state gauges are read from at each scrape. */

@@ -71,6 +71,8 @@ function notFound(error: DartNotFoundError, subject: string | undefined): string
  */
 export function describeWriteFailure(result: { outcome: 'failed' | 'unknown'; error: unknown }, what: string, subject?: string): string {
   if (result.outcome === 'failed') return describeDartFailure(result.error, subject);
-  const cause = isDartError(result.error) ? describeDartFailure(result.error).replace(/ Try again.*$/, '') : 'Something went wrong on our side.';
+  const cause = isDartError(result.error)
+    ? describeDartFailure(result.error).replace(/ Try again.*$/, '')
+    : 'Something went wrong on our side.';
   return `${cause} The outcome is unknown: ${what}. Check in DART before trying again; this app did not retry.`;
 }

@@ -39,7 +39,9 @@ export function transferMessage(transfer: Transfer): SlackMessage {
         ['Requested by', mention(transfer.requestedBy)],
         open ? ['Expires', slackDate(transfer.expiresAt)] : ['Status', STATUS[transfer.state](transfer)],
       ]),
-      ...(open ? [section(whoMayAct(transfer)), actions(`transfer:${transfer.id}`, buttonsOf(transfer))] : [section(history(transfer).join('\n'))]),
+      ...(open
+        ? [section(whoMayAct(transfer)), actions(`transfer:${transfer.id}`, buttonsOf(transfer))]
+        : [section(history(transfer).join('\n'))]),
       ...(transfer.state === 'unknown' ? [section(UNKNOWN_WARNING)] : []),
       context(`Transfer ${code(transfer.id)} to the customer’s main wallet in DART`),
     ],
@@ -83,7 +85,9 @@ export function history(transfer: Transfer): string[] {
       lines.push(`:no_entry: Void${answer}${when(transfer.decidedAt)} · this confirmation cannot be used · nothing was sent`);
       break;
     case 'refused':
-      lines.push(`:no_entry_sign: Refused when ${by} pressed it${answer}${when(transfer.decidedAt)} · nothing was sent; it may be requested again`);
+      lines.push(
+        `:no_entry_sign: Refused when ${by} pressed it${answer}${when(transfer.decidedAt)} · nothing was sent; it may be requested again`,
+      );
       break;
     default:
       lines.push(`:ballot_box_with_check: ${transfer.needsApproval ? 'Approved' : 'Confirmed'} by ${by}${when(transfer.decidedAt)}`);
@@ -99,9 +103,7 @@ export function history(transfer: Transfer): string[] {
 export function requestedNote(transfer: Transfer): SlackMessage {
   // "expires at Today at 14:05" reads wrong: the length first, then Slack's own date words.
   const minutes = Math.round((transfer.expiresAt.getTime() - transfer.requestedAt.getTime()) / 60_000);
-  const next = transfer.needsApproval
-    ? 'Another treasurer must press *Approve* on it.'
-    : 'Press *Confirm* on it to send the money.';
+  const next = transfer.needsApproval ? 'Another treasurer must press *Approve* on it.' : 'Press *Confirm* on it to send the money.';
   const text = `Transfer of ${formatMoney(transfer.amount)} to ${code(transfer.customer)} posted for confirmation. ${next} It expires in ${minutes} minute${minutes === 1 ? '' : 's'} (${slackDate(transfer.expiresAt)}).`;
   return message(text, [section(text)]);
 }
@@ -115,7 +117,13 @@ export interface TransferFormMetadata {
 }
 
 /** The request form; `userName` (and `amount`, after a refusal) pre-fill it, `notice` says what went wrong. */
-export function transferForm(options: { metadata: TransferFormMetadata; limits: TransferLimits; userName?: string; amount?: string; notice?: string }): ModalView {
+export function transferForm(options: {
+  metadata: TransferFormMetadata;
+  limits: TransferLimits;
+  userName?: string;
+  amount?: string;
+  notice?: string;
+}): ModalView {
   const max = formatMoney(centsToDecimal(options.limits.maxCents));
   const threshold = formatMoney(centsToDecimal(options.limits.approvalCents));
   return modal({

@@ -106,7 +106,10 @@ export class TransferService {
         logger.warn({ err: error, channel: input.channel }, 'Slack refused a transfer confirmation; request dropped');
         return { ok: false, reason: cannotPost(refused) };
       }
-      logger.warn({ err: error, channel: input.channel, transfer: transfer.id }, 'Slack did not confirm a transfer confirmation; request made void');
+      logger.warn(
+        { err: error, channel: input.channel, transfer: transfer.id },
+        'Slack did not confirm a transfer confirmation; request made void',
+      );
     }
     const attached = posted?.ts ? await this.store.attachMessage(transfer.id, posted.channel ?? input.channel, posted.ts) : undefined;
     if (attached?.state === 'requested') {
@@ -131,7 +134,8 @@ export class TransferService {
     const now = this.#services.now();
     const transfer = await this.store.get(id);
     if (!transfer) return 'This app has no record of this transfer. Nothing was sent.';
-    if (!message || transfer.channel !== message.channel || transfer.messageTs !== message.ts) return this.#unrecorded(transfer, message, now);
+    if (!message || transfer.channel !== message.channel || transfer.messageTs !== message.ts)
+      return this.#unrecorded(transfer, message, now);
     const closed = whyClosed(transfer, now);
     if (closed) {
       if (isPastExpiry(transfer, now)) await this.#expire(transfer.id, now);
@@ -161,7 +165,10 @@ export class TransferService {
   async #unrecorded(transfer: Transfer, message: MessageRef | undefined, now: Date): Promise<string> {
     let current = transfer;
     const voided = transfer.messageTs ? undefined : await this.store.voidUnposted(transfer.id, UNRECORDED_DETAIL, now);
-    this.#services.logger.warn({ transfer: transfer.id, message, voided: Boolean(voided) }, 'click on a transfer message the app never recorded; refused');
+    this.#services.logger.warn(
+      { transfer: transfer.id, message, voided: Boolean(voided) },
+      'click on a transfer message the app never recorded; refused',
+    );
     if (voided) {
       current = voided;
       await this.#record('transfer.void', voided, { requestedBy: voided.requestedBy });
@@ -352,7 +359,6 @@ function executionAudit(transfer: Transfer, outcome: TransferOutcome, detail: st
     dartAnswer: detail,
   };
 }
-
 
 const DIRECT_MESSAGE =
   ':warning: This amount needs a second treasurer’s approval, and no other treasurer can see a direct message. Run the command in a channel where they can. Nothing was requested.';

@@ -3,9 +3,7 @@
  * never as a JavaScript number, so no amount is ever rounded through a float.
  */
 
-export type ParsedAmount =
-  | { ok: true; cents: bigint; decimal: string }
-  | { ok: false; reason: string };
+export type ParsedAmount = { ok: true; cents: bigint; decimal: string } | { ok: false; reason: string };
 
 // Plain digits, or digits grouped by commas in threes; at most 2 decimal places.
 const AMOUNT_PATTERN = /^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$/;
@@ -47,7 +45,9 @@ export function formatDecimal(value: string): string {
   const match = DECIMAL.exec(value.trim());
   if (!match) return value;
   const [, sign = '', whole = '0', fraction = ''] = match;
-  const grouped = BigInt(whole).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const grouped = BigInt(whole)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const trimmed = fraction.replace(/0+$/, '').padEnd(2, '0');
   return `${sign}${grouped}.${trimmed}`;
 }

@@ -54,7 +54,9 @@ describe('the Kubernetes example (deploy/kubernetes.yaml)', () => {
   });
 
   it('sets only variables the app reads (or the product specification announces), and runs PostgreSQL beside it', () => {
-    const configMaps = new Map(manifests.filter((manifest) => manifest.kind === 'ConfigMap').map((manifest) => [manifest.metadata.name, Object.keys(manifest.data)]));
+    const configMaps = new Map(
+      manifests.filter((manifest) => manifest.kind === 'ConfigMap').map((manifest) => [manifest.metadata.name, Object.keys(manifest.data)]),
+    );
     const names = [
       ...(app?.env ?? []).map((variable) => variable.name),
       ...(app?.envFrom ?? []).flatMap((source) => configMaps.get(source.configMapRef?.name ?? '') ?? ['<missing ConfigMap>']),
@@ -63,7 +65,11 @@ describe('the Kubernetes example (deploy/kubernetes.yaml)', () => {
     expect(names.filter((name) => !readByApp.has(name) && !ANNOUNCED.includes(name))).toEqual([]);
     // When the app starts reading an announced variable, it leaves ANNOUNCED.
     expect(ANNOUNCED.filter((name) => readByApp.has(name))).toEqual([]);
-    expect(manifests.some((manifest) => manifest.kind === 'StatefulSet' && String(manifest.spec.template.spec.containers[0].image).startsWith('postgres:'))).toBe(true);
+    expect(
+      manifests.some(
+        (manifest) => manifest.kind === 'StatefulSet' && String(manifest.spec.template.spec.containers[0].image).startsWith('postgres:'),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -74,7 +80,11 @@ describe('the Dockerfile', () => {
     expect(get('CMD')).toEqual(['["node", "dist/main.js"]']);
     expect(get('USER')).toEqual(['node']);
     expect(get('HEALTHCHECK').join()).toContain("'/livez'");
-    const env = Object.fromEntries(get('ENV').flatMap((args) => args.split(/\s+/)).map((pair) => pair.split('=')));
+    const env = Object.fromEntries(
+      get('ENV')
+        .flatMap((args) => args.split(/\s+/))
+        .map((pair) => pair.split('=')),
+    );
     expect(Object.keys(env).filter((name) => name !== 'NODE_ENV' && !readByApp.has(name))).toEqual([]);
     expect(get('VOLUME')).toEqual(['["/data"]']);
     expect(String(env.DATABASE_PATH)).toMatch(/^\/data\//);

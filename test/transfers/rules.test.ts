@@ -76,7 +76,9 @@ describe('who may do what', () => {
     expect(whyClosed(transfer({ state: 'unknown' }), t0)).toContain('Check in DART');
     expect(whyClosed(transfer({ state: 'succeeded' }), t0)).toContain('already gone through');
     expect(whyClosed(transfer({ state: 'void' }), t0)).toContain('cannot be used');
-    expect(whyClosed(transfer({ state: 'refused', detail: 'the largest single transfer is now 500.00 USDC' }), t0)).toContain('refused when it was to be sent: the largest');
+    expect(whyClosed(transfer({ state: 'refused', detail: 'the largest single transfer is now 500.00 USDC' }), t0)).toContain(
+      'refused when it was to be sent: the largest',
+    );
   });
 });
 
@@ -89,7 +91,13 @@ describe('the confirmation message', () => {
   });
 
   it('replaces the buttons with the history once decided', () => {
-    const done = transfer({ state: 'succeeded', decidedBy: 'U0APP', decidedAt: t0, finishedAt: t0, detail: 'Amount Transferred Successfully.' });
+    const done = transfer({
+      state: 'succeeded',
+      decidedBy: 'U0APP',
+      decidedAt: t0,
+      finishedAt: t0,
+      detail: 'Amount Transferred Successfully.',
+    });
     const shown = JSON.stringify(transferMessage(done));
     expect(shown).not.toContain('"actions"');
     expect(history(done)).toEqual([
@@ -103,12 +111,23 @@ describe('the confirmation message', () => {
     const voided = transfer({ state: 'void', decidedAt: t0, detail: 'Slack did not confirm the post' });
     expect(JSON.stringify(transferMessage(voided))).not.toContain('"actions"');
     expect(history(voided)[1]).toContain('Void: Slack did not confirm the post');
-    const refused = transfer({ state: 'refused', decidedBy: 'U0APP', decidedAt: t0, detail: 'the largest single transfer is now 500.00 USDC' });
+    const refused = transfer({
+      state: 'refused',
+      decidedBy: 'U0APP',
+      decidedAt: t0,
+      detail: 'the largest single transfer is now 500.00 USDC',
+    });
     expect(history(refused)[1]).toContain('Refused when <@U0APP> pressed it: the largest single transfer is now 500.00 USDC');
   });
 
   it('warns plainly when the outcome is unknown', () => {
-    const unknown = transfer({ state: 'unknown', decidedBy: 'U0APP', decidedAt: t0, finishedAt: t0, detail: 'DART did not answer in time' });
+    const unknown = transfer({
+      state: 'unknown',
+      decidedBy: 'U0APP',
+      decidedAt: t0,
+      finishedAt: t0,
+      detail: 'DART did not answer in time',
+    });
     const message = transferMessage(unknown);
     expect(JSON.stringify(message)).toContain('may or may not have moved');
     expect(message.text).toContain('OUTCOME UNKNOWN');

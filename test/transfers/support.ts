@@ -25,7 +25,10 @@ export async function runTransfer(h: Harness, text: string, user: SlackUser = US
 export async function requestTransfer(h: Harness, text: string, user: SlackUser = USERS.treasurer, channelId: string = CHANNELS.ops) {
   const before = h.slack.callsTo('chat.postMessage').length;
   const { reply } = await runTransfer(h, text, user, channelId);
-  const post = h.slack.callsTo('chat.postMessage').slice(before).find((call) => call.args.channel === channelId);
+  const post = h.slack
+    .callsTo('chat.postMessage')
+    .slice(before)
+    .find((call) => call.args.channel === channelId);
   if (!post) throw new Error(`no confirmation was posted; the requester was told: ${JSON.stringify(reply)}`);
   return { posted: postedTransfer(post), reply };
 }
@@ -39,7 +42,13 @@ export function postedTransfer(post: RecordedSlackCall): PostedTransfer {
 }
 
 /** Presses one of the confirmation's buttons, as `user`, through `requests` (another app instance's, say). */
-export function click(h: Harness, user: SlackUser, action: 'confirm' | 'approve' | 'cancel', posted: PostedTransfer, requests: SlackRequests = h.requests) {
+export function click(
+  h: Harness,
+  user: SlackUser,
+  action: 'confirm' | 'approve' | 'cancel',
+  posted: PostedTransfer,
+  requests: SlackRequests = h.requests,
+) {
   return requests.blockAction(
     user,
     { action_id: `transfer.${action}`, value: posted.id },

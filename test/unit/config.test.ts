@@ -91,11 +91,20 @@ describe('loadConfig', () => {
   });
 
   it('accepts the previous secrets beside the current ones, and refuses a previous one alone', () => {
-    const config = loadConfig({ ...minimal, SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing-secret', WEBHOOK_SECRET_PREVIOUS: 'an-older-webhook-secret' });
+    const config = loadConfig({
+      ...minimal,
+      SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing-secret',
+      WEBHOOK_SECRET_PREVIOUS: 'an-older-webhook-secret',
+    });
     expect(config.SLACK_SIGNING_SECRET_PREVIOUS).toBe('old-signing-secret');
     expect(config.WEBHOOK_SECRET_PREVIOUS).toBe('an-older-webhook-secret');
     const { SLACK_SIGNING_SECRET: _s, WEBHOOK_SECRET: _w, ...rest } = minimal;
-    const text = problems({ ...rest, SLACK_APP_TOKEN: 'xapp-1-abc', SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing-secret', WEBHOOK_SECRET_PREVIOUS: 'an-older-webhook-secret' });
+    const text = problems({
+      ...rest,
+      SLACK_APP_TOKEN: 'xapp-1-abc',
+      SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing-secret',
+      WEBHOOK_SECRET_PREVIOUS: 'an-older-webhook-secret',
+    });
     expect(text).toMatch(/^SLACK_SIGNING_SECRET_PREVIOUS: /m);
     expect(text).toMatch(/^WEBHOOK_SECRET_PREVIOUS: /m);
   });
@@ -107,7 +116,11 @@ describe('loadConfig', () => {
   });
 
   it('refuses a placeholder from .env.example in one line naming the variable', () => {
-    const text = problems({ ...minimal, DART_API_TOKEN: 'replace-with-dart-token', SLACK_BOT_TOKEN: 'xoxb-0000000000-0000000000000-replace-me' });
+    const text = problems({
+      ...minimal,
+      DART_API_TOKEN: 'replace-with-dart-token',
+      SLACK_BOT_TOKEN: 'xoxb-0000000000-0000000000000-replace-me',
+    });
     expect(text.split('\n')).toEqual([
       'SLACK_BOT_TOKEN: still holds the placeholder from .env.example; put the real value',
       'DART_API_TOKEN: still holds the placeholder from .env.example; put the real value',
@@ -133,7 +146,15 @@ describe('npm start with a bad environment', () => {
   it('refuses .env.example copied as .env, naming each placeholder, and exits 78', async () => {
     const run = startNode('src/main.ts', {}, { prepare: (cwd) => copyFileSync(join(ROOT, '.env.example'), join(cwd, '.env')) });
     expect(await run.exited).toBe(78);
-    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DART_API_TOKEN', 'WEBHOOK_SECRET', 'DART_ALERT_CHANNEL', 'DART_OPERATORS', 'DART_TREASURERS']) {
+    for (const name of [
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'DART_API_TOKEN',
+      'WEBHOOK_SECRET',
+      'DART_ALERT_CHANNEL',
+      'DART_OPERATORS',
+      'DART_TREASURERS',
+    ]) {
       expect(run.output).toMatch(new RegExp(`^${name}: still holds the placeholder from .env.example`, 'm'));
     }
     expect(run.output).not.toContain('replace-me');

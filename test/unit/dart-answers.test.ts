@@ -3,7 +3,12 @@ import { notFoundSubject, retryAfterMs, writeSuccess } from '../../src/dart/answ
 
 describe('writeSuccess: what counts as a 2xx success for a write', () => {
   it('takes DART’s documented plain strings', () => {
-    for (const text of ['Customer Created Successfully.', 'Customer Updated Successfully.', 'Customer Tsp Access Disabled', 'Customer Tsp Access Enabled']) {
+    for (const text of [
+      'Customer Created Successfully.',
+      'Customer Updated Successfully.',
+      'Customer Tsp Access Disabled',
+      'Customer Tsp Access Enabled',
+    ]) {
       expect(writeSuccess(JSON.stringify(text))).toBe(text);
     }
   });
@@ -45,7 +50,14 @@ describe('notFoundSubject: DART’s own 404', () => {
   });
 
   it('is not an HTML page, an unknown route or an unrelated body', () => {
-    for (const text of ['<html>404</html>', '{"message":"Not found."}', '{"message":"Not Found"}', '{"message":"The route api/x could not be found."}', '{"error":"x"}', '']) {
+    for (const text of [
+      '<html>404</html>',
+      '{"message":"Not found."}',
+      '{"message":"Not Found"}',
+      '{"message":"The route api/x could not be found."}',
+      '{"error":"x"}',
+      '',
+    ]) {
       expect(notFoundSubject(text), text).toBeUndefined();
     }
   });

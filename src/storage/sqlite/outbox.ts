@@ -1,4 +1,13 @@
-import type { AddedAlert, AlertRoute, ClaimRequest, NewAlert, OutboxRepository, OutboxStats, OutboxStatus, StoredAlert } from '../../alerts/repository.ts';
+import type {
+  AddedAlert,
+  AlertRoute,
+  ClaimRequest,
+  NewAlert,
+  OutboxRepository,
+  OutboxStats,
+  OutboxStatus,
+  StoredAlert,
+} from '../../alerts/repository.ts';
 import type { AlertEvent } from '../../alerts/schemas.ts';
 import type { Database } from './database.ts';
 
@@ -165,7 +174,9 @@ function toStoredAlert(row: Record<string, unknown>): StoredAlert {
     receivedAt: new Date(Number(row.received_at)),
     status: String(row.status) as OutboxStatus,
     attempts: Number(row.attempts),
-    ...(row.delivery_id === null && row.reused_delivery_id === null ? {} : { deliveryId: String(row.delivery_id ?? row.reused_delivery_id) }),
+    ...(row.delivery_id === null && row.reused_delivery_id === null
+      ? {}
+      : { deliveryId: String(row.delivery_id ?? row.reused_delivery_id) }),
     ...(row.last_error === null ? {} : { lastError: String(row.last_error) }),
     ...(row.slack_ts === null ? {} : { slackTs: String(row.slack_ts) }),
   };

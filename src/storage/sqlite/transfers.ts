@@ -1,6 +1,13 @@
 import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
-import type { ExecutionMove, NewTransfer, Transfer, TransferOutcome, TransferRepository, TransferState } from '../../transfers/repository.ts';
+import type {
+  ExecutionMove,
+  NewTransfer,
+  Transfer,
+  TransferOutcome,
+  TransferRepository,
+  TransferState,
+} from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
 import type { Database } from './database.ts';
 
@@ -43,7 +50,9 @@ export class SqliteTransferRepository implements TransferRepository {
   async attachMessage(id: string, channel: string, ts: string): Promise<Transfer | undefined> {
     return this.#one(
       'UPDATE transfers SET channel = ?, message_ts = ?, shown_version = MAX(shown_version, 1) WHERE id = ? AND message_ts IS NULL RETURNING *',
-      channel, ts, id,
+      channel,
+      ts,
+      id,
     );
   }
 
@@ -55,11 +64,19 @@ export class SqliteTransferRepository implements TransferRepository {
     const at = now.getTime();
     return this.#one(
       `UPDATE transfers SET ${MOVE}, decided_at = ?, detail = ? WHERE id = ? AND state = 'requested' AND message_ts IS NULL RETURNING *`,
-      'void', at, at, reason, id,
+      'void',
+      at,
+      at,
+      reason,
+      id,
     );
   }
 
-  async startExecution(id: string, { kind, actor, executor, now, message }: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined> {
+  async startExecution(
+    id: string,
+    { kind, actor, executor, now, message }: ExecutionMove,
+    rules: readonly ExecutionRule[],
+  ): Promise<Transfer | undefined> {
     const at = now.getTime();
     // Who may act is checked by callers too; repeating it here keeps the repository from ever breaking it.
     const who = kind === 'confirm' ? 'needs_approval = 0 AND requested_by = ?' : 'needs_approval = 1 AND requested_by <> ?';
@@ -68,7 +85,16 @@ export class SqliteTransferRepository implements TransferRepository {
       `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?
        WHERE id = ? AND state = 'requested' AND expires_at > ? AND channel = ? AND message_ts = ? AND ${who}
        ${conditions.map((rule) => `AND (${rule.sql})`).join(' ')} RETURNING *`,
-      'executing', at, actor, at, executor, id, at, message.channel, message.ts, actor,
+      'executing',
+      at,
+      actor,
+      at,
+      executor,
+      id,
+      at,
+      message.channel,
+      message.ts,
+      actor,
       ...conditions.flatMap((rule) => rule.values),
     );
   }
@@ -79,7 +105,13 @@ export class SqliteTransferRepository implements TransferRepository {
     return this.#one(
       `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, detail = ?
        WHERE id = ? AND state = 'requested' AND NOT (${holds.sql}) RETURNING *`,
-      'refused', at, actor, at, rule.refusal, id, ...holds.values,
+      'refused',
+      at,
+      actor,
+      at,
+      rule.refusal,
+      id,
+      ...holds.values,
     );
   }
 
@@ -88,7 +120,12 @@ export class SqliteTransferRepository implements TransferRepository {
     return this.#one(
       `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?
        WHERE id = ? AND state = 'requested' AND expires_at > ? RETURNING *`,
-      'cancelled', at, actor, at, id, at,
+      'cancelled',
+      at,
+      actor,
+      at,
+      id,
+      at,
     );
   }
 
@@ -96,7 +133,11 @@ export class SqliteTransferRepository implements TransferRepository {
     const at = now.getTime();
     return this.#one(
       `UPDATE transfers SET ${MOVE}, decided_at = ? WHERE id = ? AND state = 'requested' AND expires_at <= ? RETURNING *`,
-      'expired', at, at, id, at,
+      'expired',
+      at,
+      at,
+      id,
+      at,
     );
   }
 
@@ -104,7 +145,10 @@ export class SqliteTransferRepository implements TransferRepository {
     const at = now.getTime();
     return this.#all(
       `UPDATE transfers SET ${MOVE}, decided_at = ? WHERE state = 'requested' AND expires_at <= ? RETURNING *`,
-      'expired', at, at, at,
+      'expired',
+      at,
+      at,
+      at,
     );
   }
 
@@ -113,7 +157,12 @@ export class SqliteTransferRepository implements TransferRepository {
     return this.#one(
       `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ?
        WHERE id = ? AND executor = ? AND state IN ('executing', 'unknown') RETURNING *`,
-      outcome, at, at, detail, id, executor,
+      outcome,
+      at,
+      at,
+      detail,
+      id,
+      executor,
     );
   }
 
@@ -121,7 +170,11 @@ export class SqliteTransferRepository implements TransferRepository {
     const at = now.getTime();
     return this.#all(
       `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ? WHERE state = 'executing' AND decided_at <= ? RETURNING *`,
-      'unknown', at, at, detail, startedBy.getTime(),
+      'unknown',
+      at,
+      at,
+      detail,
+      startedBy.getTime(),
     );
   }
 
@@ -147,7 +200,10 @@ export class SqliteTransferRepository implements TransferRepository {
   }
 
   #all(sql: string, ...values: SQLInputValue[]): Transfer[] {
-    return this.#database.prepare(sql).all(...values).map(fromRow);
+    return this.#database
+      .prepare(sql)
+      .all(...values)
+      .map(fromRow);
   }
 }
 
