@@ -95,7 +95,9 @@ export async function startChild(options: ChildOptions): Promise<RunningChild> {
 
 /** The newest CPU profile written into `dir`. */
 export function readProfile(dir: string): CpuProfile {
-  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort();
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .sort();
   const newest = files.at(-1);
   if (newest === undefined) throw new Error(`no .cpuprofile was written in ${dir}`);
   return JSON.parse(readFileSync(join(dir, newest), 'utf8')) as CpuProfile;

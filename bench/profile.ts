@@ -106,7 +106,8 @@ export function summarizeProfile(profile: CpuProfile, { fromMicros = -Infinity, 
 
 /** The summary as two Markdown tables: areas, then top functions. */
 export function profileTables(summary: ProfileSummary): string {
-  const lines = (items: SelfTime[]) => items.map((item) => [item.name, `${item.selfMs.toFixed(0)} ms`, `${(item.share * 100).toFixed(1)} %`]);
+  const lines = (items: SelfTime[]) =>
+    items.map((item) => [item.name, `${item.selfMs.toFixed(0)} ms`, `${(item.share * 100).toFixed(1)} %`]);
   return [
     `CPU busy ${summary.busyMs.toFixed(0)} ms, idle ${summary.idleMs.toFixed(0)} ms.`,
     '',

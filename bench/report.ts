@@ -103,8 +103,7 @@ export function formatRatio(row: Row): string {
 export function markdownTable(header: readonly string[], lines: readonly (readonly string[])[]): string {
   const cell = (text: string) => text.replaceAll('|', '\\|');
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => cell(line[i] ?? '').length)));
-  const format = (cells: readonly string[]) =>
-    `| ${header.map((_, i) => cell(cells[i] ?? '').padEnd(widths[i]!)).join(' | ')} |`;
+  const format = (cells: readonly string[]) => `| ${header.map((_, i) => cell(cells[i] ?? '').padEnd(widths[i]!)).join(' | ')} |`;
   const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
   return [format(header), rule, ...lines.map(format)].join('\n');
 }

@@ -95,7 +95,8 @@ async function main(args: string[]): Promise<number> {
     await bench.stop();
   }
 
-  if (problems.length > 0) sections.push({ title: 'Problems seen during the run', notes: problems.map((problem) => `unhandled rejection: ${problem}`) });
+  if (problems.length > 0)
+    sections.push({ title: 'Problems seen during the run', notes: problems.map((problem) => `unhandled rejection: ${problem}`) });
   const cpu = cpus();
   const machine = {
     date,
@@ -109,7 +110,13 @@ async function main(args: string[]): Promise<number> {
     writeFileSync(RESULTS_PATH, resultsDocument(machine, rows, sections));
     process.stdout.write(`Written to ${RESULTS_PATH}\n`);
   } else {
-    process.stdout.write(`\n${resultsDocument(machine, rows, sections).split('\n## ').slice(1).map((part) => `## ${part}`).join('\n')}`);
+    process.stdout.write(
+      `\n${resultsDocument(machine, rows, sections)
+        .split('\n## ')
+        .slice(1)
+        .map((part) => `## ${part}`)
+        .join('\n')}`,
+    );
   }
   return failed || problems.length > 0 ? 1 : 0;
 }

@@ -25,10 +25,12 @@ export function amountPattern(amount: string): RegExp {
 /** The amounts among `amounts` that appear in at least one message of the channel. */
 export function visibleAmounts(messages: readonly PostedMessage[], amounts: readonly string[]): Set<string> {
   const shown = messages.map((message) => `${message.text ?? ''}\n${JSON.stringify(message.blocks ?? [])}`);
-  return new Set(amounts.filter((amount) => {
-    const pattern = amountPattern(amount);
-    return shown.some((text) => pattern.test(text));
-  }));
+  return new Set(
+    amounts.filter((amount) => {
+      const pattern = amountPattern(amount);
+      return shown.some((text) => pattern.test(text));
+    }),
+  );
 }
 
 /** How many of `amounts` each message shows, e.g. `[1, 1, 12, 16]` for two singles and two digests. */

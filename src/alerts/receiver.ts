@@ -78,8 +78,7 @@ async function receive(
     log.warn({ header }, `unusable delivery id in ${header} (not 1 to 200 printable characters) ignored; stored without de-duplication`),
   );
 
-  const tooLarge = () =>
-    refuse(413, 'payload_too_large', { message: `at most ${MAX_WEBHOOK_BYTES} bytes` }, { connection: 'close' });
+  const tooLarge = () => refuse(413, 'payload_too_large', { message: `at most ${MAX_WEBHOOK_BYTES} bytes` }, { connection: 'close' });
   if (announcesMoreThan(request, MAX_WEBHOOK_BYTES)) return tooLarge();
   const raw = await readBody(request, MAX_WEBHOOK_BYTES);
   if (raw === 'aborted') return;
@@ -102,9 +101,15 @@ async function receive(
   sendJson(response, 200, { status: stored.added ? 'accepted' : 'duplicate', id: stored.id });
   if (stored.conflictsWith !== undefined) {
     // Not a retry: another event already came with this id. Kept and shown, and said here.
-    log.warn({ alert: { id: stored.id, kind: event.kind, deliveryId, conflictsWith: stored.conflictsWith } }, 'webhook delivery id reused by a different event; stored as a new event');
+    log.warn(
+      { alert: { id: stored.id, kind: event.kind, deliveryId, conflictsWith: stored.conflictsWith } },
+      'webhook delivery id reused by a different event; stored as a new event',
+    );
   } else {
-    log.info({ alert: { id: stored.id, kind: event.kind, duplicate: !stored.added } }, stored.added ? 'webhook stored' : 'webhook repeated; already stored');
+    log.info(
+      { alert: { id: stored.id, kind: event.kind, duplicate: !stored.added } },
+      stored.added ? 'webhook stored' : 'webhook repeated; already stored',
+    );
   }
   if (stored.added) init.onStored();
 }

@@ -41,7 +41,14 @@ export async function registerAlerts(services: Services, store: OutboxRepository
   const redriven = await store.redriveDead();
   if (redriven > 0) logger.warn({ alerts: { redriven } }, 'dead webhook alerts set back to pending for another try');
 
-  const worker = new DeliveryWorker({ store, client: settings.client, lanes: lanesFor(settings.channels), logger, now, options: settings.timings });
+  const worker = new DeliveryWorker({
+    store,
+    client: settings.client,
+    lanes: lanesFor(settings.channels),
+    logger,
+    now,
+    options: settings.timings,
+  });
   registerWebhookRoutes({ router, settings: settings.webhooks, store, logger, now, onStored: () => worker.notify() });
   // Events another instance stored wake this one's worker too, where the engine can tell.
   let unsubscribe = () => {};

@@ -41,7 +41,11 @@ export type WebhookName = (typeof WEBHOOK_NAMES)[number];
 const oneLine = (max: number) =>
   z
     .string()
-    .transform((text) => withoutBidiControls(text).replace(/[\p{Cc}\s]+/gu, ' ').trim())
+    .transform((text) =>
+      withoutBidiControls(text)
+        .replace(/[\p{Cc}\s]+/gu, ' ')
+        .trim(),
+    )
     .pipe(z.string().max(max, `at most ${max} characters`));
 const name = oneLine(255).pipe(z.string().min(1, 'must not be empty'));
 

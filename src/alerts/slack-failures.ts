@@ -6,12 +6,17 @@ import { slackErrorOf, webApiErrorOf } from '../slack/errors.ts';
  * Slack's Retry-After when it gave one), or stop trying (`dead`). `content` marks refusals
  * of the message itself, which may be caused by one event of a digest.
  */
-export type PostFailure =
-  | { kind: 'retry'; reason: string; retryAfterMs?: number }
-  | { kind: 'dead'; reason: string; content: boolean };
+export type PostFailure = { kind: 'retry'; reason: string; retryAfterMs?: number } | { kind: 'dead'; reason: string; content: boolean };
 
 // Slack answers these with ok:false, yet waiting fixes them.
-const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited', 'rate_limited']);
+const TRANSIENT_ERRORS = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+  'rate_limited',
+]);
 
 // Refusals of the message's content rather than of the channel or the token.
 const CONTENT_ERRORS = new Set([

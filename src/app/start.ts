@@ -113,7 +113,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     channels: { alerts: config.DART_ALERT_CHANNEL, withdrawals: config.DART_WITHDRAWAL_CHANNEL ?? config.DART_ALERT_CHANNEL },
     webhooks: {
       pathPrefix: config.WEBHOOK_PATH_PREFIX,
-      secrets: config.WEBHOOK_AUTH === 'none' ? 'none' : [config.WEBHOOK_SECRET, config.WEBHOOK_SECRET_PREVIOUS].filter((secret) => secret !== undefined),
+      secrets:
+        config.WEBHOOK_AUTH === 'none'
+          ? 'none'
+          : [config.WEBHOOK_SECRET, config.WEBHOOK_SECRET_PREVIOUS].filter((secret) => secret !== undefined),
     },
     // Its own client, timed for one post: the outbox owns retries.
     client: botClient(config.SLACK_BOT_TOKEN, slackSettings(timings.postTimeoutMs)),
@@ -230,4 +233,3 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     },
   };
 }
-

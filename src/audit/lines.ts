@@ -22,7 +22,9 @@ function transferOf(entry: AuditEntry): string {
  */
 function decision(entry: AuditEntry): string {
   if (!entry.confirmedBy) return '';
-  return entry.confirmedBy === entry.requestedBy ? `, confirmed by ${mention(entry.confirmedBy)}` : `, approved by ${mention(entry.confirmedBy)}`;
+  return entry.confirmedBy === entry.requestedBy
+    ? `, confirmed by ${mention(entry.confirmedBy)}`
+    : `, approved by ${mention(entry.confirmedBy)}`;
 }
 
 /** What happened, in plain words: who did what to whom, with the amount or duration. */
@@ -45,7 +47,8 @@ const SENTENCE: Record<AuditAction, (entry: AuditEntry) => string> = {
   'transfer.cancel': (e) => `${mention(e.requestedBy)} cancelled ${transferOf(e)}; nothing was sent`,
   // Nobody expires a transfer: time does.
   'transfer.expire': (e) => `${capitalized(transferOf(e))}, requested by ${mention(e.requestedBy)}, expired unconfirmed; nothing was sent`,
-  'transfer.void': (e) => `${capitalized(transferOf(e))}, requested by ${mention(e.requestedBy)}, was made void: its confirmation message was never recorded; nothing was sent`,
+  'transfer.void': (e) =>
+    `${capitalized(transferOf(e))}, requested by ${mention(e.requestedBy)}, was made void: its confirmation message was never recorded; nothing was sent`,
   // For a refuse, `confirmedBy` is who pressed.
   'transfer.refuse': (e) =>
     `${capitalized(transferOf(e))}, requested by ${mention(e.requestedBy)}, was refused when ${mention(e.confirmedBy ?? e.requestedBy)} pressed: a limit checked at execution no longer held; nothing was sent`,

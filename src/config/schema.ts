@@ -13,13 +13,7 @@ const principalList = (fallback: string) =>
         .map((part) => part.trim())
         .filter((part) => part.length > 0),
     )
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(/^(\*|[UWS][A-Z0-9]{2,})$/, 'expected Slack user ids (U…), user-group ids (S…) or *, comma-separated'),
-      ),
-    );
+    .pipe(z.array(z.string().regex(/^(\*|[UWS][A-Z0-9]{2,})$/, 'expected Slack user ids (U…), user-group ids (S…) or *, comma-separated')));
 
 const amount = z.string().transform((raw, ctx) => {
   const parsed = parseDecimalAmount(raw);
@@ -35,10 +29,7 @@ const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 /** Slack and DART base URLs are joined with relative paths, so they must end with a slash. */
 const baseUrl = (fallback: string) => url.default(fallback).transform((value) => (value.endsWith('/') ? value : `${value}/`));
 
-const optionalChannel = z
-  .string()
-  .regex(CHANNEL_ID, 'expected a Slack channel id such as C0123456789')
-  .optional();
+const optionalChannel = z.string().regex(CHANNEL_ID, 'expected a Slack channel id such as C0123456789').optional();
 
 const signingSecret = z.string().min(8, 'expected the signing secret from the Slack app settings');
 
@@ -57,7 +48,10 @@ export const environmentSchema = z
     SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'expected a bot token starting with xoxb-'),
     SLACK_SIGNING_SECRET: signingSecret.optional(),
     SLACK_SIGNING_SECRET_PREVIOUS: signingSecret.optional(),
-    SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'expected an app-level token starting with xapp-').optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .regex(/^xapp-/, 'expected an app-level token starting with xapp-')
+      .optional(),
     SLACK_API_URL: baseUrl('https://slack.com/api/'),
     DART_API_URL: baseUrl('https://api.dart.cash/api/'),
     DART_API_TOKEN: z.string().min(1, 'expected the DART bearer token'),
@@ -83,7 +77,10 @@ export const environmentSchema = z
     TRANSFER_DAILY_TOTAL_LIMIT: amount.optional(),
     WEBHOOK_PATH_PREFIX: z
       .string()
-      .regex(/^(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._~-]+)+$/, 'expected a path such as /dart (leading slash, no trailing slash, no . or .. segments)')
+      .regex(
+        /^(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._~-]+)+$/,
+        'expected a path such as /dart (leading slash, no trailing slash, no . or .. segments)',
+      )
       .default(''),
     WEBHOOK_SECRET: webhookSecret.optional(),
     WEBHOOK_SECRET_PREVIOUS: webhookSecret.optional(),
@@ -144,6 +141,9 @@ const EXAMPLE_IDS = new Set(['C0123456789', 'U0123456789', 'U0987654321']);
  */
 export function placeholderProblems(env: Record<string, string | undefined>): string[] {
   return Object.entries(env)
-    .filter(([, value]) => value !== undefined && (/replace-(me|with)/i.test(value) || value.split(',').some((part) => EXAMPLE_IDS.has(part.trim()))))
+    .filter(
+      ([, value]) =>
+        value !== undefined && (/replace-(me|with)/i.test(value) || value.split(',').some((part) => EXAMPLE_IDS.has(part.trim()))),
+    )
     .map(([name]) => `${name}: still holds the placeholder from .env.example; put the real value`);
 }

@@ -1,7 +1,18 @@
 import { fullName } from '../dart/names.ts';
 import type { Customer } from '../dart/schemas.ts';
 import type { Role } from '../slack/access.ts';
-import { actions, button, confirmDialog, context, fields, header, message, section, type Button, type SlackMessage } from '../slack/blocks.ts';
+import {
+  actions,
+  button,
+  confirmDialog,
+  context,
+  fields,
+  header,
+  message,
+  section,
+  type Button,
+  type SlackMessage,
+} from '../slack/blocks.ts';
 import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
 import { formatMoney } from '../util/money.ts';
 import { describeAccount, describeSuspension, type CustomerState, type SuspensionState } from './state.ts';

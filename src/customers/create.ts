@@ -34,7 +34,8 @@ export function registerCustomerCreate(routes: SlackRoutes, services: Services):
       usage: '/dart create',
       summary: 'Create a customer (opens a form)',
       role: 'operator',
-      parse: (words) => (words.length === 0 ? { ok: true, args: undefined } : { ok: false, error: 'Too many arguments: the form asks for everything.' }),
+      parse: (words) =>
+        words.length === 0 ? { ok: true, args: undefined } : { ok: false, error: 'Too many arguments: the form asks for everything.' },
       run: async (invocation) => {
         await openFormOrSay(invocation, createForm({ metadata: { channel: invocation.channelId } }), '/dart create', logger);
       },
@@ -53,7 +54,12 @@ export function registerCustomerCreate(routes: SlackRoutes, services: Services):
     const { password: typed, ...named } = input.fields;
     const password = typed ?? generatePassword();
     const generated = typed === undefined ? password : undefined;
-    const customer: Customer = { first_name: named.first_name, last_name: named.last_name, dart_user_name: named.user_name, email: named.email };
+    const customer: Customer = {
+      first_name: named.first_name,
+      last_name: named.last_name,
+      dart_user_name: named.user_name,
+      email: named.email,
+    };
     const recipient = { userId, channelId: metadata.channel };
 
     const work = async (): Promise<SubmissionOutcome> => {
@@ -72,7 +78,9 @@ export function registerCustomerCreate(routes: SlackRoutes, services: Services):
             const confirmation = createdMessage(customer, userId, await access.rolesOf(userId), generated !== undefined && !lost);
             if (lost) {
               confirmation.blocks.push(
-                section(`:warning: The generated password could not be shown (the form was closed first). Set a new one with ${code(`/dart edit ${customer.dart_user_name}`)}.`),
+                section(
+                  `:warning: The generated password could not be shown (the form was closed first). Set a new one with ${code(`/dart edit ${customer.dart_user_name}`)}.`,
+                ),
               );
             }
             await tellUser(client, recipient, confirmation, logger);

@@ -82,7 +82,10 @@ export function registerCustomerEdit(routes: SlackRoutes, services: Services): v
     const userName = metadata.userName;
     const changes = changesBetween(metadata.current, input.fields);
     if (changes.length === 0) {
-      await ack({ response_action: 'update', view: noticeView('Nothing changed', `Nothing was changed for ${code(userName)}, so nothing was sent to DART.`) });
+      await ack({
+        response_action: 'update',
+        view: noticeView('Nothing changed', `Nothing was changed for ${code(userName)}, so nothing was sent to DART.`),
+      });
       return;
     }
     const { password, ...named } = input.fields;
@@ -106,7 +109,9 @@ export function registerCustomerEdit(routes: SlackRoutes, services: Services): v
       const fieldErrors = result.outcome === 'failed' ? dartFieldErrors(result.error, EDIT_FIELDS) : undefined;
       if (fieldErrors) return { answer: { response_action: 'errors', errors: fieldErrors } };
       const what = `the changes to ${code(userName)} may or may not have been applied`;
-      return failedWrite(result.outcome, 'Not updated', describeWriteFailure(result, what, userName), (reply) => tellUser(client, recipient, reply, logger));
+      return failedWrite(result.outcome, 'Not updated', describeWriteFailure(result, what, userName), (reply) =>
+        tellUser(client, recipient, reply, logger),
+      );
     };
 
     await answerSubmission({

@@ -7,7 +7,6 @@ import { modal, textInput, type ModalView } from '../slack/modals.ts';
 import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
 import { VIEWS } from '../slack/ids.ts';
 
-
 /** The form's fields in the order shown; each is an input block whose block id is DART's field name. */
 export const FIELD_LABELS = {
   first_name: 'First name',
@@ -21,8 +20,7 @@ export type FieldName = keyof typeof FIELD_LABELS;
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 128;
 
-const required = (max: number) =>
-  z.string().trim().min(1, 'Required.').max(max, `At most ${max} characters.`);
+const required = (max: number) => z.string().trim().min(1, 'Required.').max(max, `At most ${max} characters.`);
 
 /** The rules a customer form is held to before DART sees it; messages are shown on the field. */
 const createSchema = z.object({
@@ -36,7 +34,12 @@ const createSchema = z.object({
     .refine((value) => value.length >= 3, 'At least 3 characters.')
     .refine((value) => value.length <= 64, 'At most 64 characters.')
     .refine((value) => USER_NAME_PATTERN.test(value), 'Letters, digits and . _ - @ + only, starting with a letter or digit.'),
-  email: z.string().trim().min(1, 'Required.').max(254, 'At most 254 characters.').pipe(z.email('Not a valid email address (name@example.com).')),
+  email: z
+    .string()
+    .trim()
+    .min(1, 'Required.')
+    .max(254, 'At most 254 characters.')
+    .pipe(z.email('Not a valid email address (name@example.com).')),
   // Passwords are taken as typed (no trimming); empty means "generate one" or "unchanged".
   password: z
     .string()
@@ -136,7 +139,13 @@ function form(mode: 'create' | 'edit', title: string, submit: string, intro: Blo
         : textInput({ blockId: field, label: FIELD_LABELS[field], initial: options.initial?.[field], hint: HINTS[field] }),
     ),
   ];
-  return modal({ callbackId: mode === 'create' ? VIEWS.customerCreate : VIEWS.customerEdit, title, submit, blocks, metadata: options.metadata });
+  return modal({
+    callbackId: mode === 'create' ? VIEWS.customerCreate : VIEWS.customerEdit,
+    title,
+    submit,
+    blocks,
+    metadata: options.metadata,
+  });
 }
 
 /** Field errors as one line each, for a view that can no longer show them inline. */

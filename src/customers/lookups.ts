@@ -11,11 +11,12 @@ import { CARD_ACTIONS } from '../slack/ids.ts';
 /** `/dart customer`, `/dart balance`, `/dart token`, the card's Balance button and the alerts' Customer card button. */
 export function registerCustomerLookups(routes: SlackRoutes, services: Services): void {
   const { dart, logger, access } = services;
-    registerUserLookup(routes, logger, {
+  registerUserLookup(routes, logger, {
     name: 'customer',
     summary: 'Customer card: name, user name, email, and follow-up buttons',
     waiting: (userName) => `Looking up ${userName} in DART…`,
-    work: async (userName, callerId) => customerCard(await dart.getCustomer(userName), await access.rolesOf(callerId), await services.customerState(userName)),
+    work: async (userName, callerId) =>
+      customerCard(await dart.getCustomer(userName), await access.rolesOf(callerId), await services.customerState(userName)),
     buttonActionId: CARD_ACTIONS.show,
   });
 
@@ -33,7 +34,11 @@ export function registerCustomerLookups(routes: SlackRoutes, services: Services)
       usage: '/dart token <user> <token>',
       summary: 'Value of a custom token (e.g. Chaos)',
       role: 'viewer',
-      parse: (words) => parseWords(words, [['user', userNameSchema], ['token', tokenNameSchema]] as const),
+      parse: (words) =>
+        parseWords(words, [
+          ['user', userNameSchema],
+          ['token', tokenNameSchema],
+        ] as const),
       run: ({ respond }, [userName, token]) =>
         replyWithLookup({
           respond,

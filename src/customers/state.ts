@@ -38,7 +38,9 @@ export function customerStateReader(audit: AuditRepository, outbox: OutboxReposi
       suspension = { kind: until > now() ? 'suspended' : 'ended', by: last.requestedBy, until };
     }
     const event = await outbox.latestOf(userName, ['activated', 'deactivated']);
-    const account: AccountState = event ? { kind: event.event.kind === 'deactivated' ? 'deactivated' : 'activated', at: event.receivedAt } : { kind: 'unknown' };
+    const account: AccountState = event
+      ? { kind: event.event.kind === 'deactivated' ? 'deactivated' : 'activated', at: event.receivedAt }
+      : { kind: 'unknown' };
     return { suspension, account };
   };
 }

@@ -37,11 +37,16 @@ export function changeLines(changes: FieldChange[]): string {
 
 /** The modal after a customer was created: the card, and the generated password if there is one. */
 export function createdView(callbackId: string, customer: Customer, generatedPassword: string | undefined): ModalView {
-  const blocks: Block[] = [section(`:white_check_mark: Created ${code(customer.dart_user_name)} in DART.`), ...customerCard(customer, new Set(), NOTHING_KNOWN).blocks];
+  const blocks: Block[] = [
+    section(`:white_check_mark: Created ${code(customer.dart_user_name)} in DART.`),
+    ...customerCard(customer, new Set(), NOTHING_KNOWN).blocks,
+  ];
   if (generatedPassword !== undefined) {
     blocks.push(
       section(`*Generated password*\n${code(generatedPassword)}`),
-      context('Shown here only, once: copy it now and pass it on safely. This app does not keep it; closing this window hides it for good.'),
+      context(
+        'Shown here only, once: copy it now and pass it on safely. This app does not keep it; closing this window hides it for good.',
+      ),
     );
   }
   return infoView(callbackId, 'Customer created', blocks);
@@ -59,7 +64,9 @@ export function createdMessage(customer: Customer, createdBy: string, roles: Rea
 
 /** The modal after an edit: what changed. */
 export function editedView(callbackId: string, userName: string, changes: FieldChange[]): ModalView {
-  return infoView(callbackId, 'Customer updated', [section(`:white_check_mark: Updated ${code(userName)} in DART.\n${changeLines(changes)}`)]);
+  return infoView(callbackId, 'Customer updated', [
+    section(`:white_check_mark: Updated ${code(userName)} in DART.\n${changeLines(changes)}`),
+  ]);
 }
 
 /** The confirmation for the editor: what changed. */

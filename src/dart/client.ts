@@ -305,16 +305,27 @@ function followable(request: DartRequest, from: URL, response: Response, hops: n
   const location = response.headers.get('location');
   const status = response.status;
   if (request.method !== 'get') {
-    throw new DartRedirectError(request.endpoint, status, `DART redirected a write (HTTP ${status}); writes never follow redirects, so its outcome is unknown`, true);
+    throw new DartRedirectError(
+      request.endpoint,
+      status,
+      `DART redirected a write (HTTP ${status}); writes never follow redirects, so its outcome is unknown`,
+      true,
+    );
   }
   const target = location === null ? undefined : URL.parse(location, from.href);
   if (target === undefined || target === null) {
     throw new DartRedirectError(request.endpoint, status, `DART answered HTTP ${status} without a usable Location`, false);
   }
   if (target.origin !== from.origin) {
-    throw new DartRedirectError(request.endpoint, status, `DART redirected to another origin (${target.origin}); not followed, so the token stays with DART (check DART_API_URL)`, false);
+    throw new DartRedirectError(
+      request.endpoint,
+      status,
+      `DART redirected to another origin (${target.origin}); not followed, so the token stays with DART (check DART_API_URL)`,
+      false,
+    );
   }
-  if (hops > MAX_REDIRECTS) throw new DartRedirectError(request.endpoint, status, `DART redirected more than ${MAX_REDIRECTS} times`, false);
+  if (hops > MAX_REDIRECTS)
+    throw new DartRedirectError(request.endpoint, status, `DART redirected more than ${MAX_REDIRECTS} times`, false);
   return target;
 }
 

@@ -89,7 +89,10 @@ export class DartRateLimitedError extends DartError {
   readonly outcomeUnknown = false;
   readonly retryAfterMs: number | undefined;
   constructor(endpoint: string, retryAfterMs: number | undefined) {
-    super(endpoint, `DART is limiting requests (429)${retryAfterMs === undefined ? '' : `; it asked to wait ${Math.ceil(retryAfterMs / 1000)} s`}`);
+    super(
+      endpoint,
+      `DART is limiting requests (429)${retryAfterMs === undefined ? '' : `; it asked to wait ${Math.ceil(retryAfterMs / 1000)} s`}`,
+    );
     this.retryAfterMs = retryAfterMs;
   }
 }

@@ -34,15 +34,18 @@ export interface DartProbe {
  */
 export function probeDart(dart: DartClient, logger: Logger): DartProbe {
   let current: DartProbeReport = { status: 'checking' };
-  void dart.getCustomer(`dart-slack-probe-${randomUUID()}`).then(
-    () => ({ status: 'ok' as const, detail: 'DART answered and accepted the token' }),
-    (error: unknown) => classify(error),
-  ).then((found) => {
-    current = { ...found, checkedAt: new Date().toISOString() };
-    const line = { dart: current, url: dart.baseUrl };
-    if (found.status === 'ok') logger.info(line, 'DART probe: reachable, token accepted');
-    else logger.error(line, `DART probe: ${found.detail}`);
-  });
+  void dart
+    .getCustomer(`dart-slack-probe-${randomUUID()}`)
+    .then(
+      () => ({ status: 'ok' as const, detail: 'DART answered and accepted the token' }),
+      (error: unknown) => classify(error),
+    )
+    .then((found) => {
+      current = { ...found, checkedAt: new Date().toISOString() };
+      const line = { dart: current, url: dart.baseUrl };
+      if (found.status === 'ok') logger.info(line, 'DART probe: reachable, token accepted');
+      else logger.error(line, `DART probe: ${found.detail}`);
+    });
   return { report: () => current };
 }
 
@@ -60,7 +63,10 @@ function classify(error: unknown): Omit<DartProbeReport, 'checkedAt'> {
       return { status: 'wrong_url', detail: error.message };
     case 'network':
     case 'timeout':
-      return { status: 'unreachable', detail: error.message.includes('DART_API_URL') ? error.message : `${error.message} (check DART_API_URL)` };
+      return {
+        status: 'unreachable',
+        detail: error.message.includes('DART_API_URL') ? error.message : `${error.message} (check DART_API_URL)`,
+      };
     default:
       return { status: 'unhealthy', detail: error.message };
   }

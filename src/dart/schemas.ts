@@ -7,7 +7,13 @@ import { z } from 'zod';
 const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal amount');
 
 /** The fields read with `decimalString`: a JSON number in one of them is kept as the text DART sent. */
-export const DECIMAL_FIELDS: ReadonlySet<string> = new Set(['initial_amount', 'current_amount', 'total_deposit', 'total_usdc_balance', 'token_value']);
+export const DECIMAL_FIELDS: ReadonlySet<string> = new Set([
+  'initial_amount',
+  'current_amount',
+  'total_deposit',
+  'total_usdc_balance',
+  'token_value',
+]);
 
 export const customerSchema = z.object({
   first_name: z.string(),

@@ -333,7 +333,9 @@ class ConsoleSession {
         return 'continue';
       }
       default:
-        return this.#usage('dart slow <seconds> | dart fail <status> [times] | dart hang [times] | dart ok | dart customers | dart calls [n]');
+        return this.#usage(
+          'dart slow <seconds> | dart fail <status> [times] | dart hang [times] | dart ok | dart customers | dart calls [n]',
+        );
     }
   }
 
@@ -393,7 +395,11 @@ class ConsoleSession {
   }
 
   #render(): RenderOptions {
-    return { color: this.#terminal.color, width: this.#terminal.width, userName: (id) => this.#world.users.find((user) => user.id === id)?.name };
+    return {
+      color: this.#terminal.color,
+      width: this.#terminal.width,
+      userName: (id) => this.#world.users.find((user) => user.id === id)?.name,
+    };
   }
 
   #prompt(): string {
@@ -489,7 +495,11 @@ function customerTable(world: DemoWorld): string[] {
   ]);
   if (rows.length === 0) return ['The DART sandbox has no customers.'];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]): string => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}`;
+  const line = (row: string[]): string =>
+    `  ${row
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd()}`;
   return ['DART sandbox customers:', ...rows.map(line)];
 }
 
@@ -526,7 +536,7 @@ function helpText(world: DemoWorld): string[] {
     '  whoami                     who you are, with the roles the app gives you',
     `  users                      everyone: ${users}`,
     'DART (the sandbox):',
-    '  fire activate <user>       DART calls the app\'s webhook with the secret, body as DART sends it',
+    "  fire activate <user>       DART calls the app's webhook with the secret, body as DART sends it",
     '  fire update <old> <new>    (the sandbox renames the customer first)',
     '  fire deactivate <user>',
     '  fire withdrawal <user> <amount> [trade script]',
@@ -536,7 +546,7 @@ function helpText(world: DemoWorld): string[] {
     '  dart fail <status> [n]     the next n DART calls (default 1) fail with this HTTP status',
     '  dart hang [n]              the next n DART calls get no answer at all',
     '  dart ok                    DART behaves again',
-    '  dart customers             the sandbox\'s customers',
+    "  dart customers             the sandbox's customers",
     '  dart calls [n]             the last n calls the app made to DART (default 5)',
     'Console:',
     '  wait <ms>                  pause (for scripts)',

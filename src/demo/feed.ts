@@ -109,7 +109,9 @@ export class SlackFeed {
 
   /** The newest button on screen whose text is `label` (any case): scripts can say `press Confirm`. */
   buttonLabelled(label: string): PressableButton | undefined {
-    const numbers = [...this.#buttons].filter(([, found]) => found.button.text.toLowerCase() === label.toLowerCase()).map(([number]) => number);
+    const numbers = [...this.#buttons]
+      .filter(([, found]) => found.button.text.toLowerCase() === label.toLowerCase())
+      .map(([number]) => number);
     return numbers.length > 0 ? this.button(Math.max(...numbers)) : undefined;
   }
 
@@ -226,7 +228,10 @@ export class SlackFeed {
     const rendered = renderMessage(withNames(message, this.#options), { ...options, width: (options.width ?? 80) - 2 }, this.#nextNumber);
     this.#nextNumber += rendered.buttons.length;
     for (const button of rendered.buttons) this.#buttons.set(button.number, { key, button });
-    this.#numbersOf.set(key, rendered.buttons.map((button) => button.number));
+    this.#numbersOf.set(
+      key,
+      rendered.buttons.map((button) => button.number),
+    );
     const lines = rendered.lines.length > 0 ? rendered.lines : ['(empty message)'];
     this.#options.print(['', this.#heading(message.place, note), ...lines.map((line) => `  ${line}`)]);
   }

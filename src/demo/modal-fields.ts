@@ -64,9 +64,15 @@ export function parseAnswer(field: ModalField, element: Json, typed: string, cur
   if (text.trim() === '') {
     return current.length > 0 || field.optional ? { ok: true, values: current } : { ok: false, problem: `${field.label} is required.` };
   }
-  const parts = MULTI.has(field.type) ? text.split(',').map((part) => part.trim()).filter((part) => part !== '') : [text];
+  const parts = MULTI.has(field.type)
+    ? text
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '')
+    : [text];
   if (field.options) return choose(field.options, parts);
-  if (USERS.has(field.type)) return lookUp(parts, (part) => names.userId(part.replace(/^@/, '')) ?? idLike(part, /^[UW][A-Z0-9]+$/), 'user');
+  if (USERS.has(field.type))
+    return lookUp(parts, (part) => names.userId(part.replace(/^@/, '')) ?? idLike(part, /^[UW][A-Z0-9]+$/), 'user');
   if (CHANNELS.has(field.type)) {
     return lookUp(parts, (part) => names.channelId(part.replace(/^#/, '')) ?? idLike(part, /^[CGD][A-Z0-9]+$/), 'channel');
   }

@@ -115,7 +115,13 @@ export async function runModal(context: ModalContext, viewId: string): Promise<M
           terminal.print(`  ! The app refused the form: ${Object.values(errors).join('; ') || 'no reason given'}`);
           errors = Object.fromEntries(inputs.map((input) => [input.blockId, 'Please check this field.']));
         }
-        terminal.print(paint(`  (Answer the fields in error again: ${CLEAR} clears a field, ${ALL_COMMAND} asks every field, ${CLOSE_COMMAND} or /cancel closes the form.)`, 'dim', context.render()));
+        terminal.print(
+          paint(
+            `  (Answer the fields in error again: ${CLEAR} clears a field, ${ALL_COMMAND} asks every field, ${CLOSE_COMMAND} or /cancel closes the form.)`,
+            'dim',
+            context.render(),
+          ),
+        );
         continue;
       }
       case 'update':
@@ -151,7 +157,9 @@ export function printView(context: Pick<ModalContext, 'terminal' | 'render'>, vi
 }
 
 function inputsOf(view: Json, fields: ModalField[]): Input[] {
-  const blocks = list(view.blocks).map(record).filter((block) => block.type === 'input');
+  const blocks = list(view.blocks)
+    .map(record)
+    .filter((block) => block.type === 'input');
   return blocks.map((block, index) => {
     const element = record(block.element);
     // Slack gives an input without a block_id a generated one; the app cannot have relied on it.
@@ -194,14 +202,18 @@ async function askInputs(
       const line = await terminal.read(prompt, { mask: isSecretField(field) });
       if (line === undefined) {
         return terminal.scripted && terminal.inputEnded
-          ? scriptError(`the script ended after line ${terminal.linesRead}, in the form “${title}” at “${field.label}”: an answer line is missing.`)
+          ? scriptError(
+              `the script ended after line ${terminal.linesRead}, in the form “${title}” at “${field.label}”: an answer line is missing.`,
+            )
           : 'ended';
       }
       const typed = line.trim();
       if (CLOSE_COMMANDS.has(typed)) return 'closed';
       if (typed === ALL_COMMAND) return 'all';
       if (terminal.scripted && /^\/\S/.test(typed)) {
-        return scriptError(`line ${terminal.linesRead} (“${typed}”) came where the form “${title}” expected “${field.label}”: an answer line is missing before it.`);
+        return scriptError(
+          `line ${terminal.linesRead} (“${typed}”) came where the form “${title}” expected “${field.label}”: an answer line is missing before it.`,
+        );
       }
       if (typed === CLEAR) {
         if (field.optional) {
@@ -235,8 +247,6 @@ async function close(context: ModalContext, id: string, view: Json): Promise<voi
   context.views.close(id);
   context.terminal.print('  (closed)');
   if (view.notify_on_close === true) {
-    await context.requests
-      .viewClosed(context.user(), { ...view, id, callback_id: str(view.callback_id) ?? '' })
-      .catch(() => undefined);
+    await context.requests.viewClosed(context.user(), { ...view, id, callback_id: str(view.callback_id) ?? '' }).catch(() => undefined);
   }
 }

@@ -89,7 +89,14 @@ export function renderBlock(value: unknown, context: BlockContext): void {
       lines.push(`[image: ${str(block.alt_text) ?? ''}]`);
       return;
     case 'rich_text':
-      lines.push(...wrapText(list(block.elements).map((element) => richBlock(element, options)).join('\n'), width));
+      lines.push(
+        ...wrapText(
+          list(block.elements)
+            .map((element) => richBlock(element, options))
+            .join('\n'),
+          width,
+        ),
+      );
       return;
     case 'input':
       lines.push(...wrapText(renderTextObject(block.label, options), width));
@@ -167,8 +174,15 @@ function renderButton(element: Json, block: Json, context: BlockContext): string
 /** A rich_text block element: section, list, quote or preformatted. */
 function richBlock(value: unknown, options: RenderOptions): string {
   const element = record(value);
-  const inline = (): string => list(element.elements).map((child) => richInline(child, options)).join('');
-  const prefixLines = (prefix: string): string => inline().split('\n').map((line) => prefix + line).join('\n');
+  const inline = (): string =>
+    list(element.elements)
+      .map((child) => richInline(child, options))
+      .join('');
+  const prefixLines = (prefix: string): string =>
+    inline()
+      .split('\n')
+      .map((line) => prefix + line)
+      .join('\n');
   switch (element.type) {
     case 'rich_text_section':
       return inline();

@@ -117,8 +117,7 @@ function inline(text: string, options: RenderOptions): string {
   // Tokens and code spans are set aside as placeholders so emphasis cannot reach into them.
   const saved: string[] = [];
   const save = (value: string): string => `\uE000${saved.push(value) - 1}\uE001`;
-  const restore = (value: string): string =>
-    value.replace(/\uE000(\d+)\uE001/g, (_, index: string) => restore(saved[Number(index)] ?? ''));
+  const restore = (value: string): string => value.replace(/\uE000(\d+)\uE001/g, (_, index: string) => restore(saved[Number(index)] ?? ''));
 
   const styled = text
     .replace(/<([^<>\n]+)>/g, (whole, token: string) => {

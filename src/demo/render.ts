@@ -20,11 +20,7 @@ export interface RenderedMessage {
  * Renders a message (text fallback + blocks) as terminal lines; buttons get numbers [n].
  * If blocks are absent (or empty), the text is rendered as mrkdwn, as Slack does.
  */
-export function renderMessage(
-  message: { text?: string; blocks?: unknown[] },
-  options: RenderOptions,
-  firstNumber = 1,
-): RenderedMessage {
+export function renderMessage(message: { text?: string; blocks?: unknown[] }, options: RenderOptions, firstNumber = 1): RenderedMessage {
   const context = newContext(options, firstNumber);
   if (message.blocks !== undefined && message.blocks.length > 0) {
     for (const block of message.blocks) renderBlock(block, context);

@@ -100,7 +100,10 @@ export async function startDemoWorld(): Promise<RunningDemo> {
   const slack = createSlackStandin({ botToken: secrets.bot });
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
-    while (stops.length > 0) await stops.pop()?.().catch(() => {});
+    while (stops.length > 0)
+      await stops
+        .pop()?.()
+        .catch(() => {});
   };
   // A stack, stopped last-in first-out: the app before the stand-ins, the database file last.
   stops.push(async () => {

@@ -7,7 +7,22 @@ import { defineSubcommand, ephemeral, type SlackRoutes, type Subcommand } from '
  * The one order of the commands, shared by this help, the README's table and the
  * manifest's usage hint (the product's order); a command not listed goes last.
  */
-const HELP_ORDER = ['help', 'customer', 'balance', 'scripts', 'token', 'create', 'edit', 'suspend', 'resume', 'transfer', 'history', 'transfers', 'freeze', 'unfreeze'];
+const HELP_ORDER = [
+  'help',
+  'customer',
+  'balance',
+  'scripts',
+  'token',
+  'create',
+  'edit',
+  'suspend',
+  'resume',
+  'transfer',
+  'history',
+  'transfers',
+  'freeze',
+  'unfreeze',
+];
 
 const rank = (name: string) => {
   const index = HELP_ORDER.indexOf(name);
@@ -29,7 +44,11 @@ function helpMessage(allowed: Subcommand[], notice?: string) {
  * `/dart` and `/dart help`. `notice` says what everyone should know first (the freeze),
  * read at each call since another instance may have changed it.
  */
-export function registerHelp(routes: SlackRoutes, { access }: Services, notice: () => Promise<string | undefined> = async () => undefined): void {
+export function registerHelp(
+  routes: SlackRoutes,
+  { access }: Services,
+  notice: () => Promise<string | undefined> = async () => undefined,
+): void {
   routes.subcommand(
     defineSubcommand({
       name: 'help',

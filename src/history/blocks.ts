@@ -3,7 +3,6 @@ import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
 import type { HistoryCursor, HistoryPage } from './source.ts';
 import { HISTORY_ACTIONS } from '../slack/ids.ts';
 
-
 /**
  * What the Older button carries, as it travels: whose history (`u`), where the next page
  * starts (`t` and `s`, a `HistoryCursor`) and how many entries were shown before (`n`).
@@ -35,7 +34,10 @@ export function historyMessage(customer: string, page: HistoryPage, shownBefore:
   if (page.unavailable.length > 0) {
     blocks.push(context(`:warning: Could not read ${escapeMrkdwn(page.unavailable.join(', '))}; this history may be incomplete.`));
   }
-  if (page.next) blocks.push(actions(`history:${customer}`.slice(0, 255), [button('Older', HISTORY_ACTIONS.older, olderValue(customer, page.next, last))]));
+  if (page.next)
+    blocks.push(
+      actions(`history:${customer}`.slice(0, 255), [button('Older', HISTORY_ACTIONS.older, olderValue(customer, page.next, last))]),
+    );
   const summary = page.entries.length === 0 ? 'nothing recorded' : range;
   return message(`History of ${customer}: ${summary}`, blocks);
 }

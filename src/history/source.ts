@@ -15,7 +15,10 @@ export interface HistoryEntry {
 export interface HistorySource {
   /** Named in the history when the source cannot be read, e.g. "webhooks". */
   name: string;
-  entriesFor(customers: readonly string[], options: { limit: number; before: Date | undefined }): Promise<readonly HistoryEntry[]> | readonly HistoryEntry[];
+  entriesFor(
+    customers: readonly string[],
+    options: { limit: number; before: Date | undefined },
+  ): Promise<readonly HistoryEntry[]> | readonly HistoryEntry[];
 }
 
 /** Renames the app has seen (e.g. DART's customer-update webhook) whose old or new name is one of `names`. */

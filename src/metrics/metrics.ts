@@ -33,13 +33,43 @@ export interface SharedState {
  * code, a proxy's page) is `other`, so the label's values are a fixed set, not a format.
  */
 const SLACK_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ratelimited', 'rate_limited', 'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired',
-  'no_permission', 'missing_scope', 'team_access_not_granted', 'channel_not_found', 'not_in_channel', 'is_archived',
-  'msg_too_long', 'no_text', 'message_not_found', 'cant_update_message', 'invalid_blocks', 'invalid_blocks_format',
-  'msg_blocks_too_long', 'invalid_arguments', 'too_many_attachments', 'invalid_attachments', 'markdown_text_conflict',
-  'restricted_action', 'restricted_action_read_only_channel', 'restricted_action_thread_only_channel',
-  'restricted_action_non_threadable_channel', 'expired_trigger_id', 'invalid_trigger_id', 'view_too_large',
-  'internal_error', 'fatal_error', 'request_timeout', 'service_unavailable', 'timeout', 'network',
+  'ratelimited',
+  'rate_limited',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'no_permission',
+  'missing_scope',
+  'team_access_not_granted',
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'msg_too_long',
+  'no_text',
+  'message_not_found',
+  'cant_update_message',
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_blocks_too_long',
+  'invalid_arguments',
+  'too_many_attachments',
+  'invalid_attachments',
+  'markdown_text_conflict',
+  'restricted_action',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel',
+  'expired_trigger_id',
+  'invalid_trigger_id',
+  'view_too_large',
+  'internal_error',
+  'fatal_error',
+  'request_timeout',
+  'service_unavailable',
+  'timeout',
+  'network',
   ...Object.values(ErrorCode),
 ]);
 /** `http_<status>` from `observedSlackFetch`: at most one value per HTTP status. */
@@ -70,14 +100,49 @@ export class AppMetrics {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.#transfers = new Counter({ name: 'dart_slack_transfers_total', help: 'Transfers that reached a final state, by outcome', labelNames: ['outcome'], registers });
-    this.#transfersPending = new Gauge({ name: 'dart_slack_transfers_pending', help: 'Transfers awaiting a click or DART’s answer (shared store)', registers });
-    this.#outboxDepth = new Gauge({ name: 'dart_slack_outbox_depth', help: 'Webhook events stored and not yet posted to Slack (shared store)', registers });
-    this.#outboxOldest = new Gauge({ name: 'dart_slack_outbox_oldest_age_seconds', help: 'Age of the oldest undelivered webhook event (shared store)', registers });
-    this.#outboxDead = new Gauge({ name: 'dart_slack_outbox_dead', help: 'Webhook events Slack refused for good, until the next start (shared store)', registers });
-    this.#databaseUp = new Gauge({ name: 'dart_slack_database_up', help: '1 when the database answered this scrape, 0 when not (the shared-store gauges then keep their last values)', registers });
-    this.#webhooks = new Counter({ name: 'dart_slack_webhooks_received_total', help: 'DART webhook calls answered, by webhook and HTTP status', labelNames: ['kind', 'status'], registers });
-    this.#dartRequests = new Counter({ name: 'dart_slack_dart_requests_total', help: 'Requests to DART, by endpoint and HTTP status (or timeout, network)', labelNames: ['endpoint', 'status'], registers });
+    this.#transfers = new Counter({
+      name: 'dart_slack_transfers_total',
+      help: 'Transfers that reached a final state, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.#transfersPending = new Gauge({
+      name: 'dart_slack_transfers_pending',
+      help: 'Transfers awaiting a click or DART’s answer (shared store)',
+      registers,
+    });
+    this.#outboxDepth = new Gauge({
+      name: 'dart_slack_outbox_depth',
+      help: 'Webhook events stored and not yet posted to Slack (shared store)',
+      registers,
+    });
+    this.#outboxOldest = new Gauge({
+      name: 'dart_slack_outbox_oldest_age_seconds',
+      help: 'Age of the oldest undelivered webhook event (shared store)',
+      registers,
+    });
+    this.#outboxDead = new Gauge({
+      name: 'dart_slack_outbox_dead',
+      help: 'Webhook events Slack refused for good, until the next start (shared store)',
+      registers,
+    });
+    this.#databaseUp = new Gauge({
+      name: 'dart_slack_database_up',
+      help: '1 when the database answered this scrape, 0 when not (the shared-store gauges then keep their last values)',
+      registers,
+    });
+    this.#webhooks = new Counter({
+      name: 'dart_slack_webhooks_received_total',
+      help: 'DART webhook calls answered, by webhook and HTTP status',
+      labelNames: ['kind', 'status'],
+      registers,
+    });
+    this.#dartRequests = new Counter({
+      name: 'dart_slack_dart_requests_total',
+      help: 'Requests to DART, by endpoint and HTTP status (or timeout, network)',
+      labelNames: ['endpoint', 'status'],
+      registers,
+    });
     this.#dartDuration = new Histogram({
       name: 'dart_slack_dart_request_duration_seconds',
       help: 'Time DART took to answer, retries of a read included',
@@ -85,8 +150,18 @@ export class AppMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    this.#slackErrors = new Counter({ name: 'dart_slack_slack_api_errors_total', help: 'Slack Web API calls that failed, by method and Slack error code', labelNames: ['method', 'error'], registers });
-    this.#slackRejected = new Counter({ name: 'dart_slack_slack_requests_rejected_total', help: 'Requests to /slack/events refused, by reason', labelNames: ['reason'], registers });
+    this.#slackErrors = new Counter({
+      name: 'dart_slack_slack_api_errors_total',
+      help: 'Slack Web API calls that failed, by method and Slack error code',
+      labelNames: ['method', 'error'],
+      registers,
+    });
+    this.#slackRejected = new Counter({
+      name: 'dart_slack_slack_requests_rejected_total',
+      help: 'Requests to /slack/events refused, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
   }
 
   /** Where the shared-state gauges are read from at each scrape. */

@@ -72,7 +72,11 @@ export class AccessControl {
 
   /** Loads every user group of the role lists now, so that no role check waits on Slack later. */
   warm(): void {
-    const groups = new Set(Object.values(this.#lists).flat().filter((principal) => principal.startsWith('S')));
+    const groups = new Set(
+      Object.values(this.#lists)
+        .flat()
+        .filter((principal) => principal.startsWith('S')),
+    );
     for (const groupId of groups) void this.#members(groupId);
   }
 

@@ -10,7 +10,9 @@ export const userNameSchema = z
   .regex(USER_NAME_PATTERN, 'a DART user name is letters, digits and . _ - @ + (no spaces), at most 64 characters');
 
 /** A custom token name such as `Chaos`. */
-export const tokenNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'a token name is letters and digits, at most 32 characters');
+export const tokenNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'a token name is letters and digits, at most 32 characters');
 
 /**
  * Checks that exactly the named arguments were given and that each passes its schema;

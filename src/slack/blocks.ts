@@ -61,7 +61,9 @@ export function fields(pairs: ReadonlyArray<readonly [label: string, mrkdwnValue
 export function context(...mrkdwn: string[]): Block {
   return {
     type: 'context',
-    elements: mrkdwn.slice(0, SLACK_LIMITS.contextElements).map((text) => ({ type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) })),
+    elements: mrkdwn
+      .slice(0, SLACK_LIMITS.contextElements)
+      .map((text) => ({ type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) })),
   };
 }
 
@@ -99,8 +101,7 @@ export interface SlackMessage {
  */
 export function message(text: string, blocks: Block[]): SlackMessage {
   const max = SLACK_LIMITS.blocksPerMessage;
-  const fitted =
-    blocks.length <= max ? blocks : [...blocks.slice(0, max - 1), context(`…and ${blocks.length - (max - 1)} more not shown`)];
+  const fitted = blocks.length <= max ? blocks : [...blocks.slice(0, max - 1), context(`…and ${blocks.length - (max - 1)} more not shown`)];
   return { text: truncate(text, SLACK_LIMITS.sectionText), blocks: fitted };
 }
 

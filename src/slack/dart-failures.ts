@@ -29,7 +29,8 @@ export function describeDartFailure(error: unknown, subject?: string): string {
 function describe(error: DartError, subject: string | undefined): string {
   if (error instanceof DartRejectedError) return `DART refused the request: ${code(error.dartMessage)}`;
   if (error instanceof DartNotFoundError) return notFound(error, subject);
-  if (error instanceof DartTooLargeError) return 'DART sent an answer too large to read (far larger than any DART answer). An admin should check `DART_API_URL`.';
+  if (error instanceof DartTooLargeError)
+    return 'DART sent an answer too large to read (far larger than any DART answer). An admin should check `DART_API_URL`.';
   switch (error.kind) {
     case 'wrong_url':
       return 'DART_API_URL looks wrong: DART’s API is not at that address (it answered “not found” as no DART endpoint does). An admin needs to check `DART_API_URL`.';
@@ -81,6 +82,8 @@ function notFound(error: DartNotFoundError, subject: string | undefined): string
  */
 export function describeWriteFailure(result: { outcome: 'failed' | 'unknown'; error: unknown }, what: string, subject?: string): string {
   if (result.outcome === 'failed') return describeDartFailure(result.error, subject);
-  const cause = isDartError(result.error) ? describeDartFailure(result.error).replace(/ Try again.*$/, '') : 'Something went wrong on our side.';
+  const cause = isDartError(result.error)
+    ? describeDartFailure(result.error).replace(/ Try again.*$/, '')
+    : 'Something went wrong on our side.';
   return `${cause} The outcome is unknown: ${what}. Check in DART before trying again; this app did not retry.`;
 }

@@ -1,6 +1,11 @@
 import { ErrorCode, type WebAPICallError } from '@slack/web-api';
 
-const CALL_ERRORS: ReadonlySet<unknown> = new Set([ErrorCode.PlatformError, ErrorCode.RequestError, ErrorCode.HTTPError, ErrorCode.RateLimitedError]);
+const CALL_ERRORS: ReadonlySet<unknown> = new Set([
+  ErrorCode.PlatformError,
+  ErrorCode.RequestError,
+  ErrorCode.HTTPError,
+  ErrorCode.RateLimitedError,
+]);
 
 /**
  * A failed Web API call as the client throws it, told apart by its `code` as Bolt's own

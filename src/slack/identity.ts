@@ -38,7 +38,9 @@ export async function verifyBotToken(
     } catch (error) {
       const slackError = platformErrorOf(error);
       if (slackError && FATAL_ERRORS.has(slackError)) {
-        throw new SlackTokenRefusedError(`SLACK_BOT_TOKEN: Slack refused the token (${slackError}); check the bot token in the Slack app settings`);
+        throw new SlackTokenRefusedError(
+          `SLACK_BOT_TOKEN: Slack refused the token (${slackError}); check the bot token in the Slack app settings`,
+        );
       }
       const waitMs = Math.min(30_000, 500 * 2 ** Math.min(attempt - 1, 6));
       logger.warn(

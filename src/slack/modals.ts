@@ -83,7 +83,9 @@ export function textInput(spec: TextInputSpec): Block {
 }
 
 /** A drop-down of fixed choices, each `[value, label]`. */
-export function selectInput(spec: Omit<TextInputSpec, 'initial'> & { choices: ReadonlyArray<readonly [value: string, label: string]> }): Block {
+export function selectInput(
+  spec: Omit<TextInputSpec, 'initial'> & { choices: ReadonlyArray<readonly [value: string, label: string]> },
+): Block {
   const element: types.StaticSelect = {
     type: 'static_select',
     action_id: INPUT_ACTION,

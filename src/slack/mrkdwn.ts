@@ -9,8 +9,7 @@ import { utcDayTime } from '../util/dates.ts';
  * controls are dropped, so no text can make the rest of its line read backwards.
  */
 export function escapeMrkdwn(text: string): string {
-  return withoutBidiControls(text)
-    .replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return withoutBidiControls(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 /** `escapeMrkdwn` inside inline code, with backticks removed so the span cannot be closed early. */

@@ -23,10 +23,16 @@ export interface LookupReply {
  * line is shown meanwhile. Resolves once that line (if any) has landed, so the caller's
  * answer can replace it instead of racing it.
  */
-export async function withProgress<T>(respond: RespondFn, waiting: string, work: () => Promise<T>): Promise<{ value: T; progressShown: boolean }> {
+export async function withProgress<T>(
+  respond: RespondFn,
+  waiting: string,
+  work: () => Promise<T>,
+): Promise<{ value: T; progressShown: boolean }> {
   let progressShown: Promise<unknown> | undefined;
   const timer = setTimeout(() => {
-    progressShown = respond({ response_type: 'ephemeral', replace_original: false, text: `:hourglass_flowing_sand: ${waiting}` }).catch(() => {});
+    progressShown = respond({ response_type: 'ephemeral', replace_original: false, text: `:hourglass_flowing_sand: ${waiting}` }).catch(
+      () => {},
+    );
   }, PROGRESS_AFTER_MS);
   try {
     const value = await work();

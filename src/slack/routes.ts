@@ -122,7 +122,10 @@ export class SlackRoutes {
   }
 
   async #dispatch({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
-    const [first, ...words] = command.text.trim().split(/\s+/).filter((word) => word !== '');
+    const [first, ...words] = command.text
+      .trim()
+      .split(/\s+/)
+      .filter((word) => word !== '');
     const name = (first ?? 'help').toLowerCase();
     const subcommand = this.subcommands.find((candidate) => candidate.name === name);
     if (!subcommand) {
@@ -136,7 +139,13 @@ export class SlackRoutes {
     }
     await ack();
     try {
-      await prepared.run({ userId: actingUserId(command) ?? '', channelId: command.channel_id, triggerId: command.trigger_id, respond, client });
+      await prepared.run({
+        userId: actingUserId(command) ?? '',
+        channelId: command.channel_id,
+        triggerId: command.trigger_id,
+        respond,
+        client,
+      });
     } catch (error) {
       this.#logger.error({ err: error, subcommand: name }, 'subcommand failed');
       const text = isDatabaseUnavailable(error)
@@ -175,7 +184,12 @@ export class SlackRoutes {
   }
 
   /** Acks a refused request (so Slack shows no error) and tells the caller why when there is a caller to tell. */
-  async #refuse(args: AnyMiddlewareArgs & AllMiddlewareArgs, reason: SlackRejectReason, detail: Record<string, unknown>, text?: string): Promise<void> {
+  async #refuse(
+    args: AnyMiddlewareArgs & AllMiddlewareArgs,
+    reason: SlackRejectReason,
+    detail: Record<string, unknown>,
+    text?: string,
+  ): Promise<void> {
     this.#rejected(reason, detail);
     const ack = 'ack' in args ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
     if (text === undefined) await ack?.();
@@ -199,7 +213,11 @@ function entryOf(body: AnyMiddlewareArgs['body'], subcommands: Subcommand[]): En
   const payload = body as Record<string, unknown>;
   if (payload.command !== undefined) {
     if (payload.command !== SLASH_COMMAND) return undefined;
-    const name = String(payload.text ?? '').trim().split(/\s+/)[0]?.toLowerCase() || 'help';
+    const name =
+      String(payload.text ?? '')
+        .trim()
+        .split(/\s+/)[0]
+        ?.toLowerCase() || 'help';
     const known = subcommands.some((candidate) => candidate.name === name);
     // An unknown subcommand runs nothing: it is answered with a hint, whoever asks.
     return { key: `command:${name}`, label: code(`${SLASH_COMMAND} ${name}`), ...(known ? {} : { role: 'anyone' as const }) };
@@ -245,7 +263,11 @@ export function actingUserId(body: unknown): string | undefined {
 }
 
 /** Tells a caller without the role why, in the way each kind of request allows. */
-async function tell(args: AnyMiddlewareArgs & AllMiddlewareArgs, ack: ((response?: unknown) => Promise<void>) | undefined, text: string): Promise<void> {
+async function tell(
+  args: AnyMiddlewareArgs & AllMiddlewareArgs,
+  ack: ((response?: unknown) => Promise<void>) | undefined,
+  text: string,
+): Promise<void> {
   const body = args.body as { type?: string; command?: string; trigger_id?: string };
   if (body.command !== undefined) {
     await ack?.(ephemeral(text));

@@ -14,9 +14,7 @@ import type { Logger } from '../util/logger.ts';
 const SUBMISSION_BUDGET_MS = 2500;
 
 /** What a modal submission answers: errors shown on their fields, or a new view. */
-type SubmissionAnswer =
-  | { response_action: 'errors'; errors: Record<string, string> }
-  | { response_action: 'update'; view: ModalView };
+type SubmissionAnswer = { response_action: 'errors'; errors: Record<string, string> } | { response_action: 'update'; view: ModalView };
 
 export interface SubmissionOutcome {
   answer: SubmissionAnswer;
@@ -99,7 +97,10 @@ export async function readSubmission<M, P extends { ok: true }>(
   const answer = ack as (answer: SubmissionAnswer) => Promise<void>;
   const metadata = readMetadata(view.private_metadata, metadataSchema);
   if (metadata === undefined) {
-    await answer({ response_action: 'update', view: noticeView('Form out of date', `This form could not be read back. Please run ${code(reopen)} again.`) });
+    await answer({
+      response_action: 'update',
+      view: noticeView('Form out of date', `This form could not be read back. Please run ${code(reopen)} again.`),
+    });
     return undefined;
   }
   const input = parse(submittedValues(view.state));
@@ -114,7 +115,12 @@ export async function readSubmission<M, P extends { ok: true }>(
  * A write that did not succeed, shown in the modal under `title` ("Outcome unknown" when
  * DART may have acted); if the modal is gone by then, `tell` gets the same text privately.
  */
-export function failedWrite(outcome: 'failed' | 'unknown', title: string, text: string, tell: (reply: SlackMessage) => Promise<void>): SubmissionOutcome {
+export function failedWrite(
+  outcome: 'failed' | 'unknown',
+  title: string,
+  text: string,
+  tell: (reply: SlackMessage) => Promise<void>,
+): SubmissionOutcome {
   const shown = `:warning: ${text}`;
   return {
     answer: { response_action: 'update', view: noticeView(outcome === 'unknown' ? 'Outcome unknown' : title, shown) },

@@ -28,7 +28,13 @@ export function registerUserLookup(routes: SlackRoutes, logger: Logger, lookup: 
       role: 'viewer',
       parse: (words) => parseWords(words, [['user', userNameSchema]] as const),
       run: ({ respond, userId }, [userName]) =>
-        replyWithLookup({ respond, logger, subject: userName, waiting: lookup.waiting(userName), work: () => lookup.work(userName, userId) }),
+        replyWithLookup({
+          respond,
+          logger,
+          subject: userName,
+          waiting: lookup.waiting(userName),
+          work: () => lookup.work(userName, userId),
+        }),
     }),
   );
   if (lookup.buttonActionId === undefined) return;

@@ -26,7 +26,10 @@ export async function openFormOrSay(
   logger: Logger,
 ): Promise<string | undefined> {
   const viewId = await openModal(client, triggerId, view, logger);
-  if (!viewId) await respond(ephemeral(`Slack did not open the form (it may have taken too long). Please run ${code(command)} again.`)).catch(() => {});
+  if (!viewId)
+    await respond(ephemeral(`Slack did not open the form (it may have taken too long). Please run ${code(command)} again.`)).catch(
+      () => {},
+    );
   return viewId;
 }
 
@@ -68,7 +71,13 @@ export async function tellUser(client: WebClient, { userId, channelId }: Recipie
 }
 
 /** Posts in a channel for everyone; when the app may not post there, tells `fallback` privately instead. */
-export async function postInChannel(client: WebClient, channelId: string, post: SlackMessage, fallback: Recipient, logger: Logger): Promise<void> {
+export async function postInChannel(
+  client: WebClient,
+  channelId: string,
+  post: SlackMessage,
+  fallback: Recipient,
+  logger: Logger,
+): Promise<void> {
   try {
     await client.chat.postMessage({ channel: channelId, ...post });
   } catch (error) {

@@ -19,7 +19,14 @@ export interface WebClientSettings {
  * would post a second transfer confirmation, and the outbox owns its own retries.
  */
 export function webClientOptions({ apiUrl, timeoutMs, logger, fetch }: WebClientSettings): WebClientOptions {
-  return { slackApiUrl: apiUrl, timeout: timeoutMs, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: slackLogger(logger), fetch };
+  return {
+    slackApiUrl: apiUrl,
+    timeout: timeoutMs,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: slackLogger(logger),
+    fetch,
+  };
 }
 
 /** A Web API client with the bot token, built as every client of the app is. */

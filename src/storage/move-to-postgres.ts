@@ -38,7 +38,12 @@ export async function moveToPostgres(sqlitePath: string, databaseUrl: string): P
   }
   const target = await openStorage({ DATABASE_PATH: sqlitePath, DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 2 });
   try {
-    const customers = [...new Set([...source.audit.map((entry) => entry.customer), ...source.alerts.flatMap(({ alert }) => [alert.event.oldUserName, alert.event.newUserName])])];
+    const customers = [
+      ...new Set([
+        ...source.audit.map((entry) => entry.customer),
+        ...source.alerts.flatMap(({ alert }) => [alert.event.oldUserName, alert.event.newUserName]),
+      ]),
+    ];
     await refuseIfAnyThere(target, customers);
     for (const { id: _id, ...entry } of source.audit) await target.audit.append(entry);
     const events = { pending: 0, delivered: 0, dead: 0 };
@@ -74,7 +79,12 @@ export async function moveToPostgres(sqlitePath: string, databaseUrl: string): P
 }
 
 function newAlert(alert: StoredAlert): NewAlert {
-  return { event: alert.event, route: alert.route, receivedAt: alert.receivedAt, ...(alert.deliveryId ? { deliveryId: alert.deliveryId } : {}) };
+  return {
+    event: alert.event,
+    route: alert.route,
+    receivedAt: alert.receivedAt,
+    ...(alert.deliveryId ? { deliveryId: alert.deliveryId } : {}),
+  };
 }
 
 function describe(transfer: OpenTransfer): string {
@@ -85,10 +95,15 @@ function describe(transfer: OpenTransfer): string {
 async function refuseIfAnyThere(target: Storage, customers: readonly string[]): Promise<void> {
   for (let start = 0; start < customers.length; start += BATCH) {
     const names = customers.slice(start, start + BATCH);
-    const [audit, events] = await Promise.all([target.audit.forCustomer(names, { limit: 1 }), target.outbox.eventsFor(names, { limit: 1 })]);
+    const [audit, events] = await Promise.all([
+      target.audit.forCustomer(names, { limit: 1 }),
+      target.outbox.eventsFor(names, { limit: 1 }),
+    ]);
     const found = audit[0]?.customer ?? events[0]?.event.newUserName;
     if (found !== undefined) {
-      throw new MoveRefusedError(`the PostgreSQL database already holds history (about ${found}): move into a database no instance has used yet`);
+      throw new MoveRefusedError(
+        `the PostgreSQL database already holds history (about ${found}): move into a database no instance has used yet`,
+      );
     }
   }
 }

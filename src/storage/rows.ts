@@ -94,7 +94,12 @@ export function storedAlertFromRow(row: Row): StoredAlert {
 }
 
 export function reminderFromRow(row: Row): Reminder {
-  return { customer: String(row.customer), channel: String(row.channel), scheduledMessageId: String(row.scheduled_message_id), postAt: time(row.post_at) };
+  return {
+    customer: String(row.customer),
+    channel: String(row.channel),
+    scheduledMessageId: String(row.scheduled_message_id),
+    postAt: time(row.post_at),
+  };
 }
 
 /** When a delivered outbox row was delivered (absent while it is not). */

@@ -34,6 +34,7 @@ export type StorageConfig = Pick<Config, 'DATABASE_PATH'> & Partial<Pick<Config,
  * about lost connections (PostgreSQL), which are retried rather than thrown.
  */
 export async function openStorage(config: StorageConfig, logger: Logger = createLogger('silent')): Promise<Storage> {
-  if (config.DATABASE_URL !== undefined) return openPostgresStorage(config.DATABASE_URL, { poolMax: config.DATABASE_POOL_MAX ?? 10, logger });
+  if (config.DATABASE_URL !== undefined)
+    return openPostgresStorage(config.DATABASE_URL, { poolMax: config.DATABASE_POOL_MAX ?? 10, logger });
   return openSqliteStorage(config.DATABASE_PATH);
 }

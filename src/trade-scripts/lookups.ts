@@ -7,7 +7,7 @@ import { CARD_ACTIONS } from '../slack/ids.ts';
 /** `/dart scripts` and the card's Trade scripts button. */
 export function registerTradeScriptLookups(routes: SlackRoutes, services: Services): void {
   const { dart, logger } = services;
-    registerUserLookup(routes, logger, {
+  registerUserLookup(routes, logger, {
     name: 'scripts',
     summary: 'Trade scripts: name, initial, current, deposit, status, activation date',
     waiting: (userName) => `Fetching the trade scripts of ${userName} from DART…`,

@@ -54,7 +54,11 @@ export function registerSuspendResume(routes: SlackRoutes, services: Services, r
       () => dart.setTradeScriptAccess(userName, { enabled: false, hours }),
     );
     if (result.outcome !== 'succeeded') {
-      return { ok: false, outcome: result.outcome, text: describeWriteFailure(result, `the trade scripts of ${code(userName)} may or may not be suspended`, userName) };
+      return {
+        ok: false,
+        outcome: result.outcome,
+        text: describeWriteFailure(result, `the trade scripts of ${code(userName)} may or may not be suspended`, userName),
+      };
     }
     const suspension = { userName, hours, until: new Date(now().getTime() + hours * 3_600_000), by: requestedBy };
     const reminder = channelId ? await reminders.schedule(userName, channelId, suspension.until, reminderMessage(suspension)) : undefined;
@@ -70,7 +74,11 @@ export function registerSuspendResume(routes: SlackRoutes, services: Services, r
       () => dart.setTradeScriptAccess(userName, { enabled: true }),
     );
     if (result.outcome !== 'succeeded') {
-      return { ok: false, outcome: result.outcome, text: describeWriteFailure(result, `the restriction of ${code(userName)} may or may not have been lifted`, userName) };
+      return {
+        ok: false,
+        outcome: result.outcome,
+        text: describeWriteFailure(result, `the restriction of ${code(userName)} may or may not have been lifted`, userName),
+      };
     }
     return { ok: true, post: resumedMessage(userName, requestedBy, before, await reminders.cancel(userName)) };
   }
@@ -82,8 +90,11 @@ export function registerSuspendResume(routes: SlackRoutes, services: Services, r
     else await respond({ ...ephemeral(`:warning: ${value.text}`), replace_original: progressShown });
   }
 
-  const openForm = (invocation: { client: Parameters<typeof openFormOrSay>[0]['client']; triggerId: string; respond: RespondFn }, userName: string, channelId: string | undefined) =>
-    openFormOrSay(invocation, suspendForm(userName, { userName, channel: channelId }), `/dart suspend ${userName}`, logger);
+  const openForm = (
+    invocation: { client: Parameters<typeof openFormOrSay>[0]['client']; triggerId: string; respond: RespondFn },
+    userName: string,
+    channelId: string | undefined,
+  ) => openFormOrSay(invocation, suspendForm(userName, { userName, channel: channelId }), `/dart suspend ${userName}`, logger);
 
   routes.subcommand(
     defineSubcommand({
@@ -120,7 +131,8 @@ export function registerSuspendResume(routes: SlackRoutes, services: Services, r
     const recipient: Recipient = { userId, channelId };
     const work = async (): Promise<SubmissionOutcome> => {
       const outcome = await suspend(userName, choice.hours, userId, channelId);
-      if (!outcome.ok) return failedWrite(outcome.outcome, 'Not suspended', outcome.text, (reply) => tellUser(client, recipient, reply, logger));
+      if (!outcome.ok)
+        return failedWrite(outcome.outcome, 'Not suspended', outcome.text, (reply) => tellUser(client, recipient, reply, logger));
       return {
         answer: { response_action: 'update', view: infoView(VIEWS.suspend, 'Suspended', outcome.post.blocks) },
         afterwards: async (shown) => {
@@ -134,7 +146,11 @@ export function registerSuspendResume(routes: SlackRoutes, services: Services, r
       client,
       viewId: view.id,
       logger,
-      working: workingView(VIEWS.suspend, 'Suspend trade scripts', `Suspending ${code(userName)} for ${describeHours(choice.hours)} in DART…`),
+      working: workingView(
+        VIEWS.suspend,
+        'Suspend trade scripts',
+        `Suspending ${code(userName)} for ${describeHours(choice.hours)} in DART…`,
+      ),
       work,
     });
   });

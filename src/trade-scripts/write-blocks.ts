@@ -20,7 +20,9 @@ export function suspendForm(userName: string, metadata: unknown): ModalView {
     submit: 'Suspend',
     metadata,
     blocks: [
-      section(`Restrict the trade scripts of ${code(userName)} in DART for a number of hours. DART lifts the restriction by itself at the end.`),
+      section(
+        `Restrict the trade scripts of ${code(userName)} in DART for a number of hours. DART lifts the restriction by itself at the end.`,
+      ),
       selectInput({
         blockId: SUSPEND_FIELDS.preset,
         label: 'Duration',
@@ -80,7 +82,10 @@ export function resumedMessage(userName: string, by: string, before: SuspensionS
       : `:arrow_forward: ${mention(by)} told DART to allow the trade scripts of ${code(userName)}. ${notSuspended(before)}.`;
   const blocks: Block[] = [section(text)];
   if (reminderCancelled) blocks.push(context('The pending end-of-suspension reminder was taken back.'));
-  return message(before.kind === 'suspended' ? `Trade scripts of ${userName} resumed` : `DART told to allow the trade scripts of ${userName}`, blocks);
+  return message(
+    before.kind === 'suspended' ? `Trade scripts of ${userName} resumed` : `DART told to allow the trade scripts of ${userName}`,
+    blocks,
+  );
 }
 
 /** What the app knew when asked to resume a customer it did not record as suspended. */
@@ -96,10 +101,13 @@ function notSuspended(state: SuspensionState): string {
 }
 
 /** The suspend form's answer: one duration, from the list or typed, never both. */
-export function parseSuspendForm(values: Record<string, string>): { ok: true; hours: number } | { ok: false; errors: Record<string, string> } {
+export function parseSuspendForm(
+  values: Record<string, string>,
+): { ok: true; hours: number } | { ok: false; errors: Record<string, string> } {
   const preset = values[SUSPEND_FIELDS.preset] ?? '';
   const custom = (values[SUSPEND_FIELDS.custom] ?? '').trim();
-  if (preset !== '' && custom !== '') return { ok: false, errors: { [SUSPEND_FIELDS.custom]: 'Choose from the list or type a duration, not both.' } };
+  if (preset !== '' && custom !== '')
+    return { ok: false, errors: { [SUSPEND_FIELDS.custom]: 'Choose from the list or type a duration, not both.' } };
   if (preset === '' && custom === '') return { ok: false, errors: { [SUSPEND_FIELDS.preset]: 'Choose a duration, or type one below.' } };
   const field = custom !== '' ? SUSPEND_FIELDS.custom : SUSPEND_FIELDS.preset;
   const parsed = parseDuration(custom || preset);

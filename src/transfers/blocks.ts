@@ -48,7 +48,9 @@ export function transferMessage(transfer: Transfer, freeze?: Freeze): SlackMessa
         ['Requested by', mention(transfer.requestedBy)],
         open ? ['Expires', slackDate(transfer.expiresAt)] : ['Status', STATUS[transfer.state](transfer)],
       ]),
-      ...(open ? [section(whoMayAct(transfer)), actions(`transfer:${transfer.id}`, buttonsOf(transfer))] : [section(history(transfer).join('\n'))]),
+      ...(open
+        ? [section(whoMayAct(transfer)), actions(`transfer:${transfer.id}`, buttonsOf(transfer))]
+        : [section(history(transfer).join('\n'))]),
       ...(freeze && open ? [section(frozenNotice(freeze))] : []),
       ...(freeze && underWayAt(transfer, freeze) ? [section(UNDER_WAY_AT_FREEZE)] : []),
       ...(unresolved ? [section(UNKNOWN_WARNING), actions(`transfer-resolve:${transfer.id}`, resolveButtons(transfer))] : []),
@@ -129,11 +131,16 @@ export function history(transfer: Transfer): string[] {
       lines.push(`:no_entry: Void${answer}${when(transfer.decidedAt)} · this confirmation cannot be used · nothing was sent`);
       break;
     case 'refused':
-      lines.push(`:no_entry_sign: Refused when ${by} pressed it${answer}${when(transfer.decidedAt)} · nothing was sent; it may be requested again`);
+      lines.push(
+        `:no_entry_sign: Refused when ${by} pressed it${answer}${when(transfer.decidedAt)} · nothing was sent; it may be requested again`,
+      );
       break;
     default:
-      if (transfer.approvedBy) lines.push(`:ballot_box_with_check: Approved by ${mention(transfer.approvedBy)} (1 of 2)${when(transfer.approvedAt)}`);
-      lines.push(`:ballot_box_with_check: ${transfer.needsApproval ? 'Approved' : 'Confirmed'} by ${by}${transfer.approvedBy ? ' (2 of 2)' : ''}${when(transfer.decidedAt)}`);
+      if (transfer.approvedBy)
+        lines.push(`:ballot_box_with_check: Approved by ${mention(transfer.approvedBy)} (1 of 2)${when(transfer.approvedAt)}`);
+      lines.push(
+        `:ballot_box_with_check: ${transfer.needsApproval ? 'Approved' : 'Confirmed'} by ${by}${transfer.approvedBy ? ' (2 of 2)' : ''}${when(transfer.decidedAt)}`,
+      );
       if (transfer.state === 'executing') lines.push(':hourglass_flowing_sand: Executing… sent to DART, waiting for its answer');
       if (transfer.state === 'succeeded') lines.push(`:white_check_mark: Transferred · DART answered${answer}${when(transfer.finishedAt)}`);
       if (transfer.state === 'failed') lines.push(`:x: Failed · DART refused it${answer}${when(transfer.finishedAt)}`);
@@ -172,7 +179,13 @@ export interface TransferFormMetadata {
 }
 
 /** The request form; `userName` (and `amount`, after a refusal) pre-fill it, `notice` says what went wrong. */
-export function transferForm(options: { metadata: TransferFormMetadata; limits: TransferLimits; userName?: string; amount?: string; notice?: string }): ModalView {
+export function transferForm(options: {
+  metadata: TransferFormMetadata;
+  limits: TransferLimits;
+  userName?: string;
+  amount?: string;
+  notice?: string;
+}): ModalView {
   const max = formatMoney(centsToDecimal(options.limits.maxCents));
   const threshold = formatMoney(centsToDecimal(options.limits.approvalCents));
   const second = options.limits.secondApprovalCents;

@@ -43,7 +43,8 @@ export function registerTreasuryControls(routes: SlackRoutes, services: Services
       role: 'treasurer',
       parse(words) {
         const reason = words.join(' ').trim();
-        if (reason === '') return { ok: false, error: 'Say why transfers are frozen: everyone who is refused will read it. Nothing was frozen.' };
+        if (reason === '')
+          return { ok: false, error: 'Say why transfers are frozen: everyone who is refused will read it. Nothing was frozen.' };
         if (reason.length > MAX_REASON) return { ok: false, error: `Keep the reason under ${MAX_REASON} characters. Nothing was frozen.` };
         return { ok: true, args: reason };
       },
@@ -106,11 +107,20 @@ export function registerTreasuryControls(routes: SlackRoutes, services: Services
     const note = (view.state.values[RESOLVE_VIEW.note]?.[INPUT_ACTION]?.value ?? '').trim();
     const metadata = readMetadata(view.private_metadata, resolveMetadataSchema);
     if (!metadata) {
-      await ack({ response_action: 'update', view: noticeView('Form out of date', 'This form could not be read back. Press the button on the transfer again. Nothing was changed.') });
+      await ack({
+        response_action: 'update',
+        view: noticeView(
+          'Form out of date',
+          'This form could not be read back. Press the button on the transfer again. Nothing was changed.',
+        ),
+      });
       return;
     }
     if (note === '') {
-      await ack({ response_action: 'errors', errors: { [RESOLVE_VIEW.note]: 'Say what you checked in DART: everyone reading the transfer relies on it.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [RESOLVE_VIEW.note]: 'Say what you checked in DART: everyone reading the transfer relies on it.' },
+      });
       return;
     }
     const result = await transfers.resolve(metadata.id, metadata.outcome, body.user.id, note);

@@ -11,7 +11,13 @@ const money = (cents: bigint) => formatMoney(centsToDecimal(cents));
  * what is left, and when more frees up), or undefined when it fits. Checked at request so a
  * treasurer is told at once; the move to executing checks the limits again, atomically.
  */
-export async function dailyRoom(store: TransferRepository, limits: TransferLimits, customer: string, amount: string, now: Date): Promise<string | undefined> {
+export async function dailyRoom(
+  store: TransferRepository,
+  limits: TransferLimits,
+  customer: string,
+  amount: string,
+  now: Date,
+): Promise<string | undefined> {
   const parsed = parseDecimalAmount(amount);
   if (!parsed.ok) return undefined;
   const since = new Date(now.getTime() - DAILY_WINDOW_MS);

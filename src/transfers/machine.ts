@@ -98,6 +98,7 @@ function alreadyResolved(resolution: Resolution): string {
 /** Why `transfer` cannot be marked as sent or not sent (mrkdwn), or undefined when it can. */
 export function whyNotResolvable(transfer: Transfer): string | undefined {
   if (transfer.resolution) return `${alreadyResolved(transfer.resolution)} Nothing was changed.`;
-  if (transfer.state !== 'unknown') return 'Only a transfer whose outcome is unknown can be marked as sent or not sent. Nothing was changed.';
+  if (transfer.state !== 'unknown')
+    return 'Only a transfer whose outcome is unknown can be marked as sent or not sent. Nothing was changed.';
   return undefined;
 }

@@ -43,7 +43,9 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
     openFormOrSay(invocation, transferForm({ metadata: { channel }, limits: transfers.limits, userName }), '/dart transfer', logger);
 
   /** The form's fields, checked as the command checks its words. */
-  const parseForm = (values: Record<string, string>): { ok: true; userName: string; amount: string } | { ok: false; errors: Record<string, string> } => {
+  const parseForm = (
+    values: Record<string, string>,
+  ): { ok: true; userName: string; amount: string } | { ok: false; errors: Record<string, string> } => {
     const userName = userNameSchema.safeParse((values[TRANSFER_FIELDS.user] ?? '').trim());
     const amount = amountSchema.safeParse(values[TRANSFER_FIELDS.amount] ?? '');
     if (userName.success && amount.success) return { ok: true, userName: userName.data, amount: amount.data };
@@ -57,7 +59,8 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
     defineSubcommand<TransferArgs>({
       name: 'transfer',
       usage: '/dart transfer <user> <amount>',
-      summary: 'Send USDC to a customer’s main wallet, once confirmed in the channel (a second treasurer approves large amounts); without an amount it opens a form',
+      summary:
+        'Send USDC to a customer’s main wallet, once confirmed in the channel (a second treasurer approves large amounts); without an amount it opens a form',
       role: 'treasurer',
       parse(words) {
         if (words.length === 0) return { ok: true, args: { mode: 'form' } };
@@ -68,7 +71,10 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
         }
         // The amount is everything after the user, so `50 USDC` is refused as an amount, not as an extra word.
         const joined = words.length > 2 ? [words[0]!, words.slice(1).join(' ')] : words;
-        const parsed = parseWords(joined, [['user', userNameSchema], ['amount', amountSchema]] as const);
+        const parsed = parseWords(joined, [
+          ['user', userNameSchema],
+          ['amount', amountSchema],
+        ] as const);
         return parsed.ok ? { ok: true, args: { mode: 'direct', userName: parsed.args[0], amount: parsed.args[1] } } : parsed;
       },
       async run(invocation, args) {
@@ -123,7 +129,12 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
         customer = await dart.getCustomer(userName);
       } catch (error) {
         if (error instanceof DartNotFoundError) {
-          return { answer: { response_action: 'errors', errors: { [TRANSFER_FIELDS.user]: `DART has no customer ${userName}. Check the DART user name (not the email).` } } };
+          return {
+            answer: {
+              response_action: 'errors',
+              errors: { [TRANSFER_FIELDS.user]: `DART has no customer ${userName}. Check the DART user name (not the email).` },
+            },
+          };
         }
         return notice(`:warning: ${describeDartFailure(error, userName)} Nothing was requested.`);
       }
@@ -136,7 +147,8 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
       viewId: view.id,
       logger,
       working: workingView(VIEWS.transfer, 'Transfer', `Requesting a transfer to ${code(userName)}…`),
-      lateErrors: (errors) => transferForm({ metadata, limits: transfers.limits, userName, amount, notice: `:warning: ${Object.values(errors).join(' ')}` }),
+      lateErrors: (errors) =>
+        transferForm({ metadata, limits: transfers.limits, userName, amount, notice: `:warning: ${Object.values(errors).join(' ')}` }),
       work,
     });
   });
@@ -158,9 +170,10 @@ export function registerTransfers(routes: SlackRoutes, services: Services, trans
         if (note) await respond(ephemeral(note));
       } catch (error) {
         logger.error({ err: error, transfer: id.data, action: kind }, 'transfer click failed');
-        await respond(ephemeral('This click failed on our side (it has been logged). Look at the message before trying again.')).catch(() => {});
+        await respond(ephemeral('This click failed on our side (it has been logged). Look at the message before trying again.')).catch(
+          () => {},
+        );
       }
     });
   }
 }
-

@@ -121,7 +121,10 @@ export class TransferService {
         logger.warn({ err: error, channel: input.channel }, 'Slack refused a transfer confirmation; request dropped');
         return { ok: false, reason: cannotPost(refused) };
       }
-      logger.warn({ err: error, channel: input.channel, transfer: transfer.id }, 'Slack did not confirm a transfer confirmation; request made void');
+      logger.warn(
+        { err: error, channel: input.channel, transfer: transfer.id },
+        'Slack did not confirm a transfer confirmation; request made void',
+      );
     }
     const attached = posted?.ts ? await this.store.attachMessage(transfer.id, posted.channel ?? input.channel, posted.ts) : undefined;
     if (attached?.state === 'requested') {
@@ -146,7 +149,8 @@ export class TransferService {
     const now = this.#services.now();
     const transfer = await this.store.get(id);
     if (!transfer) return 'This app has no record of this transfer. Nothing was sent.';
-    if (!message || transfer.channel !== message.channel || transfer.messageTs !== message.ts) return this.#unrecorded(transfer, message, now);
+    if (!message || transfer.channel !== message.channel || transfer.messageTs !== message.ts)
+      return this.#unrecorded(transfer, message, now);
     const closed = whyClosed(transfer, now);
     if (closed) {
       if (isPastExpiry(transfer, now)) await this.#expire(transfer.id, now);
@@ -165,7 +169,11 @@ export class TransferService {
     const move = { kind: action, actor, executor: this.#instance, now, message };
     if (action === 'approve' && transfer.secondApproval && !transfer.approvedBy) {
       // The first of two approvals moves no money: only the freeze is checked with it; every rule is checked with the second.
-      const approved = await this.store.addApproval(id, move, rules.filter((rule) => rule.check.kind === 'not_frozen'));
+      const approved = await this.store.addApproval(
+        id,
+        move,
+        rules.filter((rule) => rule.check.kind === 'not_frozen'),
+      );
       if (approved) {
         await this.#record('transfer.approve', approved, { requestedBy: approved.requestedBy, confirmedBy: actor });
         await this.#show(approved);
@@ -206,7 +214,10 @@ export class TransferService {
     if (!started) {
       const current = await this.store.currentFreeze();
       if (!current) return { ok: false, reason: 'The freeze changed while you typed. Run `/dart transfers` to see where things stand.' };
-      return { ok: false, reason: `Transfers are already frozen since ${slackDate(current.at)} by ${mention(current.by)}. Nothing was changed.` };
+      return {
+        ok: false,
+        reason: `Transfers are already frozen since ${slackDate(current.at)} by ${mention(current.by)}. Nothing was changed.`,
+      };
     }
     this.#services.logger.warn({ frozenBy: actor, channel }, 'transfers frozen');
     await this.#recordControl('transfer.freeze', actor, { reason });
@@ -219,7 +230,10 @@ export class TransferService {
     if (!lifted) {
       const current = await this.store.currentFreeze();
       if (!current) return { ok: false, reason: 'Transfers are not frozen. Nothing was changed.' };
-      return { ok: false, reason: `Only a treasurer other than ${mention(current.by)}, who froze transfers, may lift the freeze. Nothing was changed.` };
+      return {
+        ok: false,
+        reason: `Only a treasurer other than ${mention(current.by)}, who froze transfers, may lift the freeze. Nothing was changed.`,
+      };
     }
     this.#services.logger.warn({ liftedBy: actor }, 'transfers unfrozen');
     await this.#recordControl('transfer.unfreeze', actor, { reason: lifted.reason, frozenBy: lifted.by });
@@ -242,7 +256,10 @@ export class TransferService {
     const resolved = await this.store.resolve(id, { outcome, by: actor, at: this.#services.now(), note });
     if (!resolved) {
       const current = await this.store.get(id);
-      return { ok: false, reason: (current && whyNotResolvable(current)) ?? 'This app has no record of this transfer. Nothing was changed.' };
+      return {
+        ok: false,
+        reason: (current && whyNotResolvable(current)) ?? 'This app has no record of this transfer. Nothing was changed.',
+      };
     }
     const confirmation =
       outcome === 'sent'
@@ -252,7 +269,12 @@ export class TransferService {
       ok: true,
       confirmation,
       announce: async () => {
-        await this.#record('transfer.resolve', resolved, { requestedBy: resolved.requestedBy, confirmedBy: actor }, { resolution: outcome, note });
+        await this.#record(
+          'transfer.resolve',
+          resolved,
+          { requestedBy: resolved.requestedBy, confirmedBy: actor },
+          { resolution: outcome, note },
+        );
         await this.#show(resolved);
       },
     };
@@ -273,7 +295,10 @@ export class TransferService {
   async #unrecorded(transfer: Transfer, message: MessageRef | undefined, now: Date): Promise<string> {
     let current = transfer;
     const voided = transfer.messageTs ? undefined : await this.store.voidUnposted(transfer.id, UNRECORDED_DETAIL, now);
-    this.#services.logger.warn({ transfer: transfer.id, message, voided: Boolean(voided) }, 'click on a transfer message the app never recorded; refused');
+    this.#services.logger.warn(
+      { transfer: transfer.id, message, voided: Boolean(voided) },
+      'click on a transfer message the app never recorded; refused',
+    );
     if (voided) {
       current = voided;
       await this.#record('transfer.void', voided, { requestedBy: voided.requestedBy });
@@ -478,7 +503,6 @@ function executionAudit(transfer: Transfer, outcome: TransferOutcome, detail: st
     dartAnswer: detail,
   };
 }
-
 
 const DIRECT_MESSAGE =
   ':warning: This amount needs a second treasurer’s approval, and no other treasurer can see a direct message. Run the command in a channel where they can. Nothing was requested.';

@@ -34,7 +34,9 @@ export function resolveModal(transfer: Transfer, outcome: Resolution['outcome'])
     submit: outcome === 'sent' ? 'Mark as sent' : 'Mark as not sent',
     metadata,
     blocks: [
-      section(`Transfer of *${escapeMrkdwn(formatMoney(transfer.amount))}* to ${code(transfer.customer)}, requested by ${mention(transfer.requestedBy)}: its outcome is unknown.`),
+      section(
+        `Transfer of *${escapeMrkdwn(formatMoney(transfer.amount))}* to ${code(transfer.customer)}, requested by ${mention(transfer.requestedBy)}: its outcome is unknown.`,
+      ),
       section(meaning),
       {
         type: 'input',
@@ -64,7 +66,8 @@ function attentionLine(transfer: Transfer): string {
   let who: string;
   if (!transfer.needsApproval) who = `waits for ${requester} to confirm`;
   else if (!transfer.secondApproval) who = `waits for approval by a treasurer other than ${requester}`;
-  else if (transfer.approvedBy) who = `approved by ${mention(transfer.approvedBy)}; waits for 1 more approval by a treasurer other than ${requester} and ${mention(transfer.approvedBy)}`;
+  else if (transfer.approvedBy)
+    who = `approved by ${mention(transfer.approvedBy)}; waits for 1 more approval by a treasurer other than ${requester} and ${mention(transfer.approvedBy)}`;
   else who = `waits for 2 approvals by treasurers other than ${requester}`;
   return `:hourglass_flowing_sand: ${what} · ${who} · expires ${slackDate(transfer.expiresAt)} · ${messageLink(transfer)}`;
 }
@@ -72,7 +75,9 @@ function attentionLine(transfer: Transfer): string {
 /** `/dart transfers`: the freeze if any, then what needs someone now, oldest first. */
 export function attentionMessage(transfers: readonly Transfer[], freeze: Freeze | undefined): SlackMessage {
   const summary =
-    transfers.length === 0 ? 'No transfer needs anyone now.' : `${transfers.length} transfer${transfers.length === 1 ? ' needs' : 's need'} someone now, oldest first:`;
+    transfers.length === 0
+      ? 'No transfer needs anyone now.'
+      : `${transfers.length} transfer${transfers.length === 1 ? ' needs' : 's need'} someone now, oldest first:`;
   return message(`${freeze ? 'Transfers are frozen. ' : ''}${summary}`, [
     ...(freeze ? [section(frozenNotice(freeze))] : []),
     section(`*${summary}*`),

@@ -3,9 +3,7 @@
  * never as a JavaScript number, so no amount is ever rounded through a float.
  */
 
-export type ParsedAmount =
-  | { ok: true; cents: bigint; decimal: string }
-  | { ok: false; reason: string };
+export type ParsedAmount = { ok: true; cents: bigint; decimal: string } | { ok: false; reason: string };
 
 // Plain digits, or digits grouped by commas in threes after a first group that does not start
 // with 0 ("0,050" is a European 0.05, not 50); at most 2 decimal places.
@@ -48,7 +46,9 @@ export function formatDecimal(value: string): string {
   const match = DECIMAL.exec(value.trim());
   if (!match) return value;
   const [, sign = '', whole = '0', fraction = ''] = match;
-  const grouped = BigInt(whole).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const grouped = BigInt(whole)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const trimmed = fraction.replace(/0+$/, '').padEnd(2, '0');
   return `${sign}${grouped}.${trimmed}`;
 }

@@ -66,7 +66,11 @@ describe('digests', () => {
   it('show every event of a full digest within 50 blocks and 3000 characters per text', () => {
     const long = 'x'.repeat(255);
     const alerts = Array.from({ length: MAX_EVENTS_PER_DIGEST }, (_, index) =>
-      stored({ ...withdrawalBody(`user${index}`), trade_script_name: long, message: `withdraw ${'&'.repeat(900)}` }, 'trade-script-withdrawal', index + 1),
+      stored(
+        { ...withdrawalBody(`user${index}`), trade_script_name: long, message: `withdraw ${'&'.repeat(900)}` },
+        'trade-script-withdrawal',
+        index + 1,
+      ),
     );
     const digest = digestMessage(alerts);
     expect(digest.blocks.length).toBeLessThanOrEqual(50);

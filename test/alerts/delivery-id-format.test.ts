@@ -27,7 +27,11 @@ describe('an unusable optional delivery id drops a valid webhook', () => {
       const name = `rid${label.length}`;
       const sent = await postWebhook(h.app.url, '/webhook/customer-activate', activate(name), { headers: { 'x-request-id': id } });
       expect(sent.status).toBe(200);
-      await h.slack.waitForCall('chat.postMessage', (call) => call.args.channel === CHANNELS.alerts && JSON.stringify(call.args).includes(name), 8000);
+      await h.slack.waitForCall(
+        'chat.postMessage',
+        (call) => call.args.channel === CHANNELS.alerts && JSON.stringify(call.args).includes(name),
+        8000,
+      );
       const warning = h.logs.find((line) => line.includes('unusable delivery id in x-request-id'));
       expect(warning).toBeDefined();
       if (id.length > 200) expect(warning).not.toContain(id);

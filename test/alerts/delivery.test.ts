@@ -75,18 +75,21 @@ describe('Slack failing', () => {
     expect(accepted!.at.getTime() - refused!.at.getTime()).toBeGreaterThanOrEqual(2000);
   });
 
-  it.each(['invalid_blocks', 'msg_blocks_too_long'])('refuses a digest for its content (%s): the events are posted one by one instead, none lost', async (refusal) => {
-    const app = await start(standins.databasePath());
-    slack.setDown(true);
-    const users = userNames('content', 3);
-    await postWithdrawals(app.app.url, users);
-    // Past one backoff, so the next attempt carries all three as a digest.
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    slack.injectFault('chat.postMessage', { kind: 'error', error: refusal });
-    slack.setDown(false);
-    await expectShownOnceInOrder(slack, users);
-    expect((await health(app.app.url)).body.outbox.dead).toBe(0);
-  });
+  it.each(['invalid_blocks', 'msg_blocks_too_long'])(
+    'refuses a digest for its content (%s): the events are posted one by one instead, none lost',
+    async (refusal) => {
+      const app = await start(standins.databasePath());
+      slack.setDown(true);
+      const users = userNames('content', 3);
+      await postWithdrawals(app.app.url, users);
+      // Past one backoff, so the next attempt carries all three as a digest.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      slack.injectFault('chat.postMessage', { kind: 'error', error: refusal });
+      slack.setDown(false);
+      await expectShownOnceInOrder(slack, users);
+      expect((await health(app.app.url)).body.outbox.dead).toBe(0);
+    },
+  );
 });
 
 describe('bursts', () => {

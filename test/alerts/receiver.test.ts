@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNELS, everythingSent, SECRETS, startHarness, USERS, type Harness } from '../support/harness.ts';
-import {
-  blockMrkdwn,
-  FAST_RETRIES,
-  fixture,
-  FIXTURE_PATHS,
-  health,
-  postWebhook,
-  waitUntil,
-  withdrawalBody,
-} from '../support/webhooks.ts';
+import { blockMrkdwn, FAST_RETRIES, fixture, FIXTURE_PATHS, health, postWebhook, waitUntil, withdrawalBody } from '../support/webhooks.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -36,7 +27,11 @@ describe("DART's example bodies", () => {
     update: { channel: CHANNELS.alerts, title: 'Customer details updated', shows: ['`billyjoel` → `billy`'] },
     deactivate: { channel: CHANNELS.alerts, title: 'Customer deactivated', shows: ['`billyjoel`'] },
     withdrawal: { channel: CHANNELS.withdrawals, title: 'Withdrawal', shows: ['`billyjoel`', '50.00 USDC', 'Full Velocity Members Only'] },
-    exit: { channel: CHANNELS.withdrawals, title: 'exited a trade script', shows: ['`billyjoel`', '2.00 USDC', 'Full Velocity Members Only'] },
+    exit: {
+      channel: CHANNELS.withdrawals,
+      title: 'exited a trade script',
+      shows: ['`billyjoel`', '2.00 USDC', 'Full Velocity Members Only'],
+    },
   } as const;
 
   for (const [name, want] of Object.entries(expected) as Array<[keyof typeof expected, (typeof expected)[keyof typeof expected]]>) {
@@ -104,7 +99,13 @@ describe('authentication', () => {
     { name: 'no Authorization header', options: { auth: 'none' as const } },
     { name: 'a wrong Bearer secret', options: { secret: 'wrong-secret-0123456789' } },
     { name: 'a wrong Basic password', options: { auth: 'basic' as const, secret: 'wrong-secret-0123456789' } },
-    { name: 'the secret as Basic user name instead of password', options: { auth: 'none' as const, headers: { authorization: `Basic ${Buffer.from(`${SECRETS.webhookSecret}:`).toString('base64')}` } } },
+    {
+      name: 'the secret as Basic user name instead of password',
+      options: {
+        auth: 'none' as const,
+        headers: { authorization: `Basic ${Buffer.from(`${SECRETS.webhookSecret}:`).toString('base64')}` },
+      },
+    },
   ];
   for (const refusal of refusals) {
     it(`${refusal.name}: 401, nothing stored or posted`, async () => {
@@ -207,7 +208,15 @@ describe('escaping and repeats', () => {
   it('without a delivery id, the same body twice is two events', async () => {
     await postWebhook(h.app.url, FIXTURE_PATHS.withdrawal, withdrawalBody('twice01'));
     await postWebhook(h.app.url, FIXTURE_PATHS.withdrawal, withdrawalBody('twice01'));
-    await waitUntil('both shown', () => h.slack.messages(CHANNELS.withdrawals).flatMap(blockMrkdwn).join('\n').match(/`twice01`/g)?.length === 2);
+    await waitUntil(
+      'both shown',
+      () =>
+        h.slack
+          .messages(CHANNELS.withdrawals)
+          .flatMap(blockMrkdwn)
+          .join('\n')
+          .match(/`twice01`/g)?.length === 2,
+    );
   });
 
   it('the webhook secret never reaches Slack or the logs', () => {

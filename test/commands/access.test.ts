@@ -85,16 +85,29 @@ describe('roles', () => {
       expect(JSON.stringify(body), action).toContain('*operator* role');
     }
     const forms: Array<{ callback_id: string; private_metadata: string; fields: Record<string, string> }> = [
-      { callback_id: 'customer.create', private_metadata: '{}', fields: { first_name: 'A', last_name: 'B', user_name: 'abc', email: 'a@b.co', password: '' } },
+      {
+        callback_id: 'customer.create',
+        private_metadata: '{}',
+        fields: { first_name: 'A', last_name: 'B', user_name: 'abc', email: 'a@b.co', password: '' },
+      },
       {
         callback_id: 'customer.edit',
-        private_metadata: JSON.stringify({ userName: 'billyjoel', current: { first_name: 'Billy', last_name: 'Joel', email: 'billy@gmail.com' } }),
+        private_metadata: JSON.stringify({
+          userName: 'billyjoel',
+          current: { first_name: 'Billy', last_name: 'Joel', email: 'billy@gmail.com' },
+        }),
         fields: { first_name: 'Mallory', last_name: 'Joel', email: 'billy@gmail.com', password: '' },
       },
       { callback_id: 'tsp.suspend', private_metadata: JSON.stringify({ userName: 'billyjoel' }), fields: { custom: '10' } },
     ];
     for (const form of forms) {
-      const view = { id: 'V0FORGED02', callback_id: form.callback_id, private_metadata: form.private_metadata, blocks: [], title: { text: '' } };
+      const view = {
+        id: 'V0FORGED02',
+        callback_id: form.callback_id,
+        private_metadata: form.private_metadata,
+        blocks: [],
+        title: { text: '' },
+      };
       const ack = (await submitView(h, USERS.viewer, view, form.fields)).json as { response_action: string; view: unknown };
       expect(ack.response_action, form.callback_id).toBe('update');
       expect(JSON.stringify(ack.view), form.callback_id).toContain('This form needs the *operator* role');

@@ -25,7 +25,11 @@ async function historyLines(customer: string): Promise<string[]> {
   return body.blocks.filter((block) => block.type === 'section').map((block) => block.text?.text ?? '');
 }
 
-const auditPosts = () => h.slack.callsTo('chat.postMessage').filter((call) => call.args.channel === CHANNELS.audit).map((call) => JSON.stringify(call.args));
+const auditPosts = () =>
+  h.slack
+    .callsTo('chat.postMessage')
+    .filter((call) => call.args.channel === CHANNELS.audit)
+    .map((call) => JSON.stringify(call.args));
 
 describe('audit and history lines', () => {
   it('an approval: requested by tess, approved by theo, with the amount and DART’s answer', async () => {
@@ -34,7 +38,9 @@ describe('audit and history lines', () => {
     await messageShowing(h, posted, 'Transferred');
     const lines = await historyLines('grace');
     expect(lines[0]).toMatch(
-      new RegExp(`^:white_check_mark: The transfer of 2,000\\.00 USDC to \`grace\`, requested by ${tess}, approved by ${theo}, was sent to DART · <!date\\^\\d+\\^[^>]+> · succeeded · DART answered “Amount Transferred Successfully\\.”$`),
+      new RegExp(
+        `^:white_check_mark: The transfer of 2,000\\.00 USDC to \`grace\`, requested by ${tess}, approved by ${theo}, was sent to DART · <!date\\^\\d+\\^[^>]+> · succeeded · DART answered “Amount Transferred Successfully\\.”$`,
+      ),
     );
     expect(lines[1]).toMatch(new RegExp(`^:memo: ${theo} approved the transfer of 2,000\\.00 USDC to \`grace\`, requested by ${tess} · `));
     expect(lines[2]).toMatch(new RegExp(`^:memo: ${tess} requested the transfer of 2,000\\.00 USDC to \`grace\` · `));
@@ -55,17 +61,31 @@ describe('audit and history lines', () => {
       offsetMs = 0;
     }
     const expired = (await historyLines('adaline'))[0];
-    expect(expired).toMatch(new RegExp(`^:memo: The transfer of 50\\.00 USDC to \`adaline\`, requested by ${tess}, expired unconfirmed; nothing was sent · `));
+    expect(expired).toMatch(
+      new RegExp(`^:memo: The transfer of 50\\.00 USDC to \`adaline\`, requested by ${tess}, expired unconfirmed; nothing was sent · `),
+    );
     expect(expired).not.toMatch(/ by <@[A-Z0-9]+> ·/);
 
     const suspended = await h.requests.slashCommand(USERS.operator, 'suspend billyjoel 2d');
-    await h.slack.waitForResponse((response) => response.id === suspended.responseId && JSON.stringify(response.body).includes('suspended'), 8000);
+    await h.slack.waitForResponse(
+      (response) => response.id === suspended.responseId && JSON.stringify(response.body).includes('suspended'),
+      8000,
+    );
     h.dart.injectFault({ kind: 'status', status: 500 }, { endpoint: 'customer/update-tsp-status' });
     const resumed = await h.requests.slashCommand(USERS.operator, 'resume billyjoel');
-    await h.slack.waitForResponse((response) => response.id === resumed.responseId && JSON.stringify(response.body).includes('unknown'), 8000);
+    await h.slack.waitForResponse(
+      (response) => response.id === resumed.responseId && JSON.stringify(response.body).includes('unknown'),
+      8000,
+    );
     const [unknown, suspension] = await historyLines('billyjoel');
-    expect(unknown).toMatch(new RegExp(`^:grey_question: ${otto} told DART to allow the trade scripts of \`billyjoel\` · .* · outcome unknown, check in DART · DART answered HTTP 500$`));
+    expect(unknown).toMatch(
+      new RegExp(
+        `^:grey_question: ${otto} told DART to allow the trade scripts of \`billyjoel\` · .* · outcome unknown, check in DART · DART answered HTTP 500$`,
+      ),
+    );
     expect(unknown).not.toContain('DART: DART');
-    expect(suspension).toMatch(new RegExp(`^:white_check_mark: ${otto} suspended the trade scripts of \`billyjoel\` for 48 hours \\(2 days\\) · `));
+    expect(suspension).toMatch(
+      new RegExp(`^:white_check_mark: ${otto} suspended the trade scripts of \`billyjoel\` for 48 hours \\(2 days\\) · `),
+    );
   });
 });

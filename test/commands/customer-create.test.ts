@@ -103,7 +103,7 @@ describe('creating a customer', () => {
     const buttons = JSON.stringify(posted.args.blocks);
     expect(buttons).toContain('customer.edit');
 
-    const [entry] = (await h.app.storage.audit.forCustomer('adabyron', { limit: 1 }));
+    const [entry] = await h.app.storage.audit.forCustomer('adabyron', { limit: 1 });
     expect(entry).toMatchObject({
       action: 'customer.create',
       requestedBy: USERS.operator.id,
@@ -134,7 +134,7 @@ describe('creating a customer', () => {
     await h.slack.waitForCall('chat.postEphemeral', (call) => JSON.stringify(call.args).includes('genpass'));
     expect(everythingSent(h)).not.toContain(password);
     expect(h.slack.messages(CHANNELS.audit).some((message) => JSON.stringify(message).includes('genpass'))).toBe(true);
-    expect(JSON.stringify((await h.app.storage.audit.forCustomer('genpass', { limit: 5 })))).not.toContain(password);
+    expect(JSON.stringify(await h.app.storage.audit.forCustomer('genpass', { limit: 5 }))).not.toContain(password);
   });
 
   it('shows DART’s refusal of a taken user name on the user name field', async () => {
@@ -144,7 +144,10 @@ describe('creating a customer', () => {
     expect(ack.response_action).toBe('errors');
     expect(ack.errors).toEqual({ user_name: 'DART: The user name has already been taken.' });
     expect(h.dart.callsTo('customer/create')).toHaveLength(calls + 1);
-    expect((await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0]).toMatchObject({ action: 'customer.create', outcome: 'failed' });
+    expect((await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0]).toMatchObject({
+      action: 'customer.create',
+      outcome: 'failed',
+    });
   });
 
   it('says the outcome is unknown when DART fails with a 500, and does not retry', async () => {
@@ -169,7 +172,10 @@ describe('creating a customer', () => {
     const ack = await submit(form, { ...valid, user_name: 'fromshortcut', password: '' });
     const password = h.dart.callsTo('customer/create').at(-1)?.form.password ?? '';
     expect(JSON.stringify(ack.view)).toContain(password);
-    await h.slack.waitForCall('chat.postMessage', (call) => call.args.channel === CHANNELS.audit && JSON.stringify(call.args).includes('fromshortcut'));
+    await h.slack.waitForCall(
+      'chat.postMessage',
+      (call) => call.args.channel === CHANNELS.audit && JSON.stringify(call.args).includes('fromshortcut'),
+    );
     expect(h.slack.callsTo('chat.postEphemeral')).toHaveLength(ephemerals);
     expect(h.slack.callsTo('chat.postMessage').filter((call) => call.args.channel === USERS.operator.id)).toHaveLength(dms);
     expect(everythingSent(h)).not.toContain(password);

@@ -148,7 +148,9 @@ describe('the customer card', () => {
     const buttonsFor = async (user: { id: string; name: string }) => {
       const sent = await h.requests.slashCommand(user, 'customer billyjoel');
       const body = (await h.slack.waitForResponse((response) => response.id === sent.responseId)).body;
-      const actions = (body.blocks as Array<{ type: string; elements?: Array<{ action_id: string }> }>).find((block) => block.type === 'actions');
+      const actions = (body.blocks as Array<{ type: string; elements?: Array<{ action_id: string }> }>).find(
+        (block) => block.type === 'actions',
+      );
       return { ids: (actions?.elements ?? []).map((element) => element.action_id), blocks: body.blocks as unknown[] };
     };
     expect((await buttonsFor(USERS.viewer)).ids).toEqual(['customer.balance', 'customer.scripts']);

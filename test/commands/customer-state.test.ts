@@ -15,7 +15,9 @@ type Body = { blocks: Array<{ type: string; elements?: Array<{ action_id?: strin
 
 async function answer(text: string, user: { id: string; name: string } = USERS.operator): Promise<Body> {
   const sent = await h.requests.slashCommand(user, text);
-  return (await h.slack.waitForResponse((response) => response.id === sent.responseId && !JSON.stringify(response.body).includes('…'), 8000)).body as unknown as Body;
+  return (
+    await h.slack.waitForResponse((response) => response.id === sent.responseId && !JSON.stringify(response.body).includes('…'), 8000)
+  ).body as unknown as Body;
 }
 
 const buttons = (body: Body) => body.blocks.flatMap((block) => block.elements ?? []).map((element) => element.action_id);

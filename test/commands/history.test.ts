@@ -13,10 +13,21 @@ const T0 = Date.parse('2025-01-01T00:00:00.000Z');
 const minute = 60_000;
 
 function entry(customer: string, at: number, answer: string): AuditEntryInput {
-  return { action: 'tsp.suspend', customer, requestedBy: USERS.operator.id, sent: {}, outcome: 'succeeded', dartAnswer: answer, at: new Date(at) };
+  return {
+    action: 'tsp.suspend',
+    customer,
+    requestedBy: USERS.operator.id,
+    sent: {},
+    outcome: 'succeeded',
+    dartAnswer: answer,
+    at: new Date(at),
+  };
 }
 
-type Body = { blocks: Array<{ type: string; text?: { text: string }; elements?: Array<{ action_id: string; value: string }> }>; text: string };
+type Body = {
+  blocks: Array<{ type: string; text?: { text: string }; elements?: Array<{ action_id: string; value: string }> }>;
+  text: string;
+};
 
 /** The answer to `/dart history <customer>` (or an Older click with `value`). */
 async function page(customer: string, value?: string, user: { id: string; name: string } = USERS.viewer): Promise<Body> {
@@ -29,7 +40,8 @@ async function page(customer: string, value?: string, user: { id: string; name: 
 
 /** The `entry-N` markers of a page, in the order shown. */
 const markers = (body: Body) => body.blocks.flatMap((block) => /entry-\d+|webhook-\d+/.exec(block.text?.text ?? '')?.[0] ?? []);
-const olderValue = (body: Body) => body.blocks.find((block) => block.type === 'actions')?.elements?.find((e) => e.action_id === 'history.older')?.value;
+const olderValue = (body: Body) =>
+  body.blocks.find((block) => block.type === 'actions')?.elements?.find((e) => e.action_id === 'history.older')?.value;
 
 describe('/dart history', () => {
   it('shows the app’s writes for a customer, newest first, and does not call DART', async () => {
@@ -131,7 +143,12 @@ describe('/dart history', () => {
     });
     const body = await page('mergey');
     const lines = body.blocks.filter((block) => block.type === 'section').map((block) => block.text?.text ?? '');
-    expect(lines.map((line) => /webhook-\d|entry-audit-\w+/.exec(line)?.[0])).toEqual(['webhook-3', 'entry-audit-late', 'webhook-1', 'entry-audit-early']);
+    expect(lines.map((line) => /webhook-\d|entry-audit-\w+/.exec(line)?.[0])).toEqual([
+      'webhook-3',
+      'entry-audit-late',
+      'webhook-1',
+      'entry-audit-early',
+    ]);
     expect(JSON.stringify(body)).toContain('Could not read flaky source');
   });
 

@@ -82,7 +82,11 @@ describe('/dart suspend with a duration', () => {
   });
 
   it('accepts 720 hours (30d) and capital units', async () => {
-    for (const [text, hours] of [['720', '720'], ['30d', '720'], ['3H', '3']] as const) {
+    for (const [text, hours] of [
+      ['720', '720'],
+      ['30d', '720'],
+      ['3H', '3'],
+    ] as const) {
       const sent = await run(`suspend grace ${text}`);
       await responseTo(sent.responseId);
       expect(tspCalls().at(-1)?.form.tsp_duration).toBe(hours);
@@ -214,7 +218,9 @@ describe('/dart resume', () => {
     expect(tspCalls()).toHaveLength(before + 1);
     expect(tspCalls().at(-1)?.form).toEqual({ dart_user_name: 'adaline', external_tsp_status: 'true' });
     expect(body.response_type).toBe('in_channel');
-    expect(JSON.stringify(body)).toContain(`lifted the trade-script restriction of \`adaline\` (suspended by <@${USERS.operator.id}> until <!date^${seconds(hoursLater(6))}^`);
+    expect(JSON.stringify(body)).toContain(
+      `lifted the trade-script restriction of \`adaline\` (suspended by <@${USERS.operator.id}> until <!date^${seconds(hoursLater(6))}^`,
+    );
     expect(JSON.stringify(body)).toContain('reminder was taken back');
     expect((await deleted).args).toMatchObject({ channel: CHANNELS.ops, scheduled_message_id: pending });
     expect((await h.app.storage.audit.forCustomer('adaline', { limit: 1 }))[0]).toMatchObject({
@@ -225,7 +231,13 @@ describe('/dart resume', () => {
   });
 
   it('works from the card’s Resume button', async () => {
-    addCustomer(h.dart.state, { first_name: 'Nina', last_name: 'Never', user_name: 'nina', email: 'nina@example.com', password: 'password-123' });
+    addCustomer(h.dart.state, {
+      first_name: 'Nina',
+      last_name: 'Never',
+      user_name: 'nina',
+      email: 'nina@example.com',
+      password: 'password-123',
+    });
     const before = tspCalls().length;
     const click = await h.requests.blockAction(USERS.operator, { action_id: 'customer.resume', value: 'nina' });
     const body = await responseTo(click.responseId);
@@ -247,7 +259,13 @@ describe('/dart resume', () => {
       const click = await h.requests.blockAction(USERS.viewer, { action_id: action, value: 'billyjoel' });
       expect(JSON.stringify(await responseTo(click.responseId))).toContain('*operator* role');
     }
-    const form = { id: 'V0FORGED01', callback_id: 'tsp.suspend', private_metadata: JSON.stringify({ userName: 'billyjoel' }), blocks: [], title: { text: '' } };
+    const form = {
+      id: 'V0FORGED01',
+      callback_id: 'tsp.suspend',
+      private_metadata: JSON.stringify({ userName: 'billyjoel' }),
+      blocks: [],
+      title: { text: '' },
+    };
     const ack = (await submitView(h, USERS.viewer, form, { custom: '10' })).json as SubmissionAck;
     expect(JSON.stringify(ack.view)).toContain('*operator* role');
     expect(h.dart.calls.length).toBe(before);

@@ -17,7 +17,10 @@ afterAll(() => h.stop());
 async function answer(text: string, user: { id: string; name: string } = USERS.treasurer): Promise<string> {
   const sent = await h.requests.slashCommand(user, text);
   if ((sent.json as { text?: string } | undefined)?.text !== undefined) return JSON.stringify(sent.json);
-  return JSON.stringify((await h.slack.waitForResponse((response) => response.id === sent.responseId && !JSON.stringify(response.body).includes('…'), 8000)).body);
+  return JSON.stringify(
+    (await h.slack.waitForResponse((response) => response.id === sent.responseId && !JSON.stringify(response.body).includes('…'), 8000))
+      .body,
+  );
 }
 
 describe('wording', () => {

@@ -100,7 +100,12 @@ describe('a write whose body stalls is unknown, told and audited as such', () =>
     const form = viewOf(await loaded);
     const before = h.dart.callsTo('customer/update').length;
     h.dart.injectFault({ kind: 'stall', trickleMs: 100 }, { endpoint: 'customer/update' });
-    const submitted = submitView(h, USERS.operator, form, { first_name: 'William', last_name: 'Joel', email: 'billy@gmail.com', password: '' });
+    const submitted = submitView(h, USERS.operator, form, {
+      first_name: 'William',
+      last_name: 'Joel',
+      email: 'billy@gmail.com',
+      password: '',
+    });
     await collectDuringStall('customer/update', before);
     await finalView(await submitted, 'Outcome unknown');
     expect(await auditOf('billyjoel')).toMatchObject({ action: 'customer.update', outcome: 'unknown' });

@@ -41,7 +41,7 @@ describe('a 2xx answering a transfer', () => {
       const shown = await messageShowing(h, posted, 'Outcome unknown');
       expect(shown).not.toContain('Transferred');
       expect(transferCalls(h)).toHaveLength(before + 1);
-      const [entry] = (await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }));
+      const [entry] = await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 });
       expect(entry).toMatchObject({ action: 'transfer.execute', outcome: 'unknown' });
     });
   }
@@ -55,7 +55,10 @@ describe('a 2xx answering a transfer', () => {
 
   it('an object with an explicit success is a success', async () => {
     const { posted } = await requestTransfer(h, 'billyjoel 31');
-    h.dart.injectFault({ kind: 'status', status: 200, body: '{"success":true,"message":"Amount transferred"}' }, { endpoint: 'customer/transfer-amount' });
+    h.dart.injectFault(
+      { kind: 'status', status: 200, body: '{"success":true,"message":"Amount transferred"}' },
+      { endpoint: 'customer/transfer-amount' },
+    );
     await click(h, USERS.treasurer, 'confirm', posted);
     expect(await messageShowing(h, posted, 'Transferred')).toContain('Amount transferred');
   });
@@ -66,7 +69,10 @@ describe('a 2xx answering a customer write', () => {
     const opened = nextCall(h, 'views.open');
     await h.requests.slashCommand(USERS.operator, 'create');
     const form = viewOf(await opened);
-    h.dart.injectFault({ kind: 'status', status: 200, body: '{"success":false,"error":"Partner quota reached"}' }, { endpoint: 'customer/create' });
+    h.dart.injectFault(
+      { kind: 'status', status: 200, body: '{"success":false,"error":"Partner quota reached"}' },
+      { endpoint: 'customer/create' },
+    );
     const sent = await submitView(h, USERS.operator, form, {
       first_name: 'Ada',
       last_name: 'Byron',
@@ -92,7 +98,10 @@ describe('an answer too large for any real DART answer', () => {
   const padding = 'x'.repeat(2 * 1024 * 1024);
 
   it('to a read fails clearly instead of being read whole', async () => {
-    h.dart.injectFault({ kind: 'status', status: 200, body: JSON.stringify({ total_usdc_balance: '1.00', padding }) }, { endpoint: 'customer/usdc-balance' });
+    h.dart.injectFault(
+      { kind: 'status', status: 200, body: JSON.stringify({ total_usdc_balance: '1.00', padding }) },
+      { endpoint: 'customer/usdc-balance' },
+    );
     const answer = await ask(h, USERS.viewer, 'balance billyjoel');
     expect(answer).toContain('too large to read');
     expect(answer).not.toContain('1.00 USDC');

@@ -85,7 +85,10 @@ describe('modals', () => {
     expect(submissions).toHaveLength(2);
     const values = submissions[1]!.view.state.values;
     expect(values.name.value).toEqual({ type: 'plain_text_input', value: 'Bill' });
-    expect(values.size.value).toEqual({ type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Large' }, value: 'l' } });
+    expect(values.size.value).toEqual({
+      type: 'static_select',
+      selected_option: { text: { type: 'plain_text', text: 'Large' }, value: 'l' },
+    });
     expect(values.email.value).toEqual({ type: 'email_text_input', value: null });
     expect(values.password.value).toEqual({ type: 'plain_text_input', value: 'longenough1' });
     expect(submissions[1]!.view.callback_id).toBe('protocol.form');
@@ -94,7 +97,9 @@ describe('modals', () => {
 
   it('after an error, /all asks every field again and - clears an optional one', async () => {
     const out = await session(['/dart form', 'bad', '2', 'a@example.com', 'longenough1', '/all', 'Bill', '', '-', '', 'exit']);
-    expect(out).toContain('(Answer the fields in error again: - clears a field, /all asks every field, /close or /cancel closes the form.)');
+    expect(out).toContain(
+      '(Answer the fields in error again: - clears a field, /all asks every field, /close or /cancel closes the form.)',
+    );
     expect(out).toContain('  Name [bad]: /all\n');
     expect(out).toContain('  Email (optional) [a@example.com]: -\n');
     const values = payloadsOf('view_submission')[1]!.view.state.values;
@@ -113,14 +118,18 @@ describe('modals', () => {
   it('a script missing an answer line fails, naming the line, instead of swallowing the next command', async () => {
     const { printed, status } = await scripted(['/dart form', 'Bill', '/dart whisper', 'exit']);
     expect(status).toBe(1);
-    expect(printed).toContain('! Script error: line 3 (“/dart whisper”) came where the form “Edit thing” expected “Size”: an answer line is missing before it.');
+    expect(printed).toContain(
+      '! Script error: line 3 (“/dart whisper”) came where the form “Edit thing” expected “Size”: an answer line is missing before it.',
+    );
     expect(payloadsOf('view_submission')).toHaveLength(0);
   });
 
   it('a script that ends in the middle of a form fails, naming where', async () => {
     const { printed, status } = await scripted(['/dart form', 'Bill']);
     expect(status).toBe(1);
-    expect(printed).toContain('! Script error: the script ended after line 2, in the form “Edit thing” at “Size”: an answer line is missing.');
+    expect(printed).toContain(
+      '! Script error: the script ended after line 2, in the form “Edit thing” at “Size”: an answer line is missing.',
+    );
   });
 
   it('closes a modal on /close without submitting it', async () => {
@@ -150,7 +159,12 @@ describe('messages and buttons', () => {
     const posted = slack.callsTo('chat.postMessage').at(-1)!;
     expect(press!.user.id).toBe('U0TREASU02');
     expect(press!.channel.id).toBe(DEMO_CHANNELS.ops);
-    expect(press!.container).toMatchObject({ type: 'message', channel_id: DEMO_CHANNELS.ops, is_ephemeral: false, message_ts: posted.result?.ts });
+    expect(press!.container).toMatchObject({
+      type: 'message',
+      channel_id: DEMO_CHANNELS.ops,
+      is_ephemeral: false,
+      message_ts: posted.result?.ts,
+    });
     expect(press!.message.ts).toBe(posted.result?.ts);
     expect(press!.message.blocks).toEqual(posted.args.blocks);
     expect(press!.actions[0]).toMatchObject({ action_id: 'protocol.approve', block_id: 'decide', value: 'thing-1' });

@@ -31,12 +31,24 @@ function logDirOf(out: string): string {
 
 describe('npm run demo (spawned, scripted through stdin)', () => {
   it('a session through every capability: create, look up, edit, suspend, transfer with approval, webhook, history', async () => {
-    const { out: printed, err, code } = await runDemoProcess([
+    const {
+      out: printed,
+      err,
+      code,
+    } = await runDemoProcess([
       '/dart create',
-      'Ada', 'Byron', 'adabyron', 'not-an-email', '', 'ada@example.com',
+      'Ada',
+      'Byron',
+      'adabyron',
+      'not-an-email',
+      '',
+      'ada@example.com',
       '/dart balance billyjoel',
       '/dart edit billyjoel',
-      'William', '', '', '',
+      'William',
+      '',
+      '',
+      '',
       '/dart suspend billyjoel 2d',
       '/dart resume billyjoel',
       'as tess',
@@ -77,7 +89,11 @@ describe('npm run demo (spawned, scripted through stdin)', () => {
   });
 
   it('the treasury controls: a daily limit, a freeze only another treasurer lifts, and an unknown transfer marked as sent', async () => {
-    const { out: printed, err, code } = await runDemoProcess([
+    const {
+      out: printed,
+      err,
+      code,
+    } = await runDemoProcess([
       'as tess',
       '/dart transfer billyjoel 1900',
       'as theo',
@@ -162,13 +178,27 @@ describe('npm run demo (spawned, scripted through stdin)', () => {
       expect(out).toContain('DART timeout 5 s in the demo (DART_TIMEOUT_MS; 10 s by default), so dart slow 5 or more times out');
       expect(out).toContain('You are ana (operator and treasurer), typing in #ops.');
       // help lists the console's commands.
-      for (const command of ['press <n>', 'as <name>', 'whoami', 'fire withdrawal <user> <amount>', 'dart slow <seconds>', 'dart fail <status>', 'dart hang', 'dart ok', 'dart customers', 'wait <ms>', 'exit']) {
+      for (const command of [
+        'press <n>',
+        'as <name>',
+        'whoami',
+        'fire withdrawal <user> <amount>',
+        'dart slow <seconds>',
+        'dart fail <status>',
+        'dart hang',
+        'dart ok',
+        'dart customers',
+        'wait <ms>',
+        'exit',
+      ]) {
         expect(out).toContain(command);
       }
       // /dart help from the app, ephemeral.
       expect(out).toContain('ana> /dart help\n\n#ops · DART · only visible to you\n  /dart commands you may run');
       // The balance, 980.04.
-      expect(out).toContain('ana> /dart balance billyjoel\n\n#ops · DART · only visible to you\n  USDC balance of billyjoel\n  980.04 USDC');
+      expect(out).toContain(
+        'ana> /dart balance billyjoel\n\n#ops · DART · only visible to you\n  USDC balance of billyjoel\n  980.04 USDC',
+      );
       // The customer card with its buttons, pressed by number and with press.
       expect(out).toContain('  Billy Joel\n');
       expect(out).toContain('billy@gmail.com');
@@ -185,10 +215,14 @@ describe('npm run demo (spawned, scripted through stdin)', () => {
       expect(out).toContain('/other is not a valid command.');
       // Roles: sam holds none and is refused; vera is a viewer.
       expect(out).toContain('You are sam (U0STRANG01), roles: none');
-      expect(out).toContain('sam> /dart balance billyjoel\n\n#ops · DART · only visible to you\n  /dart balance needs the viewer role (DART_VIEWERS).');
+      expect(out).toContain(
+        'sam> /dart balance billyjoel\n\n#ops · DART · only visible to you\n  /dart balance needs the viewer role (DART_VIEWERS).',
+      );
       expect(out).toContain('You are vera (U0VIEWER01), roles: viewer');
       // A slow DART: progress first, then the answer replaces it.
-      expect(out).toContain('  ⏳ Fetching the balance of adaline from DART…\n\n#ops · DART · only visible to you · (edited)\n  USDC balance of adaline\n  12,500.00 USDC');
+      expect(out).toContain(
+        '  ⏳ Fetching the balance of adaline from DART…\n\n#ops · DART · only visible to you · (edited)\n  USDC balance of adaline\n  12,500.00 USDC',
+      );
       // A failing DART (reads are retried, then the person is told).
       expect(out).toContain('The next 3 DART calls will fail with HTTP 503.');
       expect(out).toMatch(/vera> \/dart balance grace\n\n#ops · DART · only visible to you\n {2}⚠️ DART/);
@@ -255,7 +289,8 @@ describe('webhooks from the console', () => {
     ]);
     const bodies = {
       'customer-activate': '{"message":"External customer activated.","old_dart_user_name":"adaline","new_dart_user_name":"adaline"}',
-      'customer-update': '{"message":"External customer information updated","old_dart_user_name":"billyjoel","new_dart_user_name":"billy"}',
+      'customer-update':
+        '{"message":"External customer information updated","old_dart_user_name":"billyjoel","new_dart_user_name":"billy"}',
       'customer-deactivate': '{"message":"External customer deactivated.","old_dart_user_name":"grace","new_dart_user_name":"grace"}',
       withdrawal:
         '{"message":"External customer withdraw from trade script.","old_dart_user_name":"billy","new_dart_user_name":"billy","amount":"50.00","trade_script_name":"Full Velocity Members Only"}',
@@ -285,7 +320,9 @@ describe('webhooks from the console', () => {
 
   it('fires a burst at once with x<n>, so the digest is seen; says when dart slow outlasts the app’s DART timeout', async () => {
     const out = await session(['dart slow 5', 'dart ok', 'fire withdrawal adaline 5 x10', 'exit']);
-    expect(out).toContain("DART now takes 5 s to answer every call (dart ok to undo). The demo's app gives up after 5 s (DART_TIMEOUT_MS), so every call will time out.");
+    expect(out).toContain(
+      "DART now takes 5 s to answer every call (dart ok to undo). The demo's app gives up after 5 s (DART_TIMEOUT_MS), so every call will time out.",
+    );
     expect(out).toContain('"amount":"5.00","trade_script_name":"Full Velocity Members Only"} ×10, all at once');
     expect(out).toContain('DART ← 200 (10 answers)');
     const flat = out.replace(/\s+/g, ' ');

@@ -70,8 +70,17 @@ export async function startProtocolApp(standin: SlackStandin): Promise<ProtocolA
           [
             { type: 'section', text: { type: 'mrkdwn', text: '*Fill this in*' } },
             input('name', 'Name', { type: 'plain_text_input', initial_value: 'Billy' }),
-            input('size', 'Size', { type: 'static_select', options: [option('Small', 's'), option('Large', 'l')], initial_option: option('Small', 's') }),
-            input('email', 'Email', { type: 'email_text_input' }, { optional: true, hint: { type: 'plain_text', text: 'We never write to it.' } }),
+            input('size', 'Size', {
+              type: 'static_select',
+              options: [option('Small', 's'), option('Large', 'l')],
+              initial_option: option('Small', 's'),
+            }),
+            input(
+              'email',
+              'Email',
+              { type: 'email_text_input' },
+              { optional: true, hint: { type: 'plain_text', text: 'We never write to it.' } },
+            ),
             input('password', 'Password', { type: 'plain_text_input', min_length: 8 }),
           ],
           'Save',
@@ -101,7 +110,11 @@ export async function startProtocolApp(standin: SlackStandin): Promise<ProtocolA
         text: 'psst',
         blocks: [
           { type: 'section', text: { type: 'mrkdwn', text: 'Only you see this' } },
-          { type: 'actions', block_id: 'whisper', elements: [{ type: 'button', action_id: 'protocol.whisper', value: 'w', text: { type: 'plain_text', text: 'Hush' } }] },
+          {
+            type: 'actions',
+            block_id: 'whisper',
+            elements: [{ type: 'button', action_id: 'protocol.whisper', value: 'w', text: { type: 'plain_text', text: 'Hush' } }],
+          },
         ],
       });
       return;
@@ -128,8 +141,20 @@ export async function startProtocolApp(standin: SlackStandin): Promise<ProtocolA
           type: 'actions',
           block_id: 'decide',
           elements: [
-            { type: 'button', action_id: 'protocol.approve', value: 'thing-1', style: 'primary', text: { type: 'plain_text', text: 'Approve' } },
-            { type: 'button', action_id: 'protocol.reject', value: 'thing-1', style: 'danger', text: { type: 'plain_text', text: 'Reject' } },
+            {
+              type: 'button',
+              action_id: 'protocol.approve',
+              value: 'thing-1',
+              style: 'primary',
+              text: { type: 'plain_text', text: 'Approve' },
+            },
+            {
+              type: 'button',
+              action_id: 'protocol.reject',
+              value: 'thing-1',
+              style: 'danger',
+              text: { type: 'plain_text', text: 'Reject' },
+            },
           ],
         },
       ],

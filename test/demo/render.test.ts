@@ -181,13 +181,15 @@ describe('renderMessage: blocks', () => {
       {
         type: 'actions',
         block_id: 'act',
-        elements: [button('Confirm', 'yes', { style: 'primary', value: 'p1' }), button('Cancel', 'no', { style: 'danger' }), button('Later', 'later')],
+        elements: [
+          button('Confirm', 'yes', { style: 'primary', value: 'p1' }),
+          button('Cancel', 'no', { style: 'danger' }),
+          button('Later', 'later'),
+        ],
       },
     ];
     expect(renderMessage({ blocks }, plain).lines).toEqual(['[1] Confirm  [2] Cancel  [3] Later']);
-    expect(renderMessage({ blocks }, color).lines).toEqual([
-      '\x1b[32m[1] Confirm\x1b[39m  \x1b[31m[2] Cancel\x1b[39m  [3] Later',
-    ]);
+    expect(renderMessage({ blocks }, color).lines).toEqual(['\x1b[32m[1] Confirm\x1b[39m  \x1b[31m[2] Cancel\x1b[39m  [3] Later']);
     expect(renderMessage({ blocks }, plain).buttons).toEqual([
       { number: 1, text: 'Confirm', action_id: 'yes', block_id: 'act', value: 'p1', style: 'primary' },
       { number: 2, text: 'Cancel', action_id: 'no', block_id: 'act', style: 'danger' },
@@ -233,7 +235,11 @@ describe('renderMessage: blocks', () => {
               { type: 'link', url: 'https://x.example', text: 'this' },
             ],
           },
-          { type: 'rich_text_list', style: 'ordered', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'one' }] }] },
+          {
+            type: 'rich_text_list',
+            style: 'ordered',
+            elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'one' }] }],
+          },
           { type: 'rich_text_quote', elements: [{ type: 'text', text: 'quoted' }] },
           { type: 'rich_text_preformatted', elements: [{ type: 'text', text: 'a < b' }] },
         ],
@@ -399,13 +405,21 @@ describe('emoji and user names, as a Slack client shows them', () => {
   const names: RenderOptions = { ...plain, userName: (id) => (id === 'U0TREASU01' ? 'tess' : undefined) };
 
   it('shows the emoji codes the app uses as emoji, and leaves unknown codes and times alone', () => {
-    expect(renderMrkdwn(':warning: Careful :white_check_mark: :not_an_emoji: at 14:05:30', plain)).toBe('⚠️ Careful ✅ :not_an_emoji: at 14:05:30');
+    expect(renderMrkdwn(':warning: Careful :white_check_mark: :not_an_emoji: at 14:05:30', plain)).toBe(
+      '⚠️ Careful ✅ :not_an_emoji: at 14:05:30',
+    );
     expect(renderMrkdwn('`:warning:` in code', plain)).toBe(':warning: in code');
-    expect(renderMessage({ blocks: [{ type: 'header', text: plainText(':inbox_tray: 3 DART events') }] }, plain).lines.join('\n')).toContain('📥 3 DART events');
+    expect(
+      renderMessage({ blocks: [{ type: 'header', text: plainText(':inbox_tray: 3 DART events') }] }, plain).lines.join('\n'),
+    ).toContain('📥 3 DART events');
   });
 
   it('names a user mention, in a modal’s result as in a message; an unknown id stays an id', () => {
-    const view = { type: 'modal', title: plainText('Suspended'), blocks: [{ type: 'section', text: mrkdwn(':no_entry: <@U0TREASU01> suspended `billyjoel`; <@U0NOBODY1> saw it') }] };
+    const view = {
+      type: 'modal',
+      title: plainText('Suspended'),
+      blocks: [{ type: 'section', text: mrkdwn(':no_entry: <@U0TREASU01> suspended `billyjoel`; <@U0NOBODY1> saw it') }],
+    };
     expect(renderModal(view, names).lines.join('\n')).toBe('⛔ @tess suspended billyjoel; @U0NOBODY1 saw it');
   });
 });

@@ -40,7 +40,10 @@ describe('the role gate fails closed', () => {
     const { posted } = await requestTransfer(h, 'billyjoel 2000', USERS.treasurer, CHANNELS.ops);
     const calls = transferCalls(h).length;
     const forgeries: Array<[string, Record<string, unknown>]> = [
-      ['unclassified', { ...approveClick(posted, { user: { id: USERS.stranger.id } }), type: 'interactive_message', callback_id: 'transfer' }],
+      [
+        'unclassified',
+        { ...approveClick(posted, { user: { id: USERS.stranger.id } }), type: 'interactive_message', callback_id: 'transfer' },
+      ],
       ['no_user', approveClick(posted, { user: { id: '' } })],
       ['no_user', approveClick(posted, { user: { name: 'sam' } })],
     ];

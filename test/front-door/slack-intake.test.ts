@@ -28,9 +28,24 @@ describe('/slack/events refuses early what is not Slack’s', () => {
   const cases: Array<[string, number, string, Record<string, string>]> = [
     ['no signature headers: 401 before the body', 401, 'missing_signature', {}],
     ['a timestamp without a signature: 401', 401, 'missing_signature', { 'x-slack-request-timestamp': now() }],
-    ['a stale timestamp: 401 before the body', 401, 'stale_timestamp', { 'x-slack-signature': 'v0=00', 'x-slack-request-timestamp': String(Number(now()) - 600) }],
-    ['a timestamp from the future: 401', 401, 'stale_timestamp', { 'x-slack-signature': 'v0=00', 'x-slack-request-timestamp': String(Number(now()) + 600) }],
-    ['an announced body over the cap: 413 before reading it', 413, 'body_too_large', { 'x-slack-signature': 'v0=00', 'x-slack-request-timestamp': now() }],
+    [
+      'a stale timestamp: 401 before the body',
+      401,
+      'stale_timestamp',
+      { 'x-slack-signature': 'v0=00', 'x-slack-request-timestamp': String(Number(now()) - 600) },
+    ],
+    [
+      'a timestamp from the future: 401',
+      401,
+      'stale_timestamp',
+      { 'x-slack-signature': 'v0=00', 'x-slack-request-timestamp': String(Number(now()) + 600) },
+    ],
+    [
+      'an announced body over the cap: 413 before reading it',
+      413,
+      'body_too_large',
+      { 'x-slack-signature': 'v0=00', 'x-slack-request-timestamp': now() },
+    ],
   ];
   for (const [name, status, reason, headers] of cases) {
     it(name, async () => {
@@ -50,7 +65,8 @@ describe('/slack/events refuses early what is not Slack’s', () => {
     const lines = Object.entries({ 'content-type': 'application/x-www-form-urlencoded', ...headers });
     connection.socket.write(`POST /slack/events HTTP/1.1\r\nhost: app\r\n${lines.map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
     const chunk = 'a'.repeat(64 * 1024);
-    for (let sent = 0; sent <= MAX_SLACK_BODY_BYTES; sent += chunk.length) connection.socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    for (let sent = 0; sent <= MAX_SLACK_BODY_BYTES; sent += chunk.length)
+      connection.socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
     expect(await connection.status(10_000)).toBe(413);
   });
 

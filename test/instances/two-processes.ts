@@ -78,7 +78,13 @@ export function twoProcessSuite(engine: Engine): void {
 
     async function instance(shared: SharedDatabase, env: Record<string, string> = {}): Promise<Instance> {
       const { slack, dart } = standins;
-      const app = await startChildApp({ SLACK_API_URL: slack.apiUrl, DART_API_URL: dart.url, DART_WITHDRAWAL_CHANNEL: CHANNELS.withdrawals, ...env, ...shared.env });
+      const app = await startChildApp({
+        SLACK_API_URL: slack.apiUrl,
+        DART_API_URL: dart.url,
+        DART_WITHDRAWAL_CHANNEL: CHANNELS.withdrawals,
+        ...env,
+        ...shared.env,
+      });
       const requests = new SlackRequests({ appUrl: `${app.url}/slack/events`, signingSecret: SECRETS.signingSecret, standin: slack });
       expect((await health(app.url)).body.database).toBe(engine.health);
       return Object.assign(app, { requests, slack, dart });
@@ -109,9 +115,11 @@ export function twoProcessSuite(engine: Engine): void {
         expect(clicks.map((sent) => sent.status)).toEqual(clicks.map(() => 200));
         await messageShowing(a, posted, 'Transferred', DELIVERED_WITHIN_MS);
       }
-      expect(transferCalls(a).slice(before).map((call) => call.json)).toEqual(
-        amounts.map((amount) => ({ userId: 'billyjoel', amount: `${amount}.00` })),
-      );
+      expect(
+        transferCalls(a)
+          .slice(before)
+          .map((call) => call.json),
+      ).toEqual(amounts.map((amount) => ({ userId: 'billyjoel', amount: `${amount}.00` })));
     });
 
     it('a large transfer asked on one instance is approved on the other, once', async () => {
@@ -124,7 +132,11 @@ export function twoProcessSuite(engine: Engine): void {
       expect(clicks.map((sent) => sent.status)).toEqual([200, 200]);
       const shown = await messageShowing(b, posted, 'Transferred', DELIVERED_WITHIN_MS);
       expect(shown).toContain(`<@${USERS.treasurer2.id}>`);
-      expect(transferCalls(a).slice(before).map((call) => call.json)).toEqual([{ userId: 'adaline', amount: '1500.00' }]);
+      expect(
+        transferCalls(a)
+          .slice(before)
+          .map((call) => call.json),
+      ).toEqual([{ userId: 'adaline', amount: '1500.00' }]);
     });
 
     it('webhooks posted alternately to both are each posted to Slack once, in order per channel', async () => {
@@ -137,7 +149,11 @@ export function twoProcessSuite(engine: Engine): void {
         const activated = activations[index]!;
         const sent = [
           await postWebhook(apps[0]!.url, FIXTURE_PATHS.withdrawal, withdrawalBody(user)),
-          await postWebhook(apps[1]!.url, FIXTURE_PATHS.activate, { ...fixture('activate'), old_dart_user_name: activated, new_dart_user_name: activated }),
+          await postWebhook(apps[1]!.url, FIXTURE_PATHS.activate, {
+            ...fixture('activate'),
+            old_dart_user_name: activated,
+            new_dart_user_name: activated,
+          }),
         ];
         expect(sent.map((answer) => answer.status)).toEqual([200, 200]);
         apps.reverse();
@@ -146,7 +162,9 @@ export function twoProcessSuite(engine: Engine): void {
       await expectShownOnceInOrder(standins.slack, activations, DELIVERED_WITHIN_MS, CHANNELS.alerts);
     });
 
-    it('killed (SIGKILL) while retrying pending events through a Slack outage: the other instance delivers them once, in order', { timeout: 150_000 }, async () => {
+    it('killed (SIGKILL) while retrying pending events through a Slack outage: the other instance delivers them once, in order', {
+      timeout: 150_000,
+    }, async () => {
       const shared = await database();
       const [a, b] = [await instance(shared), await instance(shared)];
       standins.slack.setDown(true);
@@ -155,7 +173,11 @@ export function twoProcessSuite(engine: Engine): void {
         expect((await postWebhook([a, b][index % 2]!.url, FIXTURE_PATHS.withdrawal, withdrawalBody(user))).status).toBe(200);
       }
       // Kill the instance that holds the events: the one whose attempt Slack just refused.
-      const holder = await waitUntil('a failed delivery attempt', () => [a, b].find((app) => app.output.includes('alert not delivered yet')), DELIVERED_WITHIN_MS);
+      const holder = await waitUntil(
+        'a failed delivery attempt',
+        () => [a, b].find((app) => app.output.includes('alert not delivered yet')),
+        DELIVERED_WITHIN_MS,
+      );
       const survivor = holder === a ? b : a;
       holder.child.kill('SIGKILL');
       await holder.exited;
@@ -164,7 +186,9 @@ export function twoProcessSuite(engine: Engine): void {
       await waitUntil('an empty outbox', async () => (await health(survivor.url)).body.outbox.depth === 0, DELIVERED_WITHIN_MS);
     });
 
-    it('killed (SIGKILL) in the middle of a post: after its lease the other instance posts its events, once, in order', { timeout: 150_000 }, async () => {
+    it('killed (SIGKILL) in the middle of a post: after its lease the other instance posts its events, once, in order', {
+      timeout: 150_000,
+    }, async () => {
       const shared = await database();
       // At debug level each instance logs the Slack calls it starts, so the one posting is known.
       const [a, b] = [await instance(shared, { LOG_LEVEL: 'debug' }), await instance(shared, { LOG_LEVEL: 'debug' })];
@@ -207,7 +231,9 @@ export function twoProcessSuite(engine: Engine): void {
       expect(transferCalls(a).length).toBe(before + 1);
     });
 
-    it('a rolling restart (A stopped while B serves, A again, then B) loses no request and doubles nothing', { timeout: 180_000 }, async () => {
+    it('a rolling restart (A stopped while B serves, A again, then B) loses no request and doubles nothing', {
+      timeout: 180_000,
+    }, async () => {
       const shared = await database();
       let [a, b] = [await instance(shared), await instance(shared)];
       const balancer = new Balancer([a, b]);
@@ -243,7 +269,11 @@ export function twoProcessSuite(engine: Engine): void {
       await traffic;
       expect(delivered.length).toBeGreaterThan(10);
       await expectShownOnceInOrder(standins.slack, delivered, DELIVERED_WITHIN_MS, CHANNELS.withdrawals);
-      expect(transferCalls(a).slice(before).map((call) => call.json)).toEqual([
+      expect(
+        transferCalls(a)
+          .slice(before)
+          .map((call) => call.json),
+      ).toEqual([
         { userId: 'billyjoel', amount: '21.00' },
         { userId: 'billyjoel', amount: '22.00' },
       ]);

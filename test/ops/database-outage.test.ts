@@ -31,11 +31,17 @@ async function appBehindProxy(): Promise<{ h: Harness; proxy: TcpProxy }> {
 describe('PostgreSQL going away under a running app, and coming back', () => {
   it('says so on /readyz and /healthz, refuses webhooks with 503 and commands with a clear answer, never crashes, and recovers by itself', async () => {
     const { h, proxy } = await appBehindProxy();
-    expect(await probe(`${h.app.url}/healthz`)).toMatchObject({ status: 200, body: { status: 'ready', database: 'postgres', databaseReachable: true } });
+    expect(await probe(`${h.app.url}/healthz`)).toMatchObject({
+      status: 200,
+      body: { status: 'ready', database: 'postgres', databaseReachable: true },
+    });
 
     await proxy.cut();
     expect(await probe(`${h.app.url}/readyz`)).toEqual({ status: 503, body: { status: 'database_unreachable' } });
-    expect(await probe(`${h.app.url}/healthz`)).toMatchObject({ status: 503, body: { status: 'database_unreachable', database: 'postgres', databaseReachable: false, outbox: null } });
+    expect(await probe(`${h.app.url}/healthz`)).toMatchObject({
+      status: 503,
+      body: { status: 'database_unreachable', database: 'postgres', databaseReachable: false, outbox: null },
+    });
     expect((await probe(`${h.app.url}/livez`)).status).toBe(200);
     // Metrics are still scraped, and say the database is down.
     const scrape = await fetch(`${h.app.url}/metrics`);

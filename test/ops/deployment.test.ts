@@ -51,14 +51,20 @@ describe('the Kubernetes example (deploy/kubernetes.yaml)', () => {
   });
 
   it('sets only variables the app reads, and runs PostgreSQL beside it', () => {
-    const configMaps = new Map(manifests.filter((manifest) => manifest.kind === 'ConfigMap').map((manifest) => [manifest.metadata.name, Object.keys(manifest.data)]));
+    const configMaps = new Map(
+      manifests.filter((manifest) => manifest.kind === 'ConfigMap').map((manifest) => [manifest.metadata.name, Object.keys(manifest.data)]),
+    );
     const names = [
       ...(app?.env ?? []).map((variable) => variable.name),
       ...(app?.envFrom ?? []).flatMap((source) => configMaps.get(source.configMapRef?.name ?? '') ?? ['<missing ConfigMap>']),
     ];
     expect(names).toContain('DATABASE_URL');
     expect(names.filter((name) => !readByApp.has(name))).toEqual([]);
-    expect(manifests.some((manifest) => manifest.kind === 'StatefulSet' && String(manifest.spec.template.spec.containers[0].image).startsWith('postgres:'))).toBe(true);
+    expect(
+      manifests.some(
+        (manifest) => manifest.kind === 'StatefulSet' && String(manifest.spec.template.spec.containers[0].image).startsWith('postgres:'),
+      ),
+    ).toBe(true);
   });
 
   it('keeps its state in PostgreSQL: the image’s DATABASE_PATH is cleared, since setting both is a configuration error', () => {

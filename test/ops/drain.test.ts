@@ -19,7 +19,10 @@ describe('SIGTERM drains the app', () => {
     const dart = createDartSandbox({ token: SECRETS.dartToken });
     await slack.start();
     await dart.start();
-    cleanup.push(() => slack.stop(), () => dart.stop());
+    cleanup.push(
+      () => slack.stop(),
+      () => dart.stop(),
+    );
     const app = await startChildApp({ SLACK_API_URL: slack.apiUrl, DART_API_URL: dart.url, DART_TIMEOUT_MS: '10000' });
     const requests = new SlackRequests({ appUrl: `${app.url}/slack/events`, signingSecret: SECRETS.signingSecret, standin: slack });
     const readyz = () => fetch(`${app.url}/readyz`).then((response) => response.status);

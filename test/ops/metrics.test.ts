@@ -17,7 +17,12 @@ describe('GET /metrics', () => {
     h = await startHarness();
     const { status, text } = await scrape(h.app.url);
     expect(status).toBe(200);
-    for (const name of ['process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
+    for (const name of [
+      'process_resident_memory_bytes',
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
     for (const [name, type] of [
@@ -40,7 +45,9 @@ describe('GET /metrics', () => {
     h = await startHarness({ env: { METRICS_TOKEN } });
     expect((await scrape(h.app.url)).status).toBe(401);
     expect((await scrape(h.app.url, 'wrong-token-0123456789abc')).status).toBe(401);
-    const basic = await fetch(`${h.app.url}/metrics`, { headers: { authorization: `Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString('base64')}` } });
+    const basic = await fetch(`${h.app.url}/metrics`, {
+      headers: { authorization: `Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString('base64')}` },
+    });
     expect(basic.status).toBe(401);
     const scraped = await scrape(h.app.url, METRICS_TOKEN);
     expect(scraped.status).toBe(200);
@@ -83,14 +90,19 @@ describe('GET /metrics', () => {
     expect((await postWebhook(h.app.url, '/webhook/customer-activate', fixture('activate'))).status).toBe(200);
     expect(await metric(h.app.url, 'dart_slack_outbox_depth')).toBe(1);
     expect((await scrape(h.app.url)).text).toMatch(/^dart_slack_outbox_oldest_age_seconds \d+$/m);
-    await waitUntil('a failed post counted', async () => (await metric(h!.app.url, 'dart_slack_slack_api_errors_total', { method: 'chat.postMessage', error: 'http_500' })) > 0);
+    await waitUntil(
+      'a failed post counted',
+      async () => (await metric(h!.app.url, 'dart_slack_slack_api_errors_total', { method: 'chat.postMessage', error: 'http_500' })) > 0,
+    );
     // Then refuses it for good: it is set aside as dead.
     h.slack.reset();
     h.slack.injectFault('chat.postMessage', { kind: 'error', error: 'channel_not_found' }, 1000);
     await waitUntil('the event dead', async () => (await metric(h!.app.url, 'dart_slack_outbox_dead')) === 1, 8000);
     const { text } = await scrape(h.app.url);
     expect(sample(text, 'dart_slack_outbox_depth')).toBe(0);
-    expect(sample(text, 'dart_slack_slack_api_errors_total', { method: 'chat.postMessage', error: 'channel_not_found' })).toBeGreaterThan(0);
+    expect(sample(text, 'dart_slack_slack_api_errors_total', { method: 'chat.postMessage', error: 'channel_not_found' })).toBeGreaterThan(
+      0,
+    );
   });
 });
 
@@ -109,7 +121,10 @@ describe('transfer metrics', () => {
     await messageShowing(h, first, 'Transferred');
     expect(await outcome('succeeded')).toBe(1);
 
-    h.dart.injectFault({ kind: 'status', status: 422, body: '{"message":"Insufficient funds"}' }, { endpoint: 'customer/transfer-amount', times: 1 });
+    h.dart.injectFault(
+      { kind: 'status', status: 422, body: '{"message":"Insufficient funds"}' },
+      { endpoint: 'customer/transfer-amount', times: 1 },
+    );
     const refused = (await requestTransfer(h, 'billyjoel 11')).posted;
     await click(h, USERS.treasurer, 'confirm', refused);
     await messageShowing(h, refused, 'Failed');

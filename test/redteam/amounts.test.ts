@@ -12,9 +12,34 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 const REFUSED = [
-  '1e3', '1E3', '0.001', '-5', '+50', '５０', '٥٠', '50.', '.5', '0', '0.00', '00.00', '50,00', '5,0000', '1,00,000',
-  '99999999999999999999999999999999', '0x32', '5_0', 'Infinity', 'NaN', '50 USDC', '$50', '50%', '5 0', '50.5.5',
-  '1,000.001', '50\u200b', '\u202e05',
+  '1e3',
+  '1E3',
+  '0.001',
+  '-5',
+  '+50',
+  '５０',
+  '٥٠',
+  '50.',
+  '.5',
+  '0',
+  '0.00',
+  '00.00',
+  '50,00',
+  '5,0000',
+  '1,00,000',
+  '99999999999999999999999999999999',
+  '0x32',
+  '5_0',
+  'Infinity',
+  'NaN',
+  '50 USDC',
+  '$50',
+  '50%',
+  '5 0',
+  '50.5.5',
+  '1,000.001',
+  '50\u200b',
+  '\u202e05',
 ];
 
 describe('/dart transfer with an odd amount', () => {
@@ -31,7 +56,12 @@ describe('/dart transfer with an odd amount', () => {
     });
   }
 
-  for (const [typed, decimal] of [['50', '50.00'], ['50.5', '50.50'], ['1,000.00', '1000.00'], ['0.01', '0.01']] as const) {
+  for (const [typed, decimal] of [
+    ['50', '50.00'],
+    ['50.5', '50.50'],
+    ['1,000.00', '1000.00'],
+    ['0.01', '0.01'],
+  ] as const) {
     it(`${typed} is requested as exactly ${decimal}`, async () => {
       const { posted } = await requestTransfer(h, `billyjoel ${typed}`);
       expect((await h.app.storage.transfers.get(posted.id))?.amount).toBe(decimal);
@@ -46,7 +76,11 @@ describe('/dart transfer with an odd amount', () => {
       state: viewState({ user: { value: 'billyjoel' }, amount: { value: ' 50 ' } }),
     });
     expect(sent.status).toBe(200);
-    const post = await h.slack.waitForCall('chat.postMessage', (call) => h.slack.callsTo('chat.postMessage').indexOf(call) >= posts && call.args.channel === CHANNELS.ops, 8000);
+    const post = await h.slack.waitForCall(
+      'chat.postMessage',
+      (call) => h.slack.callsTo('chat.postMessage').indexOf(call) >= posts && call.args.channel === CHANNELS.ops,
+      8000,
+    );
     expect((await h.app.storage.transfers.get(postedTransfer(post).id))?.amount).toBe('50.00');
   });
 });

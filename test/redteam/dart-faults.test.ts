@@ -59,7 +59,10 @@ describe('the DART token never leaves through what DART echoes', () => {
   const echo = `Authorization: Bearer ${SECRETS.dartToken}`;
 
   it('a read answered 500 with the echo: retried, then "DART may be down", token nowhere', async () => {
-    h.dart.injectFault({ kind: 'status', status: 500, body: echo, contentType: 'text/plain' }, { endpoint: 'customer/usdc-balance', times: 5 });
+    h.dart.injectFault(
+      { kind: 'status', status: 500, body: echo, contentType: 'text/plain' },
+      { endpoint: 'customer/usdc-balance', times: 5 },
+    );
     await ask(h, USERS.viewer, 'balance billyjoel');
     expect(JSON.stringify([h.slack.calls, h.slack.responses])).not.toContain(SECRETS.dartToken);
   });

@@ -16,7 +16,12 @@ beforeEach(() => {
 });
 
 /** The exact signed bytes of a click on `posted`, as Slack would send them, so they can be replayed. */
-function signedClick(user: { id: string; name: string }, action: 'confirm' | 'approve' | 'cancel', posted: PostedTransfer, channel = posted.channel) {
+function signedClick(
+  user: { id: string; name: string },
+  action: 'confirm' | 'approve' | 'cancel',
+  posted: PostedTransfer,
+  channel = posted.channel,
+) {
   const payload = {
     type: 'block_actions',
     user: { id: user.id, username: user.name, name: user.name, team_id: 'T00000001' },
@@ -52,7 +57,9 @@ describe('one transfer, many clicks', () => {
     const { posted } = await requestTransfer(h, 'billyjoel 1500');
     const calls = transferCalls(h).length;
     await Promise.all(
-      Array.from({ length: 6 }, (_, i) => click(h, i % 2 === 0 ? USERS.treasurer2 : USERS.treasurer, i % 2 === 0 ? 'approve' : 'cancel', posted)),
+      Array.from({ length: 6 }, (_, i) =>
+        click(h, i % 2 === 0 ? USERS.treasurer2 : USERS.treasurer, i % 2 === 0 ? 'approve' : 'cancel', posted),
+      ),
     );
     const row = await h.app.storage.transfers.get(posted.id);
     if (row?.state === 'cancelled') expect(transferCalls(h).length - calls).toBe(0);
@@ -93,7 +100,11 @@ describe('a click that names a transfer but comes from elsewhere', () => {
   it('a click on an ephemeral copy (no message, no channel) sends nothing and leaves the recorded one usable', async () => {
     const { posted } = await requestTransfer(h, 'billyjoel 24');
     const calls = transferCalls(h).length;
-    const sent = await h.requests.blockAction(USERS.treasurer, { action_id: 'transfer.confirm', value: posted.id }, { channelId: CHANNELS.ops });
+    const sent = await h.requests.blockAction(
+      USERS.treasurer,
+      { action_id: 'transfer.confirm', value: posted.id },
+      { channelId: CHANNELS.ops },
+    );
     expect(await replyTo(h, sent)).toContain('cannot be used');
     expect(transferCalls(h).length).toBe(calls);
     await click(h, USERS.treasurer, 'confirm', posted);

@@ -16,8 +16,14 @@ afterAll(() => h.stop());
 
 function commandBody(user: { id: string }, text: string): string {
   return new URLSearchParams({
-    command: '/dart', text, user_id: user.id, user_name: 'x', channel_id: CHANNELS.ops, team_id: 'T00000001',
-    response_url: h.slack.responseUrl(`fd-${Math.random()}`), trigger_id: '1.2.abc',
+    command: '/dart',
+    text,
+    user_id: user.id,
+    user_name: 'x',
+    channel_id: CHANNELS.ops,
+    team_id: 'T00000001',
+    response_url: h.slack.responseUrl(`fd-${Math.random()}`),
+    trigger_id: '1.2.abc',
   }).toString();
 }
 
@@ -153,7 +159,8 @@ describe('webhook intake', () => {
     for (const target of crafted) await postWebhook(h.app.url, target, activate).catch(() => undefined);
     const { text } = await scrape(h.app.url);
     const kinds = new Set([...text.matchAll(/dart_slack_webhooks_received_total\{kind="([^"]*)"/g)].map((match) => match[1]));
-    for (const kind of kinds) expect(['customer-activate', 'customer-update', 'customer-deactivate', 'trade-script-withdrawal']).toContain(kind);
+    for (const kind of kinds)
+      expect(['customer-activate', 'customer-update', 'customer-deactivate', 'trade-script-withdrawal']).toContain(kind);
     expect(text).not.toContain('evil');
   });
 });

@@ -41,21 +41,36 @@ async function app(file: string) {
     DART_TIMEOUT_MS: '3000',
     DATABASE_PATH: join(directory, file),
   });
-  return { child, requests: new SlackRequests({ appUrl: `${child.url}/slack/events`, signingSecret: SECRETS.signingSecret, standin: slack }) };
+  return {
+    child,
+    requests: new SlackRequests({ appUrl: `${child.url}/slack/events`, signingSecret: SECRETS.signingSecret, standin: slack }),
+  };
 }
 
 async function request(requests: SlackRequests, text: string): Promise<PostedTransfer> {
   const before = slack.callsTo('chat.postMessage').length;
   await requests.slashCommand(USERS.treasurer, `transfer ${text}`, { channelId: CHANNELS.ops });
-  const post = await waitUntil('the confirmation', () => slack.callsTo('chat.postMessage').slice(before).find((call) => call.args.channel === CHANNELS.ops), 10_000);
+  const post = await waitUntil(
+    'the confirmation',
+    () =>
+      slack
+        .callsTo('chat.postMessage')
+        .slice(before)
+        .find((call) => call.args.channel === CHANNELS.ops),
+    10_000,
+  );
   return postedTransfer(post);
 }
 
 function press(requests: SlackRequests, posted: PostedTransfer) {
-  return requests.blockAction(USERS.treasurer, { action_id: 'transfer.confirm', value: posted.id }, {
-    channelId: posted.channel,
-    message: { ts: posted.ts, blocks: posted.blocks, text: posted.text },
-  });
+  return requests.blockAction(
+    USERS.treasurer,
+    { action_id: 'transfer.confirm', value: posted.id },
+    {
+      channelId: posted.channel,
+      message: { ts: posted.ts, blocks: posted.blocks, text: posted.text },
+    },
+  );
 }
 
 const shown = (posted: PostedTransfer) => JSON.stringify(slack.messages(posted.channel).find((message) => message.ts === posted.ts));
@@ -98,7 +113,14 @@ describe('a Confirm that arrives during the drain', () => {
     await first.requests.slashCommand(USERS.viewer, 'balance billyjoel');
     await waitUntil('DART has the lookup', () => dart.callsTo('customer/usdc-balance').length > 0 && dart.inFlight > 0, 10_000);
     first.child.child.kill('SIGTERM');
-    await waitUntil('readyz 503', async () => (await fetch(`${first.child.url}/readyz`).then((response) => response.status, () => 0)) === 503);
+    await waitUntil(
+      'readyz 503',
+      async () =>
+        (await fetch(`${first.child.url}/readyz`).then(
+          (response) => response.status,
+          () => 0,
+        )) === 503,
+    );
     expect((await press(first.requests, posted)).status).toBe(503);
     expect(await first.child.exited).toBe(0);
     dart.setLatency(0);

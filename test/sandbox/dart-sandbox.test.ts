@@ -138,7 +138,13 @@ describe('DART sandbox: writes', () => {
     const response = await send('customer/create', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ first_name: 'Alan', last_name: 'Turing', user_name: 'alan', email: 'alan@example.com', password: 'enigma-1940' }),
+      body: JSON.stringify({
+        first_name: 'Alan',
+        last_name: 'Turing',
+        user_name: 'alan',
+        email: 'alan@example.com',
+        password: 'enigma-1940',
+      }),
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toBe('Customer Created Successfully.');
@@ -344,7 +350,9 @@ describe('DART sandbox: faults and latency', () => {
   it('counts requests in flight until they are answered or given up', async () => {
     expect(sandbox.inFlight).toBe(0);
     sandbox.injectFault({ kind: 'hang' });
-    const abandoned = client({ timeoutMs: 300 }).getCustomer('billyjoel').catch(() => undefined);
+    const abandoned = client({ timeoutMs: 300 })
+      .getCustomer('billyjoel')
+      .catch(() => undefined);
     while (sandbox.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(sandbox.inFlight).toBe(1);
     await abandoned;
@@ -384,7 +392,12 @@ describe('DART sandbox: faults and latency', () => {
 
   it('answers a redirect fault with its status and Location, and does nothing', async () => {
     sandbox.injectFault({ kind: 'redirect', status: 307, location: 'http://elsewhere.invalid/api/customer/transfer-amount' });
-    const response = await send('customer/transfer-amount', { method: 'POST', redirect: 'manual', body: JSON.stringify({ userId: 'billyjoel', amount: '5' }), headers: { 'Content-Type': 'application/json' } });
+    const response = await send('customer/transfer-amount', {
+      method: 'POST',
+      redirect: 'manual',
+      body: JSON.stringify({ userId: 'billyjoel', amount: '5' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(response.status).toBe(307);
     expect(response.headers.get('location')).toBe('http://elsewhere.invalid/api/customer/transfer-amount');
     expect(sandbox.state.customers.get('billyjoel')?.usdc_balance).toBe('980.04');
@@ -423,7 +436,9 @@ describe('DART sandbox: faults and latency', () => {
   it('adds latency to every answer until set back to 0', async () => {
     sandbox.setLatency(300);
     const started = performance.now();
-    await client({ token: 'wrong' }).getCustomer('billyjoel').catch(() => {});
+    await client({ token: 'wrong' })
+      .getCustomer('billyjoel')
+      .catch(() => {});
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     sandbox.setLatency(0);
     const again = performance.now();

@@ -64,7 +64,10 @@ describe('Slack stand-in: Web API', () => {
   });
 
   it('answers the other default methods', async () => {
-    expect(await client.chat.postEphemeral({ channel: 'C1', user: 'U1', text: 'psst' })).toMatchObject({ ok: true, message_ts: expect.any(String) });
+    expect(await client.chat.postEphemeral({ channel: 'C1', user: 'U1', text: 'psst' })).toMatchObject({
+      ok: true,
+      message_ts: expect.any(String),
+    });
     expect(await client.chat.scheduleMessage({ channel: 'C1', text: 'later', post_at: 2000000000 })).toMatchObject({
       ok: true,
       channel: 'C1',
@@ -86,7 +89,9 @@ describe('Slack stand-in: Web API', () => {
 
     const byId = await client.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view: { ...view, callback_id: 'cb2' } });
     expect(byId.view).toMatchObject({ id: opened.view?.id, callback_id: 'cb2' });
-    expect(await failure(client.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view }))).toMatchObject({ error: 'hash_conflict' });
+    expect(await failure(client.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view }))).toMatchObject({
+      error: 'hash_conflict',
+    });
     expect((await client.views.update({ external_id: 'ext-1', view })).view?.id).toBe(opened.view?.id);
     expect((await client.views.update({ external_id: 'ext-new', view })).view?.id).toBe('ext-new');
     expect(await failure(client.views.update({ view_id: 'V404', view }))).toMatchObject({ error: 'not_found' });
@@ -97,7 +102,12 @@ describe('Slack stand-in: Web API', () => {
     standin.setUsers({ U1: { tz: 'Europe/Paris', tz_offset: 3600, real_name: 'Ada' } });
     expect((await client.usergroups.users.list({ usergroup: 'S1' })).users).toEqual(['U1', 'U2']);
     expect(await failure(client.usergroups.users.list({ usergroup: 'S2' }))).toMatchObject({ error: 'no_such_subteam' });
-    expect((await client.users.info({ user: 'U1' })).user).toMatchObject({ id: 'U1', tz: 'Europe/Paris', tz_offset: 3600, real_name: 'Ada' });
+    expect((await client.users.info({ user: 'U1' })).user).toMatchObject({
+      id: 'U1',
+      tz: 'Europe/Paris',
+      tz_offset: 3600,
+      real_name: 'Ada',
+    });
     expect((await client.users.info({ user: 'U7' })).user).toMatchObject({ id: 'U7', tz: 'UTC', tz_offset: 0 });
   });
 
@@ -159,7 +169,12 @@ describe('Slack stand-in: faults', () => {
   });
 
   it('applies a call and then answers late or drops the connection', async () => {
-    const impatient = new WebClient(TOKEN, { slackApiUrl: standin.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, timeout: 200 });
+    const impatient = new WebClient(TOKEN, {
+      slackApiUrl: standin.apiUrl,
+      retryConfig: { retries: 0 },
+      logLevel: LogLevel.ERROR,
+      timeout: 200,
+    });
     standin.injectFault('chat.postMessage', { kind: 'answerLate', ms: 60_000 });
     expect(await failure(impatient.chat.postMessage({ channel: 'C1', text: 'late' }))).toMatchObject({ code: ErrorCode.RequestError });
     standin.injectFault('chat.postMessage', { kind: 'resetAfterApplying' });
@@ -169,7 +184,12 @@ describe('Slack stand-in: faults', () => {
   });
 
   it('stalls a request: one whose client gives up is never applied, one that waits is', async () => {
-    const impatient = new WebClient(TOKEN, { slackApiUrl: standin.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, timeout: 200 });
+    const impatient = new WebClient(TOKEN, {
+      slackApiUrl: standin.apiUrl,
+      retryConfig: { retries: 0 },
+      logLevel: LogLevel.ERROR,
+      timeout: 200,
+    });
     standin.injectFault('chat.postMessage', { kind: 'stall', ms: 60_000 });
     const given = failure(impatient.chat.postMessage({ channel: 'C1', text: 'given up' }));
     await vi.waitFor(() => expect(standin.stalled).toBe(1));
@@ -241,7 +261,12 @@ describe('Slack requests against a Bolt app', () => {
   beforeAll(async () => {
     const receiver = new HTTPReceiver({ signingSecret: SECRET, logLevel: LogLevel.ERROR });
     // Bolt calls auth.test on construction, so the stand-in must already be listening.
-    app = new App({ token: TOKEN, receiver, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: standin.apiUrl, retryConfig: { retries: 0 } } });
+    app = new App({
+      token: TOKEN,
+      receiver,
+      logLevel: LogLevel.ERROR,
+      clientOptions: { slackApiUrl: standin.apiUrl, retryConfig: { retries: 0 } },
+    });
     app.command('/dart', async ({ ack, respond, command }) => {
       await ack();
       await respond({ text: `you said ${command.text}` });
@@ -290,7 +315,13 @@ describe('Slack requests against a Bolt app', () => {
     const posted = await client.chat.postMessage({
       channel: 'C0DEMO001',
       text: 'approve?',
-      blocks: [{ type: 'actions', block_id: 'b1', elements: [{ type: 'button', action_id: 'approve', value: 'order-7', text: { type: 'plain_text', text: 'Approve' } }] }],
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'b1',
+          elements: [{ type: 'button', action_id: 'approve', value: 'order-7', text: { type: 'plain_text', text: 'Approve' } }],
+        },
+      ],
     });
     const message = standin.messages('C0DEMO001')[0]!;
     const clicked = await requests.blockAction({ id: 'U1' }, { action_id: 'approve' }, { message });

@@ -19,7 +19,9 @@ export function auditContract(newDatabase: NewTestDatabase): void {
     it('reads an entry back as appended, optional fields absent when not given', async () => {
       const { audit } = await database.open();
       const plain = await audit.append(entry('billyjoel', 1));
-      const full = await audit.append(entry('billyjoel', 2, { action: 'transfer.execute', confirmedBy: 'U2', outcome: 'unknown', dartAnswer: 'timeout' }));
+      const full = await audit.append(
+        entry('billyjoel', 2, { action: 'transfer.execute', confirmedBy: 'U2', outcome: 'unknown', dartAnswer: 'timeout' }),
+      );
       expect(full.id).toBeGreaterThan(plain.id);
       const read = await audit.forCustomer('billyjoel', { limit: 10 });
       expect(read).toEqual([full, plain]);
@@ -34,9 +36,18 @@ export function auditContract(newDatabase: NewTestDatabase): void {
       await audit.append(entry('someoneelse', 3));
       const newest = await audit.append(entry('billy', 4));
       const ids = (entries: Array<{ id: number }>) => entries.map((e) => e.id);
-      expect(ids(await audit.forCustomer(['billyjoel', 'billy'], { limit: 10 }))).toEqual([newest.id, tiedNewer.id, tiedOlder.id, first.id]);
+      expect(ids(await audit.forCustomer(['billyjoel', 'billy'], { limit: 10 }))).toEqual([
+        newest.id,
+        tiedNewer.id,
+        tiedOlder.id,
+        first.id,
+      ]);
       expect(ids(await audit.forCustomer(['billyjoel', 'billy'], { limit: 2 }))).toEqual([newest.id, tiedNewer.id]);
-      expect(ids(await audit.forCustomer(['billyjoel', 'billy'], { limit: 10, before: at(4) }))).toEqual([tiedNewer.id, tiedOlder.id, first.id]);
+      expect(ids(await audit.forCustomer(['billyjoel', 'billy'], { limit: 10, before: at(4) }))).toEqual([
+        tiedNewer.id,
+        tiedOlder.id,
+        first.id,
+      ]);
       expect(ids(await audit.forCustomer('billyjoel', { limit: 10, before: undefined }))).toEqual([tiedNewer.id, first.id]);
       expect(await audit.forCustomer('nobody', { limit: 10 })).toEqual([]);
     });

@@ -19,7 +19,10 @@ const storage = await openStorage(
   { DATABASE_PATH: process.env.DATABASE_PATH ?? ':memory:', DATABASE_URL: process.env.DATABASE_URL, DATABASE_POOL_MAX: 4 },
   createLogger('warn'),
 );
-const withdrawal = JSON.parse(readFileSync(new URL('../fixtures/webhooks/withdrawal.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const withdrawal = JSON.parse(readFileSync(new URL('../fixtures/webhooks/withdrawal.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>;
 const clock = () => performance.timeOrigin + performance.now();
 let stopping = false;
 createInterface({ input: process.stdin }).on('line', (line) => {

@@ -30,8 +30,11 @@ async function database(): Promise<string> {
 /** `npm run migrate-to-postgres -- <file>` with DATABASE_URL, as an operator runs it. */
 function migrate(file: string, url: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'scripts/migrate-to-postgres.ts'), file], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: url }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [join(ROOT, 'scripts/migrate-to-postgres.ts'), file],
+      { env: { PATH: process.env.PATH ?? '', DATABASE_URL: url }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -48,19 +51,49 @@ describe('npm run migrate-to-postgres', () => {
   it('carries the audit log, every webhook event as its delivery stood, and reminders; the first instance on PostgreSQL posts what was pending', async () => {
     const file = standins.databasePath();
     const users = userNames('moved', 5);
-    const reminder = { customer: 'billyjoel', channel: CHANNELS.ops, scheduledMessageId: 'Q0REMIND1', postAt: new Date(Date.now() + 86_400_000) };
+    const reminder = {
+      customer: 'billyjoel',
+      channel: CHANNELS.ops,
+      scheduledMessageId: 'Q0REMIND1',
+      postAt: new Date(Date.now() + 86_400_000),
+    };
     const audit = [
-      { action: 'customer.update', customer: 'billyjoel', requestedBy: 'U0OPERAT01', sent: { email: 'b@example.com' }, outcome: 'succeeded', at: at(1) },
-      { action: 'transfer.execute', customer: 'billyjoel', requestedBy: 'U0TREASU01', confirmedBy: 'U0TREASU01', sent: { amount: '50.00' }, outcome: 'unknown', dartAnswer: 'timeout', at: at(2) },
+      {
+        action: 'customer.update',
+        customer: 'billyjoel',
+        requestedBy: 'U0OPERAT01',
+        sent: { email: 'b@example.com' },
+        outcome: 'succeeded',
+        at: at(1),
+      },
+      {
+        action: 'transfer.execute',
+        customer: 'billyjoel',
+        requestedBy: 'U0TREASU01',
+        confirmedBy: 'U0TREASU01',
+        sent: { amount: '50.00' },
+        outcome: 'unknown',
+        dartAnswer: 'timeout',
+        at: at(2),
+      },
       { action: 'tsp.suspend', customer: 'adaline', requestedBy: 'U0OPERAT01', sent: {}, outcome: 'failed', at: at(3) },
     ] as const;
     const sqlite = await openStorage({ DATABASE_PATH: file });
     for (const entry of audit) await sqlite.audit.append(entry);
-    await sqlite.outbox.addAll(users.map((user, index) => ({ event: withdrawal(user), route: 'withdrawals', receivedAt: at(10 + index), deliveryId: `d-${user}` })));
+    await sqlite.outbox.addAll(
+      users.map((user, index) => ({ event: withdrawal(user), route: 'withdrawals', receivedAt: at(10 + index), deliveryId: `d-${user}` })),
+    );
     // Two were posted (one digest), one was refused for good, two wait.
     const claim = (limit: number) => sqlite.outbox.claim({ routes: ['withdrawals'], owner: 'old', leaseMs: 60_000, limit });
-    await sqlite.outbox.markDelivered((await claim(2)).map((alert) => alert.id), '1700000000.000100', at(20));
-    await sqlite.outbox.markDead((await claim(1)).map((alert) => alert.id), 'not_in_channel');
+    await sqlite.outbox.markDelivered(
+      (await claim(2)).map((alert) => alert.id),
+      '1700000000.000100',
+      at(20),
+    );
+    await sqlite.outbox.markDead(
+      (await claim(1)).map((alert) => alert.id),
+      'not_in_channel',
+    );
     await sqlite.reminders.put(reminder);
     await sqlite.close();
 
@@ -76,7 +109,15 @@ describe('npm run migrate-to-postgres', () => {
       expect(entries.map(({ id: _id, ...entry }) => entry)).toEqual([...audit].reverse());
       const events = await moved.outbox.eventsFor(users, { limit: 10 });
       expect(events.map((alert) => [alert.event.newUserName, alert.status, alert.slackTs, alert.deliveryId, alert.receivedAt])).toEqual(
-        users.map((user, index) => [user, ['delivered', 'delivered', 'dead', 'pending', 'pending'][index], index < 2 ? '1700000000.000100' : undefined, `d-${user}`, at(10 + index)]).reverse(),
+        users
+          .map((user, index) => [
+            user,
+            ['delivered', 'delivered', 'dead', 'pending', 'pending'][index],
+            index < 2 ? '1700000000.000100' : undefined,
+            `d-${user}`,
+            at(10 + index),
+          ])
+          .reverse(),
       );
       expect(await moved.outbox.stats(new Date())).toMatchObject({ depth: 2, dead: 1 });
       expect(await moved.reminders.get('billyjoel')).toEqual(reminder);
@@ -85,7 +126,13 @@ describe('npm run migrate-to-postgres', () => {
     }
 
     // Started on PostgreSQL, the app posts the waiting events (and the dead one, set back at start), in order; never the delivered ones again.
-    await startChildApp({ SLACK_API_URL: standins.slack.apiUrl, DART_API_URL: standins.dart.url, DART_WITHDRAWAL_CHANNEL: CHANNELS.withdrawals, DATABASE_PATH: undefined, DATABASE_URL: url });
+    await startChildApp({
+      SLACK_API_URL: standins.slack.apiUrl,
+      DART_API_URL: standins.dart.url,
+      DART_WITHDRAWAL_CHANNEL: CHANNELS.withdrawals,
+      DATABASE_PATH: undefined,
+      DATABASE_URL: url,
+    });
     await expectShownOnceInOrder(standins.slack, users.slice(2), 30_000, CHANNELS.withdrawals);
     expect(shownUsers(standins.slack, CHANNELS.withdrawals, users.slice(0, 2))).toEqual([]);
 
@@ -107,7 +154,14 @@ describe('npm run migrate-to-postgres', () => {
       requestedAt: new Date(),
       expiresAt: new Date(Date.now() + 600_000),
     });
-    await sqlite.audit.append({ action: 'transfer.request', customer: 'billyjoel', requestedBy: 'U0TREASU01', sent: {}, outcome: 'recorded', at: new Date() });
+    await sqlite.audit.append({
+      action: 'transfer.request',
+      customer: 'billyjoel',
+      requestedBy: 'U0TREASU01',
+      sent: {},
+      outcome: 'recorded',
+      at: new Date(),
+    });
     await sqlite.close();
 
     const url = await database();

@@ -34,7 +34,11 @@ function holdsOf(child: StartedChild): Hold[] {
  */
 async function runWorkers(databaseEnv: Record<string, string>, storage: Storage) {
   const children = Array.from({ length: WORKERS }, (_, worker) =>
-    startNode('test/storage/claim-worker.ts', { ...databaseEnv, WORKER: String(worker), EVENTS: String(EVENTS_PER_WORKER) }, { stdin: 'open' }),
+    startNode(
+      'test/storage/claim-worker.ts',
+      { ...databaseEnv, WORKER: String(worker), EVENTS: String(EVENTS_PER_WORKER) },
+      { stdin: 'open' },
+    ),
   );
   await vi.waitFor(
     async () => {

@@ -8,7 +8,8 @@ import { databasePerTest, type NewTestDatabase } from './contracts.ts';
 
 /** A fixture's event, or a withdrawal body's. */
 function event(name: FixtureName | Record<string, unknown>): AlertEvent {
-  const parsed = typeof name === 'string' ? parseWebhookBody(fixtureWebhook(name), fixture(name)) : parseWebhookBody('trade-script-withdrawal', name);
+  const parsed =
+    typeof name === 'string' ? parseWebhookBody(fixtureWebhook(name), fixture(name)) : parseWebhookBody('trade-script-withdrawal', name);
   if (!parsed.ok) throw new Error(`${parsed.field} ${parsed.problem}`);
   return parsed.event;
 }
@@ -20,7 +21,8 @@ const HELD = 600_000;
 
 async function addWithdrawals(outbox: OutboxRepository, count: number, route: AlertRoute = 'withdrawals', prefix = 'user') {
   const added = [];
-  for (let i = 0; i < count; i += 1) added.push(await outbox.add({ event: event(withdrawalBody(`${prefix}${i}`)), route, receivedAt: at(i) }));
+  for (let i = 0; i < count; i += 1)
+    added.push(await outbox.add({ event: event(withdrawalBody(`${prefix}${i}`)), route, receivedAt: at(i) }));
   return added.map((alert) => alert.id);
 }
 
@@ -50,7 +52,10 @@ export function outboxContract(newDatabase: NewTestDatabase): void {
         await sleep(20);
         retaken = await two.claim({ routes: ALL, owner: 'two', leaseMs: HELD, limit: 10 });
       }
-      expect(retaken.map((alert) => [alert.id, alert.attempts])).toEqual([[ids[0], 2], [ids[1], 1]]);
+      expect(retaken.map((alert) => [alert.id, alert.attempts])).toEqual([
+        [ids[0], 2],
+        [ids[1], 1],
+      ]);
     });
 
     it('delivered and dead events leave the queue; released ones come back first, with why', async () => {
@@ -87,7 +92,9 @@ export function outboxContract(newDatabase: NewTestDatabase): void {
       await outbox.add({ event: event('withdrawal'), route: 'withdrawals', receivedAt: at(1) });
       const claimed = await outbox.claim({ routes: ['withdrawals'], owner: 'me', leaseMs: HELD, limit: 10 });
       expect(claimed.map((alert) => alert.event.kind)).toEqual(['withdrawal']);
-      expect((await outbox.claim({ routes: ['alerts'], owner: 'other', leaseMs: HELD, limit: 10 })).map((alert) => alert.event.kind)).toEqual(['activated']);
+      expect(
+        (await outbox.claim({ routes: ['alerts'], owner: 'other', leaseMs: HELD, limit: 10 })).map((alert) => alert.event.kind),
+      ).toEqual(['activated']);
     });
 
     it('under concurrent claims by several handles on two channels: no duplicate, none out of order, no overlapping hold', async () => {
@@ -120,9 +127,17 @@ export function outboxContract(newDatabase: NewTestDatabase): void {
           // Half the time the post "fails" and the events are given back, to be claimed again.
           if (round % 5 === 4) {
             delivered.get(lane)!.splice(-claimed.length);
-            await outbox.release(claimed.map((alert) => alert.id), owner, 'http_500');
+            await outbox.release(
+              claimed.map((alert) => alert.id),
+              owner,
+              'http_500',
+            );
           } else {
-            await outbox.markDelivered(claimed.map((alert) => alert.id), `ts-${round}`, at(0));
+            await outbox.markDelivered(
+              claimed.map((alert) => alert.id),
+              `ts-${round}`,
+              at(0),
+            );
           }
         }
       };
@@ -140,8 +155,15 @@ export function outboxContract(newDatabase: NewTestDatabase): void {
       const [one, two] = [(await database.open()).outbox, (await database.open()).outbox];
       const first = await one.add({ event: event('withdrawal'), route: 'withdrawals', receivedAt: at(0), deliveryId: 'abc' });
       expect(first.added).toBe(true);
-      expect(await two.add({ event: event('withdrawal'), route: 'withdrawals', receivedAt: at(1), deliveryId: 'abc' })).toEqual({ added: false, id: first.id });
-      const concurrent = await Promise.all([one, two, one, two].map((outbox) => outbox.add({ event: event('exit'), route: 'withdrawals', receivedAt: at(2), deliveryId: 'xyz' })));
+      expect(await two.add({ event: event('withdrawal'), route: 'withdrawals', receivedAt: at(1), deliveryId: 'abc' })).toEqual({
+        added: false,
+        id: first.id,
+      });
+      const concurrent = await Promise.all(
+        [one, two, one, two].map((outbox) =>
+          outbox.add({ event: event('exit'), route: 'withdrawals', receivedAt: at(2), deliveryId: 'xyz' }),
+        ),
+      );
       expect(concurrent.filter((stored) => stored.added)).toHaveLength(1);
       expect(new Set(concurrent.map((stored) => stored.id)).size).toBe(1);
       expect((await one.add({ event: event('withdrawal'), route: 'withdrawals', receivedAt: at(3) })).added).toBe(true);
@@ -155,7 +177,10 @@ export function outboxContract(newDatabase: NewTestDatabase): void {
       const other = await outbox.add({ event: event('activate'), route: 'alerts', receivedAt: at(1), deliveryId: 'd-1' });
       expect(other).toEqual({ added: true, id: other.id, conflictsWith: first.id });
       expect(other.id).toBeGreaterThan(first.id);
-      expect(await outbox.add({ event: event('activate'), route: 'alerts', receivedAt: at(2), deliveryId: 'd-1' })).toEqual({ added: false, id: other.id });
+      expect(await outbox.add({ event: event('activate'), route: 'alerts', receivedAt: at(2), deliveryId: 'd-1' })).toEqual({
+        added: false,
+        id: other.id,
+      });
       const [stored] = await outbox.claim({ routes: ['alerts'], owner: 'me', leaseMs: HELD, limit: 1 });
       expect(stored).toMatchObject({ id: other.id, deliveryId: 'd-1', route: 'alerts', receivedAt: at(1) });
     });
@@ -173,7 +198,8 @@ export function outboxContract(newDatabase: NewTestDatabase): void {
       await outbox.add({ event: event('update'), route: 'alerts', receivedAt: at(2) }); // billyjoel → billy
       await outbox.add({ event: event(withdrawalBody('billy')), route: 'withdrawals', receivedAt: at(3) });
       await outbox.add({ event: event(withdrawalBody('someoneelse')), route: 'withdrawals', receivedAt: at(4) });
-      const kinds = async (names: string[], options: { limit: number; before?: Date }) => (await outbox.eventsFor(names, options)).map((alert) => alert.event.kind);
+      const kinds = async (names: string[], options: { limit: number; before?: Date }) =>
+        (await outbox.eventsFor(names, options)).map((alert) => alert.event.kind);
       expect(await kinds(['billyjoel'], { limit: 10 })).toEqual(['updated', 'activated']);
       expect(await kinds(['billy'], { limit: 10 })).toEqual(['withdrawal', 'updated']);
       expect(await kinds(['billy', 'billyjoel'], { limit: 10 })).toEqual(['withdrawal', 'updated', 'activated']);
@@ -212,7 +238,10 @@ export function outboxContract(newDatabase: NewTestDatabase): void {
       const writer = new GroupCommit(outbox);
       // An event the outbox cannot hold (it has no kind) fails the whole batch.
       const broken = { event: { ...event('activate'), kind: null } as unknown as AlertEvent, route: 'alerts' as const, receivedAt: at(1) };
-      const results = await Promise.allSettled([writer.add({ event: event('exit'), route: 'withdrawals', receivedAt: at(1) }), writer.add(broken)]);
+      const results = await Promise.allSettled([
+        writer.add({ event: event('exit'), route: 'withdrawals', receivedAt: at(1) }),
+        writer.add(broken),
+      ]);
       expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
       expect((await outbox.stats(at(2))).depth).toBe(0);
     });

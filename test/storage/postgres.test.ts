@@ -32,9 +32,13 @@ describe('postgres engine', () => {
     const database = await createTestDatabase();
     const logs: string[] = [];
     const logger = createLogger('info', new Writable({ write: (chunk, _encoding, done) => done(void logs.push(String(chunk))) }));
-    const handles = await Promise.all(Array.from({ length: 4 }, () => openStorage({ DATABASE_PATH: '', DATABASE_URL: database.url }, logger)));
+    const handles = await Promise.all(
+      Array.from({ length: 4 }, () => openStorage({ DATABASE_PATH: '', DATABASE_URL: database.url }, logger)),
+    );
     try {
-      const applied = logs.map((line) => JSON.parse(line) as { database?: { migrationsApplied?: string[] } }).flatMap((line) => line.database?.migrationsApplied ?? []);
+      const applied = logs
+        .map((line) => JSON.parse(line) as { database?: { migrationsApplied?: string[] } })
+        .flatMap((line) => line.database?.migrationsApplied ?? []);
       expect(applied.toSorted()).toEqual(POSTGRES_MIGRATIONS.map((migration) => migration.name).toSorted());
       for (const storage of handles) expect(await storage.ping()).toBe(true);
       // Logged without the password.

@@ -12,7 +12,12 @@ export function reminderContract(newDatabase: NewTestDatabase): void {
       await reminders.put({ customer: 'billyjoel', channel: 'C1', scheduledMessageId: 'Q1', postAt });
       await reminders.put({ customer: 'adaline', channel: 'C1', scheduledMessageId: 'Q2', postAt });
       await reminders.put({ customer: 'billyjoel', channel: 'C2', scheduledMessageId: 'Q3', postAt: new Date(postAt.getTime() + 1) });
-      expect(await reminders.get('billyjoel')).toEqual({ customer: 'billyjoel', channel: 'C2', scheduledMessageId: 'Q3', postAt: new Date(postAt.getTime() + 1) });
+      expect(await reminders.get('billyjoel')).toEqual({
+        customer: 'billyjoel',
+        channel: 'C2',
+        scheduledMessageId: 'Q3',
+        postAt: new Date(postAt.getTime() + 1),
+      });
       await reminders.remove('billyjoel');
       await reminders.remove('nobody');
       expect(await reminders.get('billyjoel')).toBeUndefined();

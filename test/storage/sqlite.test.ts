@@ -34,8 +34,24 @@ describe('sqlite migrations', () => {
     const old = await openStorage({ DATABASE_PATH: join(directory, 'old.db') });
     try {
       expect(await old.transfers.get('t1')).toMatchObject({ amount: '1234.56', state: 'requested', needsApproval: true });
-      const move = { kind: 'approve' as const, actor: 'U2', executor: 'x', now: new Date('2025-03-03T09:01:00Z'), message: { channel: 'C1', ts: '1.1' } };
-      const rules = (max: bigint) => executionRules({ limits: { maxCents: max, approvalCents: 1000_00n, secondApprovalCents: undefined, dailyCents: undefined, dailyTotalCents: undefined }, confirmMinutes: 10 });
+      const move = {
+        kind: 'approve' as const,
+        actor: 'U2',
+        executor: 'x',
+        now: new Date('2025-03-03T09:01:00Z'),
+        message: { channel: 'C1', ts: '1.1' },
+      };
+      const rules = (max: bigint) =>
+        executionRules({
+          limits: {
+            maxCents: max,
+            approvalCents: 1000_00n,
+            secondApprovalCents: undefined,
+            dailyCents: undefined,
+            dailyTotalCents: undefined,
+          },
+          confirmMinutes: 10,
+        });
       expect(await old.transfers.startExecution('t1', move, rules(1234_55n))).toBeUndefined();
       expect((await old.transfers.startExecution('t1', move, rules(1234_56n)))?.state).toBe('executing');
     } finally {

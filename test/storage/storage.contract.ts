@@ -16,7 +16,12 @@ export function storageContract(engine: string, newDatabase: NewTestDatabase): v
 
     it('keeps what was written for the next handle, after the first one closed', async () => {
       const first = await database.open();
-      await first.reminders.put({ customer: 'billyjoel', channel: 'C1', scheduledMessageId: 'Q1', postAt: new Date('2025-01-01T00:00:00Z') });
+      await first.reminders.put({
+        customer: 'billyjoel',
+        channel: 'C1',
+        scheduledMessageId: 'Q1',
+        postAt: new Date('2025-01-01T00:00:00Z'),
+      });
       await first.close();
       const second = await database.open();
       expect(await second.reminders.get('billyjoel')).toMatchObject({ scheduledMessageId: 'Q1' });

@@ -5,7 +5,10 @@ import { databasePerTest, type NewTestDatabase } from './contracts.ts';
 import { at, message, move, request as requestOn, t0 } from './transfer-fixtures.ts';
 import { treasuryContract } from './treasury.contract.ts';
 
-const policy = (max: bigint, approval: bigint, confirmMinutes = 10) => ({ limits: { maxCents: max, approvalCents: approval, secondApprovalCents: undefined, dailyCents: undefined, dailyTotalCents: undefined }, confirmMinutes });
+const policy = (max: bigint, approval: bigint, confirmMinutes = 10) => ({
+  limits: { maxCents: max, approvalCents: approval, secondApprovalCents: undefined, dailyCents: undefined, dailyTotalCents: undefined },
+  confirmMinutes,
+});
 
 export function transferContract(newDatabase: NewTestDatabase): void {
   // Two handles on one database stand for two app instances: each move must win on exactly one.
@@ -23,11 +26,29 @@ export function transferContract(newDatabase: NewTestDatabase): void {
     it('reads a request back as created, amount canonical, optional fields absent until set', async () => {
       const id = crypto.randomUUID();
       const created = await a.create({
-        id, customer: 'billyjoel', customerName: 'Billy Joel', amount: '1,234.5', needsApproval: true, requestedBy: 'U1', requestedAt: t0, expiresAt: at(10),
+        id,
+        customer: 'billyjoel',
+        customerName: 'Billy Joel',
+        amount: '1,234.5',
+        needsApproval: true,
+        requestedBy: 'U1',
+        requestedAt: t0,
+        expiresAt: at(10),
       });
       const expected = {
-        id, customer: 'billyjoel', customerName: 'Billy Joel', amount: '1234.50', needsApproval: true, secondApproval: false, state: 'requested',
-        requestedBy: 'U1', requestedAt: t0, expiresAt: at(10), version: 1, shownVersion: 0, updatedAt: t0,
+        id,
+        customer: 'billyjoel',
+        customerName: 'Billy Joel',
+        amount: '1234.50',
+        needsApproval: true,
+        secondApproval: false,
+        state: 'requested',
+        requestedBy: 'U1',
+        requestedAt: t0,
+        expiresAt: at(10),
+        version: 1,
+        shownVersion: 0,
+        updatedAt: t0,
       };
       expect(created).toEqual(expected);
       expect(await b.get(id)).toEqual(expected);
@@ -46,10 +67,18 @@ export function transferContract(newDatabase: NewTestDatabase): void {
 
     it('lets exactly one of many concurrent moves to executing win, across handles', async () => {
       const { id } = await request();
-      const winners = await Promise.all([a, b, a, b, a].map((repository, index) => repository.startExecution(id, move('confirm', 'U1', 1, `instance-${index}`), [])));
+      const winners = await Promise.all(
+        [a, b, a, b, a].map((repository, index) => repository.startExecution(id, move('confirm', 'U1', 1, `instance-${index}`), [])),
+      );
       expect(winners.filter(Boolean)).toHaveLength(1);
       const winner = winners.find(Boolean)!;
-      expect(await b.get(id)).toMatchObject({ state: 'executing', executor: winner.executor, decidedBy: 'U1', decidedAt: at(1), version: 2 });
+      expect(await b.get(id)).toMatchObject({
+        state: 'executing',
+        executor: winner.executor,
+        decidedBy: 'U1',
+        decidedAt: at(1),
+        version: 2,
+      });
     });
 
     it('never moves an expired request, and expires it exactly once', async () => {
@@ -84,14 +113,19 @@ export function transferContract(newDatabase: NewTestDatabase): void {
       const { id } = await request();
       const [cancelled, started] = await Promise.all([a.cancel(id, 'U2', at(1)), b.startExecution(id, move('confirm', 'U1'), [])]);
       expect([cancelled, started].filter(Boolean)).toHaveLength(1);
-      expect((await a.cancel(id, 'U2', at(1)))).toBeUndefined();
+      expect(await a.cancel(id, 'U2', at(1))).toBeUndefined();
     });
 
     it('records an outcome only for the executor that made the call', async () => {
       const { id } = await request();
       await a.startExecution(id, move('confirm', 'U1', 1, 'mine'), []);
       expect(await b.finish(id, 'theirs', 'succeeded', 'ok', at(2))).toBeUndefined();
-      expect(await a.finish(id, 'mine', 'succeeded', 'ok', at(2))).toMatchObject({ state: 'succeeded', detail: 'ok', finishedAt: at(2), version: 3 });
+      expect(await a.finish(id, 'mine', 'succeeded', 'ok', at(2))).toMatchObject({
+        state: 'succeeded',
+        detail: 'ok',
+        finishedAt: at(2),
+        version: 3,
+      });
       expect(await a.finish(id, 'mine', 'failed', 'again', at(3))).toBeUndefined();
     });
 
@@ -133,7 +167,10 @@ export function transferContract(newDatabase: NewTestDatabase): void {
       const unposted = await request({}, false);
       const from = (ts: string) => ({ ...move('confirm', 'U1'), message: { channel: 'C1', ts } });
       expect(await a.startExecution(unposted.id, from('1.1'), [])).toBeUndefined();
-      expect(await a.voidUnposted(unposted.id, 'Slack did not confirm the post', at(1))).toMatchObject({ state: 'void', detail: 'Slack did not confirm the post' });
+      expect(await a.voidUnposted(unposted.id, 'Slack did not confirm the post', at(1))).toMatchObject({
+        state: 'void',
+        detail: 'Slack did not confirm the post',
+      });
       // Slack's late answer cannot revive it: the message is recorded, the row stays void.
       expect((await a.attachMessage(unposted.id, 'C1', '1.1'))?.state).toBe('void');
       expect(await a.startExecution(unposted.id, from('1.1'), [])).toBeUndefined();
@@ -164,7 +201,9 @@ export function transferContract(newDatabase: NewTestDatabase): void {
     });
 
     it('applies the confirmation window to the move’s own time', async () => {
-      const window = (minutes: number): ExecutionRule[] => [{ check: { kind: 'confirm_window', ms: minutes * 60_000 }, refusal: 'too old' }];
+      const window = (minutes: number): ExecutionRule[] => [
+        { check: { kind: 'confirm_window', ms: minutes * 60_000 }, refusal: 'too old' },
+      ];
       const { id } = await request();
       expect(await a.startExecution(id, move('confirm', 'U1', 5), window(5))).toBeUndefined();
       expect(await a.refuse(id, window(6)[0]!, 'U1', at(5))).toBeUndefined();

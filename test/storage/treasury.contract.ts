@@ -3,7 +3,10 @@ import { DAILY_WINDOW_MS, type ExecutionRule } from '../../src/transfers/executi
 import type { NewTransfer, TransferRepository } from '../../src/transfers/repository.ts';
 import { at, move, request as requestOn, t0 } from './transfer-fixtures.ts';
 
-const daily = (scope: 'customer' | 'total', cents: bigint): ExecutionRule => ({ check: { kind: 'daily_limit', scope, cents, windowMs: DAILY_WINDOW_MS }, refusal: `daily ${scope}` });
+const daily = (scope: 'customer' | 'total', cents: bigint): ExecutionRule => ({
+  check: { kind: 'daily_limit', scope, cents, windowMs: DAILY_WINDOW_MS },
+  refusal: `daily ${scope}`,
+});
 const notFrozen: ExecutionRule = { check: { kind: 'not_frozen' }, refusal: 'frozen' };
 
 /**
@@ -40,7 +43,10 @@ export function treasuryContract(handles: () => { a: TransferRepository; b: Tran
       const other = approver === 'U2' ? 'U3' : 'U2';
       expect(await b.startExecution(id, move('approve', approver), [])).toBeUndefined();
       expect(await b.startExecution(id, move('approve', 'U1'), [])).toBeUndefined();
-      const seconds = await Promise.all([a.startExecution(id, move('approve', other), []), b.startExecution(id, move('approve', other, 1, 'y'), [])]);
+      const seconds = await Promise.all([
+        a.startExecution(id, move('approve', other), []),
+        b.startExecution(id, move('approve', other, 1, 'y'), []),
+      ]);
       expect(seconds.filter(Boolean)).toHaveLength(1);
       expect(seconds.find(Boolean)).toMatchObject({ state: 'executing', approvedBy: approver, decidedBy: other });
     });
@@ -74,7 +80,11 @@ export function treasuryContract(handles: () => { a: TransferRepository; b: Tran
       expect(resolved.state).toBe('unknown');
       expect(resolved.version).toBe(unknown.version + 1);
       expect(await b.get(unknown.id)).toEqual(resolved);
-      expect(resolved.resolution).toEqual(resolved.resolution?.by === 'U2' ? { outcome: 'sent', by: 'U2', at: at(2), note: 'seen in DART' } : { outcome: 'not_sent', by: 'U3', at: at(2), note: 'not in DART' });
+      expect(resolved.resolution).toEqual(
+        resolved.resolution?.by === 'U2'
+          ? { outcome: 'sent', by: 'U2', at: at(2), note: 'seen in DART' }
+          : { outcome: 'not_sent', by: 'U3', at: at(2), note: 'not in DART' },
+      );
     });
 
     it('lists what needs someone: posted requests not expired and unresolved unknowns, oldest first', async () => {
@@ -82,7 +92,16 @@ export function treasuryContract(handles: () => { a: TransferRepository; b: Tran
       await executed('20.00', 'succeeded', 2);
       const waiting = await request({ requestedAt: at(3), expiresAt: at(13) });
       await request({ requestedAt: at(4), expiresAt: at(5) });
-      const unposted = await a.create({ id: crypto.randomUUID(), customer: 'grace', customerName: 'Grace', amount: '1.00', needsApproval: false, requestedBy: 'U1', requestedAt: at(3), expiresAt: at(20) });
+      const unposted = await a.create({
+        id: crypto.randomUUID(),
+        customer: 'grace',
+        customerName: 'Grace',
+        amount: '1.00',
+        needsApproval: false,
+        requestedBy: 'U1',
+        requestedAt: at(3),
+        expiresAt: at(20),
+      });
       expect((await b.needingAttention(at(6))).map((transfer) => transfer.id)).toEqual([unknown.id, waiting.id]);
       expect((await b.needingAttention(at(6))).map((transfer) => transfer.id)).not.toContain(unposted.id);
       await a.resolve(unknown.id, { outcome: 'not_sent', by: 'U2', at: at(6), note: 'n' });
@@ -107,10 +126,16 @@ export function treasuryContract(handles: () => { a: TransferRepository; b: Tran
 
     it('two moves that each fit a daily limit but together exceed it: exactly one executes, across handles', async () => {
       // The total round also counts the 60.00 the customer round sent.
-      for (const [scope, limit] of [['customer', 100_00n], ['total', 160_00n]] as const) {
+      for (const [scope, limit] of [
+        ['customer', 100_00n],
+        ['total', 160_00n],
+      ] as const) {
         const first = await request({ amount: '60.00', customer: scope === 'customer' ? 'billyjoel' : 'adaline' });
         const second = await request({ amount: '60.00', customer: scope === 'customer' ? 'billyjoel' : 'grace' });
-        const moves = await Promise.all([a.startExecution(first.id, move('confirm', 'U1'), [daily(scope, limit)]), b.startExecution(second.id, move('confirm', 'U1'), [daily(scope, limit)])]);
+        const moves = await Promise.all([
+          a.startExecution(first.id, move('confirm', 'U1'), [daily(scope, limit)]),
+          b.startExecution(second.id, move('confirm', 'U1'), [daily(scope, limit)]),
+        ]);
         expect(moves.filter(Boolean)).toHaveLength(1);
         const loser = moves[0] ? second : first;
         expect(await a.refuse(loser.id, daily(scope, limit + 20_00n), 'U1', at(1))).toBeUndefined();
@@ -123,7 +148,10 @@ export function treasuryContract(handles: () => { a: TransferRepository; b: Tran
 
     it('freezes once, lifts only by someone else, and the freeze stops every move to executing and every first approval', async () => {
       expect(await a.currentFreeze()).toBeUndefined();
-      const freezes = await Promise.all([a.freeze({ by: 'U1', at: at(1), reason: 'audit' }), b.freeze({ by: 'U2', at: at(1), reason: 'fraud' })]);
+      const freezes = await Promise.all([
+        a.freeze({ by: 'U1', at: at(1), reason: 'audit' }),
+        b.freeze({ by: 'U2', at: at(1), reason: 'fraud' }),
+      ]);
       expect(freezes.filter(Boolean)).toHaveLength(1);
       const freeze = freezes.find(Boolean)!;
       expect(await b.currentFreeze()).toEqual(freeze);

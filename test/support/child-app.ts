@@ -16,7 +16,10 @@ export async function startChildApp(env: Record<string, string | undefined>, opt
   const run = startNode('src/main.ts', defined({ ...baseEnvironment(), PORT: String(port), LOG_LEVEL: 'info', ...env }));
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt += 1) {
-    const status = await fetch(`${url}${options.readyPath ?? '/readyz'}`).then((response) => response.status, () => 0);
+    const status = await fetch(`${url}${options.readyPath ?? '/readyz'}`).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200) return Object.assign(run, { url });
     if (attempt > 300 || run.child.exitCode !== null) throw new Error(`app did not become ready:\n${run.output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -131,4 +131,3 @@ export function isProbe(call: { endpoint: string; query: Record<string, string> 
 export function everythingSent(harness: Harness): string {
   return JSON.stringify([harness.slack.calls, harness.slack.responses]) + harness.logs.join('');
 }
-

@@ -7,7 +7,11 @@ import type { Harness } from './harness.ts';
  * The next call to `method` made after this is called (calls already recorded are
  * ignored). Call it before the request that causes the call, then await it.
  */
-export function nextCall(h: Harness, method: string, predicate: (call: RecordedSlackCall) => boolean = () => true): Promise<RecordedSlackCall> {
+export function nextCall(
+  h: Harness,
+  method: string,
+  predicate: (call: RecordedSlackCall) => boolean = () => true,
+): Promise<RecordedSlackCall> {
   const seen = new Set(h.slack.calls);
   return h.slack.waitForCall(method, (call) => !seen.has(call) && predicate(call), 8000);
 }

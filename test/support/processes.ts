@@ -26,7 +26,11 @@ const started: Array<{ child: ChildProcess; cwd: string }> = [];
  * empty temporary working directory, so no developer `.env` or variable reaches it.
  * The child's TMPDIR is that directory as well. `stdin` is written and closed (`'open'` leaves it open). `stopChildren` (call it in afterEach) ends it and removes the directory.
  */
-export function startNode(script: string, env: Record<string, string>, options: { stdin?: string | 'open'; prepare?: (cwd: string) => void } = {}): StartedChild {
+export function startNode(
+  script: string,
+  env: Record<string, string>,
+  options: { stdin?: string | 'open'; prepare?: (cwd: string) => void } = {},
+): StartedChild {
   const cwd = mkdtempSync(join(tmpdir(), 'dart-slack-child-'));
   options.prepare?.(cwd);
   const child = spawn(process.execPath, [join(ROOT, script)], {

@@ -33,9 +33,14 @@ export async function rawConnection(url: string): Promise<RawConnection> {
     socket,
     received: () => text,
     closed: (timeoutMs) => waitFor('close', () => (isClosed ? true : undefined), timeoutMs).then(() => {}),
-    status: (timeoutMs) => waitFor('answer', () => {
-      const match = /^HTTP\/1\.1 (\d{3})/.exec(text);
-      return match ? Number(match[1]) : undefined;
-    }, timeoutMs),
+    status: (timeoutMs) =>
+      waitFor(
+        'answer',
+        () => {
+          const match = /^HTTP\/1\.1 (\d{3})/.exec(text);
+          return match ? Number(match[1]) : undefined;
+        },
+        timeoutMs,
+      ),
   };
 }

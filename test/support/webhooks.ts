@@ -68,14 +68,23 @@ export async function postWebhook(appUrl: string, path: string, body: unknown, o
 /** `/healthz` as JSON. */
 export async function health(appUrl: string): Promise<{
   status: number;
-  body: { status: string; database: string; outbox: { depth: number; oldestAgeSeconds: number; dead: number }; dart: { status: string; detail?: string } };
+  body: {
+    status: string;
+    database: string;
+    outbox: { depth: number; oldestAgeSeconds: number; dead: number };
+    dart: { status: string; detail?: string };
+  };
 }> {
   const response = await fetch(`${appUrl}/healthz`);
   return { status: response.status, body: (await response.json()) as never };
 }
 
 /** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
-export async function waitUntil<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 5000): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
+export async function waitUntil<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  timeoutMs = 5000,
+): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -132,7 +141,16 @@ export async function postWithdrawals(appUrls: string | readonly string[], users
 }
 
 /** Waits until every user's event is shown in `channel` (the alert channel by default), then checks each is shown exactly once, in order. */
-export async function expectShownOnceInOrder(slack: SlackStandin, users: readonly string[], timeoutMs = 10_000, channel: string = CHANNELS.alerts): Promise<void> {
-  await waitUntil(`all ${users.length} alerts in ${channel}`, () => new Set(shownUsers(slack, channel, users)).size === users.length, timeoutMs);
+export async function expectShownOnceInOrder(
+  slack: SlackStandin,
+  users: readonly string[],
+  timeoutMs = 10_000,
+  channel: string = CHANNELS.alerts,
+): Promise<void> {
+  await waitUntil(
+    `all ${users.length} alerts in ${channel}`,
+    () => new Set(shownUsers(slack, channel, users)).size === users.length,
+    timeoutMs,
+  );
   expect(shownUsers(slack, channel, users)).toEqual(users);
 }

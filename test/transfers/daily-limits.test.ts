@@ -28,7 +28,9 @@ describe('daily limits', () => {
     const b = (await requestTransfer(h, 'billyjoel 60')).posted;
     const calls = transferCalls(h).length;
     await Promise.all([click(h, USERS.treasurer, 'confirm', a), click(h, USERS.treasurer, 'confirm', b)]);
-    const shown = await Promise.all([a, b].map((posted) => Promise.race([messageShowing(h, posted, 'Transferred'), messageShowing(h, posted, 'Refused')])));
+    const shown = await Promise.all(
+      [a, b].map((posted) => Promise.race([messageShowing(h, posted, 'Transferred'), messageShowing(h, posted, 'Refused')])),
+    );
     expect(shown.filter((text) => text.includes('Transferred'))).toHaveLength(1);
     expect(shown.find((text) => text.includes('Refused'))).toContain('TRANSFER_DAILY_LIMIT');
     expect(transferCalls(h).length).toBe(calls + 1);

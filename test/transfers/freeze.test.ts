@@ -58,7 +58,10 @@ describe('/dart freeze', () => {
     const announced = await runCommand(h, USERS.treasurer, 'freeze card fraud <!channel> suspected', 'froze all transfers');
     expect(announced).toContain('"response_type":"in_channel"');
     expect(announced).toContain('card fraud &lt;!channel&gt; suspected');
-    await h.slack.waitForCall('chat.postMessage', (call) => call.args.channel === CHANNELS.audit && JSON.stringify(call.args).includes('froze all transfers'));
+    await h.slack.waitForCall(
+      'chat.postMessage',
+      (call) => call.args.channel === CHANNELS.audit && JSON.stringify(call.args).includes('froze all transfers'),
+    );
     for (const posted of [small, large]) expect(await messageShowing(h, posted, 'Transfers are frozen')).toContain('card fraud');
 
     expect(await replyTo(h, await click(h, USERS.treasurer, 'confirm', small))).toContain('Transfers are frozen since');
@@ -73,7 +76,10 @@ describe('/dart freeze', () => {
     expect(await runCommand(h, USERS.treasurer, 'unfreeze', 'other than')).toContain('a treasurer other than <@U0TREASU01>');
     const lifted = await runCommand(h, USERS.treasurer2, 'unfreeze', 'lifted the freeze');
     expect(lifted).toContain('"response_type":"in_channel"');
-    await h.slack.waitForCall('chat.postMessage', (call) => call.args.channel === CHANNELS.audit && JSON.stringify(call.args).includes('lifted the freeze'));
+    await h.slack.waitForCall(
+      'chat.postMessage',
+      (call) => call.args.channel === CHANNELS.audit && JSON.stringify(call.args).includes('lifted the freeze'),
+    );
     await h.slack.waitForCall('chat.update', (call) => call.args.ts === small.ts && !JSON.stringify(call.args).includes('frozen'));
     await click(h, USERS.treasurer, 'confirm', small);
     await messageShowing(h, small, 'Transferred');
@@ -98,7 +104,10 @@ describe('/dart freeze', () => {
     for (let round = 0; round < 3; round += 1) {
       const { posted } = await requestTransfer(h, 'billyjoel 5');
       const calls = transferCalls(h).length;
-      const [pressed] = await Promise.all([click(h, USERS.treasurer, 'confirm', posted), runCommand(h, USERS.treasurer2, `freeze round ${round}`, 'froze all transfers')]);
+      const [pressed] = await Promise.all([
+        click(h, USERS.treasurer, 'confirm', posted),
+        runCommand(h, USERS.treasurer2, `freeze round ${round}`, 'froze all transfers'),
+      ]);
       const settled = await Promise.race([
         messageShowing(h, posted, 'Transferred').then(() => 'sent'),
         h.slack.waitForResponse((r) => r.id === pressed.responseId && JSON.stringify(r.body).includes('frozen'), 8000).then(() => 'frozen'),

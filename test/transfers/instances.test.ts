@@ -64,7 +64,13 @@ describe('restart', () => {
     await first.stop();
     running.splice(running.indexOf(first), 1);
     const storage = await openStorage({ DATABASE_PATH: join(directory, file) });
-    const move = { kind: 'confirm' as const, actor: USERS.treasurer.id, executor: 'gone', now: new Date(), message: { channel: posted.channel, ts: posted.ts } };
+    const move = {
+      kind: 'confirm' as const,
+      actor: USERS.treasurer.id,
+      executor: 'gone',
+      now: new Date(),
+      message: { channel: posted.channel, ts: posted.ts },
+    };
     const started = await storage.transfers.startExecution(posted.id, move, []);
     await storage.close();
     if (!started) throw new Error('the transfer could not be left executing');

@@ -34,7 +34,14 @@ async function requestThenTighten(text: string, env: Record<string, string>) {
 }
 
 describe('limits tightened after a request apply when it is pressed', () => {
-  const cases: Array<{ name: string; text: string; env: Record<string, string>; user: SlackUser; action: 'confirm' | 'approve'; reason: string }> = [
+  const cases: Array<{
+    name: string;
+    text: string;
+    env: Record<string, string>;
+    user: SlackUser;
+    action: 'confirm' | 'approve';
+    reason: string;
+  }> = [
     {
       name: '900 confirmed by its requester alone after the approval threshold became 100',
       text: 'billyjoel 900',

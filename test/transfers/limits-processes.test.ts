@@ -33,7 +33,11 @@ async function processOn(file: string): Promise<SlackRequests> {
 async function request(requests: SlackRequests, customer: string, amount: string) {
   const before = standins.slack.callsTo('chat.postMessage').length;
   await requests.slashCommand(USERS.treasurer, `transfer ${customer} ${amount}`, { channelId: CHANNELS.ops });
-  const post = await standins.slack.waitForCall('chat.postMessage', (call) => standins.slack.callsTo('chat.postMessage').indexOf(call) >= before && call.args.channel === CHANNELS.ops, 8000);
+  const post = await standins.slack.waitForCall(
+    'chat.postMessage',
+    (call) => standins.slack.callsTo('chat.postMessage').indexOf(call) >= before && call.args.channel === CHANNELS.ops,
+    8000,
+  );
   return postedTransfer(post);
 }
 
@@ -49,10 +53,16 @@ describe('two processes sharing one SQLite file', () => {
       const second = await request(b, customer, '60');
       standins.dart.setLatency(300);
       const press = (requests: SlackRequests, posted: typeof first) =>
-        requests.blockAction(USERS.treasurer, { action_id: 'transfer.confirm', value: posted.id }, { channelId: posted.channel, message: { ts: posted.ts, blocks: posted.blocks } });
+        requests.blockAction(
+          USERS.treasurer,
+          { action_id: 'transfer.confirm', value: posted.id },
+          { channelId: posted.channel, message: { ts: posted.ts, blocks: posted.blocks } },
+        );
       await Promise.all([press(a, first), press(b, second), press(a, second), press(b, first)]);
       const outcome = (posted: typeof first) =>
-        standins.slack.waitForCall('chat.update', (call) => call.args.ts === posted.ts && /Transferred|Refused/.test(JSON.stringify(call.args)), 8000).then((call) => JSON.stringify(call.args));
+        standins.slack
+          .waitForCall('chat.update', (call) => call.args.ts === posted.ts && /Transferred|Refused/.test(JSON.stringify(call.args)), 8000)
+          .then((call) => JSON.stringify(call.args));
       const shown = await Promise.all([outcome(first), outcome(second)]);
       expect(shown.filter((text) => text.includes('Transferred'))).toHaveLength(1);
       expect(shown.find((text) => text.includes('Refused'))).toContain('TRANSFER_DAILY_LIMIT');

@@ -2,7 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SlackUser } from '../../src/sandbox/slack/requests.ts';
 import { CHANNELS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import { nextCall, submitView, viewOf, type SubmissionAck } from '../support/modals.ts';
-import { currentMessage, messageShowing, pressMark, replyTo, requestTransfer, runCommand, transferCalls, unknownTransfer } from './support.ts';
+import {
+  currentMessage,
+  messageShowing,
+  pressMark,
+  replyTo,
+  requestTransfer,
+  runCommand,
+  transferCalls,
+  unknownTransfer,
+} from './support.ts';
 
 // Mark as sent / Mark as not sent: a treasurer who checked DART closes out an unknown
 // outcome. Nothing is ever sent to DART by it.
@@ -42,15 +51,22 @@ describe('resolving an unknown transfer', () => {
     const calls = transferCalls(h).length;
     const view = await openForm('sent', posted);
     expect(JSON.stringify(view)).toContain('Nothing is sent to DART by this.');
-    const ack = (await submitView(h, USERS.treasurer2, view, { note: 'DART ledger shows <!here> 70.00 in main wallet' })).json as SubmissionAck;
+    const ack = (await submitView(h, USERS.treasurer2, view, { note: 'DART ledger shows <!here> 70.00 in main wallet' }))
+      .json as SubmissionAck;
     expect(ack.response_action).toBe('update');
     const shown = await messageShowing(h, posted, 'Marked as sent');
     expect(shown).toContain('Marked as sent by <@U0TREASU02>');
     expect(shown).toContain('DART ledger shows &lt;!here&gt; 70.00 in main wallet');
     expect(shown).not.toContain('transfer.mark_sent');
     expect(shown).not.toContain('may or may not have moved');
-    await h.slack.waitForCall('chat.postMessage', (call) => call.args.channel === CHANNELS.audit && JSON.stringify(call.args).includes('marked'));
-    expect((await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0]).toMatchObject({ action: 'transfer.resolve', confirmedBy: USERS.treasurer2.id });
+    await h.slack.waitForCall(
+      'chat.postMessage',
+      (call) => call.args.channel === CHANNELS.audit && JSON.stringify(call.args).includes('marked'),
+    );
+    expect((await h.app.storage.audit.forCustomer('billyjoel', { limit: 1 }))[0]).toMatchObject({
+      action: 'transfer.resolve',
+      confirmedBy: USERS.treasurer2.id,
+    });
     expect(await runCommand(h, USERS.viewer, 'history billyjoel', 'marked')).toContain('DART ledger shows');
     expect(transferCalls(h).length).toBe(calls);
   });
@@ -80,7 +96,16 @@ describe('resolving an unknown transfer', () => {
     const shown = await messageShowing(h, posted, 'Marked as not sent');
     expect(shown).toContain('request a new transfer');
     const calls = transferCalls(h).length;
-    expect(await replyTo(h, await h.requests.blockAction(USERS.treasurer, { action_id: 'transfer.confirm', value: posted.id }, { channelId: posted.channel, message: currentMessage(h, posted) }))).toContain('already marked this transfer as not sent');
+    expect(
+      await replyTo(
+        h,
+        await h.requests.blockAction(
+          USERS.treasurer,
+          { action_id: 'transfer.confirm', value: posted.id },
+          { channelId: posted.channel, message: currentMessage(h, posted) },
+        ),
+      ),
+    ).toContain('already marked this transfer as not sent');
     expect(transferCalls(h).length).toBe(calls);
     const again = await requestTransfer(h, 'billyjoel 70');
     expect(again.posted.id).not.toBe(posted.id);

@@ -5,7 +5,13 @@ import { refusal, whyClosed, whyNotResolvable } from '../../src/transfers/machin
 import { attentionMessage, resolveModal } from '../../src/transfers/treasury-blocks.ts';
 import type { Transfer } from '../../src/transfers/repository.ts';
 
-const limits = { maxCents: 10_000_00n, approvalCents: 1_000_00n, secondApprovalCents: undefined, dailyCents: undefined, dailyTotalCents: undefined };
+const limits = {
+  maxCents: 10_000_00n,
+  approvalCents: 1_000_00n,
+  secondApprovalCents: undefined,
+  dailyCents: undefined,
+  dailyTotalCents: undefined,
+};
 const t0 = new Date('2025-03-03T09:00:00Z');
 
 function transfer(overrides: Partial<Transfer> = {}): Transfer {
@@ -84,7 +90,9 @@ describe('who may do what', () => {
     expect(whyClosed(transfer({ state: 'unknown' }), t0)).toContain('Check in DART');
     expect(whyClosed(transfer({ state: 'succeeded' }), t0)).toContain('already gone through');
     expect(whyClosed(transfer({ state: 'void' }), t0)).toContain('cannot be used');
-    expect(whyClosed(transfer({ state: 'refused', detail: 'the largest single transfer is now 500.00 USDC' }), t0)).toContain('refused when it was to be sent: the largest');
+    expect(whyClosed(transfer({ state: 'refused', detail: 'the largest single transfer is now 500.00 USDC' }), t0)).toContain(
+      'refused when it was to be sent: the largest',
+    );
   });
 });
 
@@ -97,7 +105,13 @@ describe('the confirmation message', () => {
   });
 
   it('replaces the buttons with the history once decided', () => {
-    const done = transfer({ state: 'succeeded', decidedBy: 'U0APP', decidedAt: t0, finishedAt: t0, detail: 'Amount Transferred Successfully.' });
+    const done = transfer({
+      state: 'succeeded',
+      decidedBy: 'U0APP',
+      decidedAt: t0,
+      finishedAt: t0,
+      detail: 'Amount Transferred Successfully.',
+    });
     const shown = JSON.stringify(transferMessage(done));
     expect(shown).not.toContain('"actions"');
     expect(history(done)).toEqual([
@@ -111,19 +125,36 @@ describe('the confirmation message', () => {
     const voided = transfer({ state: 'void', decidedAt: t0, detail: 'Slack did not confirm the post' });
     expect(JSON.stringify(transferMessage(voided))).not.toContain('"actions"');
     expect(history(voided)[1]).toContain('Void: Slack did not confirm the post');
-    const refused = transfer({ state: 'refused', decidedBy: 'U0APP', decidedAt: t0, detail: 'the largest single transfer is now 500.00 USDC' });
+    const refused = transfer({
+      state: 'refused',
+      decidedBy: 'U0APP',
+      decidedAt: t0,
+      detail: 'the largest single transfer is now 500.00 USDC',
+    });
     expect(history(refused)[1]).toContain('Refused when <@U0APP> pressed it: the largest single transfer is now 500.00 USDC');
   });
 
   it('warns plainly when the outcome is unknown', () => {
-    const unknown = transfer({ state: 'unknown', decidedBy: 'U0APP', decidedAt: t0, finishedAt: t0, detail: 'DART did not answer in time' });
+    const unknown = transfer({
+      state: 'unknown',
+      decidedBy: 'U0APP',
+      decidedAt: t0,
+      finishedAt: t0,
+      detail: 'DART did not answer in time',
+    });
     const message = transferMessage(unknown);
     expect(JSON.stringify(message)).toContain('may or may not have moved');
     expect(message.text).toContain('OUTCOME UNKNOWN');
   });
 
   it('an unknown transfer carries Mark as sent / Mark as not sent until resolved, then a history line', () => {
-    const unknown = transfer({ state: 'unknown', decidedBy: 'U0APP', decidedAt: t0, finishedAt: t0, detail: 'DART did not answer in time' });
+    const unknown = transfer({
+      state: 'unknown',
+      decidedBy: 'U0APP',
+      decidedAt: t0,
+      finishedAt: t0,
+      detail: 'DART did not answer in time',
+    });
     expect(JSON.stringify(transferMessage(unknown))).toMatch(/Mark as sent.*Mark as not sent/);
     const resolved = { ...unknown, resolution: { outcome: 'not_sent' as const, by: 'U0CHK', at: t0, note: 'no <!here> movement in DART' } };
     const shown = JSON.stringify(transferMessage(resolved));
@@ -145,7 +176,10 @@ describe('the confirmation message', () => {
     expect(refusal(first, 'approve', 'U0AP1')).toContain('already approved');
     expect(refusal(first, 'approve', 'U0AP2')).toBeUndefined();
     const done = transfer({ ...first, state: 'succeeded', decidedBy: 'U0AP2', decidedAt: t0, finishedAt: t0 });
-    expect(history(done).slice(1, 3)).toEqual([expect.stringContaining('Approved by <@U0AP1> (1 of 2)'), expect.stringContaining('Approved by <@U0AP2> (2 of 2)')]);
+    expect(history(done).slice(1, 3)).toEqual([
+      expect.stringContaining('Approved by <@U0AP1> (1 of 2)'),
+      expect.stringContaining('Approved by <@U0AP2> (2 of 2)'),
+    ]);
   });
 
   it('a waiting confirmation shows the freeze and its reason; one already sent says it is not affected', () => {
@@ -153,9 +187,20 @@ describe('the confirmation message', () => {
     const waiting = JSON.stringify(transferMessage(transfer(), freeze));
     expect(waiting).toContain('Transfers are frozen');
     expect(waiting).toContain('suspected &lt;!channel&gt; fraud');
-    expect(JSON.stringify(transferMessage(transfer({ state: 'executing', decidedBy: 'U0APP', decidedAt: t0 }), freeze))).toContain('the freeze does not stop it');
-    expect(JSON.stringify(transferMessage(transfer({ state: 'succeeded', decidedBy: 'U0APP', decidedAt: t0, finishedAt: new Date(t0.getTime() + 2000) }), freeze))).toContain('the freeze does not stop it');
-    expect(JSON.stringify(transferMessage(transfer({ state: 'succeeded', decidedBy: 'U0APP', decidedAt: t0, finishedAt: t0 }), freeze))).not.toContain('frozen');
+    expect(JSON.stringify(transferMessage(transfer({ state: 'executing', decidedBy: 'U0APP', decidedAt: t0 }), freeze))).toContain(
+      'the freeze does not stop it',
+    );
+    expect(
+      JSON.stringify(
+        transferMessage(
+          transfer({ state: 'succeeded', decidedBy: 'U0APP', decidedAt: t0, finishedAt: new Date(t0.getTime() + 2000) }),
+          freeze,
+        ),
+      ),
+    ).toContain('the freeze does not stop it');
+    expect(
+      JSON.stringify(transferMessage(transfer({ state: 'succeeded', decidedBy: 'U0APP', decidedAt: t0, finishedAt: t0 }), freeze)),
+    ).not.toContain('frozen');
   });
 
   it('/dart transfers lists who may act, when each expires, and links to the message', () => {
@@ -173,6 +218,8 @@ describe('the confirmation message', () => {
     expect(JSON.parse(view.private_metadata ?? '')).toEqual({ channel: 'C0123' });
     expect(JSON.stringify(view)).toContain('At most 10,000.00 USDC; from 1,000.00 USDC');
     expect(JSON.stringify(view)).not.toContain('two other treasurers');
-    expect(JSON.stringify(transferForm({ metadata: { channel: 'C0123' }, limits: { ...limits, secondApprovalCents: 5_000_00n } }))).toContain('From 5,000.00 USDC two other treasurers must approve.');
+    expect(
+      JSON.stringify(transferForm({ metadata: { channel: 'C0123' }, limits: { ...limits, secondApprovalCents: 5_000_00n } })),
+    ).toContain('From 5,000.00 USDC two other treasurers must approve.');
   });
 });

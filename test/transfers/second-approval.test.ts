@@ -10,7 +10,11 @@ afterEach(() => h.stop());
 
 function start(env: Record<string, string> = {}) {
   return startHarness({
-    env: { DART_TREASURERS: `${USERS.treasurer.id},${USERS.treasurer2.id},${third.id}`, TRANSFER_SECOND_APPROVAL_THRESHOLD: '5000', ...env },
+    env: {
+      DART_TREASURERS: `${USERS.treasurer.id},${USERS.treasurer2.id},${third.id}`,
+      TRANSFER_SECOND_APPROVAL_THRESHOLD: '5000',
+      ...env,
+    },
   });
 }
 

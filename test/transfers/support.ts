@@ -27,7 +27,10 @@ export async function runTransfer(h: Parties, text: string, user: SlackUser = US
 export async function requestTransfer(h: Parties, text: string, user: SlackUser = USERS.treasurer, channelId: string = CHANNELS.ops) {
   const before = h.slack.callsTo('chat.postMessage').length;
   const { reply } = await runTransfer(h, text, user, channelId);
-  const post = h.slack.callsTo('chat.postMessage').slice(before).find((call) => call.args.channel === channelId);
+  const post = h.slack
+    .callsTo('chat.postMessage')
+    .slice(before)
+    .find((call) => call.args.channel === channelId);
   if (!post) throw new Error(`no confirmation was posted; the requester was told: ${JSON.stringify(reply)}`);
   return { posted: postedTransfer(post), reply };
 }
@@ -41,7 +44,13 @@ export function postedTransfer(post: RecordedSlackCall): PostedTransfer {
 }
 
 /** Presses one of the confirmation's buttons, as `user`, through `requests` (another app instance's, say). */
-export function click(h: Parties, user: SlackUser, action: 'confirm' | 'approve' | 'cancel', posted: PostedTransfer, requests: SlackRequests = h.requests) {
+export function click(
+  h: Parties,
+  user: SlackUser,
+  action: 'confirm' | 'approve' | 'cancel',
+  posted: PostedTransfer,
+  requests: SlackRequests = h.requests,
+) {
   return requests.blockAction(
     user,
     { action_id: `transfer.${action}`, value: posted.id },
@@ -85,7 +94,13 @@ export async function pendingTransfers(h: Harness, now: Date): Promise<number> {
  * Runs `/dart <text>` and returns everything the caller was told: the ack's text, or the
  * answers posted to the command's response_url once `until` appears in them.
  */
-export async function runCommand(h: Harness, user: SlackUser, text: string, until: string, channelId: string = CHANNELS.ops): Promise<string> {
+export async function runCommand(
+  h: Harness,
+  user: SlackUser,
+  text: string,
+  until: string,
+  channelId: string = CHANNELS.ops,
+): Promise<string> {
   const sent = await h.requests.slashCommand(user, text, { channelId });
   const ack = sent.json as Record<string, unknown> | undefined;
   if (ack?.text !== undefined) return JSON.stringify(ack);

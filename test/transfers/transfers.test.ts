@@ -193,7 +193,7 @@ describe('expiry', () => {
     minutesLater(11);
     const shown = await messageShowing(h, posted, 'Expired');
     expect(shown).not.toContain('transfer.confirm');
-    const audit = (await h.app.storage.audit.forCustomer('billyjoel', { limit: 5 }));
+    const audit = await h.app.storage.audit.forCustomer('billyjoel', { limit: 5 });
     expect(audit.some((entry) => entry.action === 'transfer.expire' && entry.sent.transfer === posted.id)).toBe(true);
   });
 });
@@ -385,7 +385,10 @@ describe('the form', () => {
 
   it('shows an unknown customer inline', async () => {
     const sent = await submit({ user: 'nobody', amount: '50' });
-    expect(sent.json).toMatchObject({ response_action: 'errors', errors: { user: expect.stringContaining('DART has no customer nobody') } });
+    expect(sent.json).toMatchObject({
+      response_action: 'errors',
+      errors: { user: expect.stringContaining('DART has no customer nobody') },
+    });
   });
 
   it('posts the confirmation in the channel and says so in the form', async () => {

@@ -22,7 +22,11 @@ async function twoInstances(): Promise<[Harness, Harness]> {
   const database = await createTestDatabase();
   cleanup.push(() => database.drop());
   const start = async () => {
-    const h = await startHarness({ dart: standins.dart, slack: standins.slack, env: { DATABASE_URL: database.url, DATABASE_PATH: '', TRANSFER_DAILY_LIMIT: '100' } });
+    const h = await startHarness({
+      dart: standins.dart,
+      slack: standins.slack,
+      env: { DATABASE_URL: database.url, DATABASE_PATH: '', TRANSFER_DAILY_LIMIT: '100' },
+    });
     cleanup.push(() => h.stop());
     return h;
   };
@@ -36,8 +40,15 @@ describe('treasury controls on PostgreSQL, two instances', () => {
     const second = (await requestTransfer(b, 'billyjoel 60')).posted;
     const calls = transferCalls(a).length;
     standins.dart.setLatency(200);
-    await Promise.all([click(a, USERS.treasurer, 'confirm', first, a.requests), click(b, USERS.treasurer, 'confirm', second, b.requests), click(b, USERS.treasurer, 'confirm', first, b.requests), click(a, USERS.treasurer, 'confirm', second, a.requests)]);
-    const shown = await Promise.all([first, second].map((posted) => Promise.race([messageShowing(a, posted, 'Transferred'), messageShowing(a, posted, 'Refused')])));
+    await Promise.all([
+      click(a, USERS.treasurer, 'confirm', first, a.requests),
+      click(b, USERS.treasurer, 'confirm', second, b.requests),
+      click(b, USERS.treasurer, 'confirm', first, b.requests),
+      click(a, USERS.treasurer, 'confirm', second, a.requests),
+    ]);
+    const shown = await Promise.all(
+      [first, second].map((posted) => Promise.race([messageShowing(a, posted, 'Transferred'), messageShowing(a, posted, 'Refused')])),
+    );
     expect(shown.filter((text) => text.includes('Transferred'))).toHaveLength(1);
     expect(transferCalls(a).length).toBe(calls + 1);
   });

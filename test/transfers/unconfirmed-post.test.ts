@@ -2,7 +2,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SlackFault } from '../../src/sandbox/slack/standin.ts';
 import type { SlackUser } from '../../src/sandbox/slack/requests.ts';
 import { startHarness, USERS, type Harness } from '../support/harness.ts';
-import { click, messageShowing, postedTransfer, replyTo, requestTransfer, runTransfer, transferCalls, type PostedTransfer } from './support.ts';
+import {
+  click,
+  messageShowing,
+  postedTransfer,
+  replyTo,
+  requestTransfer,
+  runTransfer,
+  transferCalls,
+  type PostedTransfer,
+} from './support.ts';
 
 // Slack posts the confirmation but its answer never reaches the app: the app's Web API
 // timeout is shortened so that "late" does not make the test slow.

@@ -16,7 +16,11 @@ describe('AccessControl and user groups', () => {
     slack.setUserGroups({ S0GROUP001: ['U0FIRST01'] });
     let clock = 0;
     const client = new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-    const access = new AccessControl({ viewers: [], operators: ['S0GROUP001'], treasurers: [], groupTtlMs: 1000, now: () => clock }, client, createLogger('silent'));
+    const access = new AccessControl(
+      { viewers: [], operators: ['S0GROUP001'], treasurers: [], groupTtlMs: 1000, now: () => clock },
+      client,
+      createLogger('silent'),
+    );
     expect(await access.allows('U0FIRST01', 'operator')).toBe(true);
     const calls = () => slack.callsTo('usergroups.users.list').length;
     const before = calls();
@@ -35,7 +39,11 @@ describe('AccessControl and user groups', () => {
 
   it('a write role implies read, and * lets everyone read', async () => {
     const client = new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-    const access = new AccessControl({ viewers: [], operators: ['U0OPERAT01'], treasurers: ['U0TREASU01'] }, client, createLogger('silent'));
+    const access = new AccessControl(
+      { viewers: [], operators: ['U0OPERAT01'], treasurers: ['U0TREASU01'] },
+      client,
+      createLogger('silent'),
+    );
     expect(await access.allows('U0OPERAT01', 'viewer')).toBe(true);
     expect(await access.allows('U0TREASU01', 'viewer')).toBe(true);
     expect(await access.allows('U0TREASU01', 'operator')).toBe(false);

@@ -94,7 +94,17 @@ describe('markdownTable', () => {
 });
 
 describe('results', () => {
-  const rows = [row(), row({ scenario: '2. Webhook intake', measure: 'requests/s', unit: 'req/s', better: 'higher', figure: missing('not available (404)'), baseline: measured(12000) })];
+  const rows = [
+    row(),
+    row({
+      scenario: '2. Webhook intake',
+      measure: 'requests/s',
+      unit: 'req/s',
+      better: 'higher',
+      figure: missing('not available (404)'),
+      baseline: measured(12000),
+    }),
+  ];
 
   it('puts each figure next to its baseline and their ratio', () => {
     const table = resultsTable(rows);

@@ -26,7 +26,10 @@ describe('Slack limits', () => {
   });
 
   it('keeps a message within 50 blocks and says how many were left out', () => {
-    const built = message('t', Array.from({ length: 80 }, (_, i) => section(String(i))));
+    const built = message(
+      't',
+      Array.from({ length: 80 }, (_, i) => section(String(i))),
+    );
     expect(built.blocks).toHaveLength(50);
     expect(JSON.stringify(built.blocks.at(-1))).toContain('31 more not shown');
   });
@@ -37,7 +40,11 @@ describe('Slack limits', () => {
   });
 
   it('a customer with 40 trade scripts still fits one message', () => {
-    const built = tradeScriptsMessage('billyjoel', Array.from({ length: 40 }, (_, i) => script(`Script ${i}`)), NOTHING_KNOWN);
+    const built = tradeScriptsMessage(
+      'billyjoel',
+      Array.from({ length: 40 }, (_, i) => script(`Script ${i}`)),
+      NOTHING_KNOWN,
+    );
     expect(built.blocks.length).toBeLessThanOrEqual(50);
   });
 });
@@ -72,9 +79,7 @@ describe('builders', () => {
   });
 
   it('dates carry a <!date> token and a UTC fallback', () => {
-    expect(slackDate(new Date('2026-11-24T14:05:00Z'))).toBe(
-      '<!date^1795529100^{date_short_pretty} at {time}|24 Nov 2026, 14:05 UTC>',
-    );
+    expect(slackDate(new Date('2026-11-24T14:05:00Z'))).toBe('<!date^1795529100^{date_short_pretty} at {time}|24 Nov 2026, 14:05 UTC>');
   });
 });
 

@@ -95,11 +95,20 @@ describe('loadConfig', () => {
   });
 
   it('accepts the previous secrets beside the current ones, and refuses a previous one alone', () => {
-    const config = loadConfig({ ...minimal, SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing-secret', WEBHOOK_SECRET_PREVIOUS: 'an-older-webhook-secret' });
+    const config = loadConfig({
+      ...minimal,
+      SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing-secret',
+      WEBHOOK_SECRET_PREVIOUS: 'an-older-webhook-secret',
+    });
     expect(config.SLACK_SIGNING_SECRET_PREVIOUS).toBe('old-signing-secret');
     expect(config.WEBHOOK_SECRET_PREVIOUS).toBe('an-older-webhook-secret');
     const { SLACK_SIGNING_SECRET: _s, WEBHOOK_SECRET: _w, ...rest } = minimal;
-    const text = problems({ ...rest, SLACK_APP_TOKEN: 'xapp-1-abc', SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing-secret', WEBHOOK_SECRET_PREVIOUS: 'an-older-webhook-secret' });
+    const text = problems({
+      ...rest,
+      SLACK_APP_TOKEN: 'xapp-1-abc',
+      SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing-secret',
+      WEBHOOK_SECRET_PREVIOUS: 'an-older-webhook-secret',
+    });
     expect(text).toMatch(/^SLACK_SIGNING_SECRET_PREVIOUS: /m);
     expect(text).toMatch(/^WEBHOOK_SECRET_PREVIOUS: /m);
   });
@@ -112,8 +121,17 @@ describe('loadConfig', () => {
 
   it('reads the treasury controls as amounts, absent when unset', () => {
     expect(loadConfig(minimal)).not.toHaveProperty('TRANSFER_DAILY_LIMIT');
-    const config = loadConfig({ ...minimal, TRANSFER_SECOND_APPROVAL_THRESHOLD: '5,000', TRANSFER_DAILY_LIMIT: '2500.50', TRANSFER_DAILY_TOTAL_LIMIT: '20000' });
-    expect([config.TRANSFER_SECOND_APPROVAL_THRESHOLD, config.TRANSFER_DAILY_LIMIT, config.TRANSFER_DAILY_TOTAL_LIMIT]).toEqual([500_000n, 250_050n, 2_000_000n]);
+    const config = loadConfig({
+      ...minimal,
+      TRANSFER_SECOND_APPROVAL_THRESHOLD: '5,000',
+      TRANSFER_DAILY_LIMIT: '2500.50',
+      TRANSFER_DAILY_TOTAL_LIMIT: '20000',
+    });
+    expect([config.TRANSFER_SECOND_APPROVAL_THRESHOLD, config.TRANSFER_DAILY_LIMIT, config.TRANSFER_DAILY_TOTAL_LIMIT]).toEqual([
+      500_000n,
+      250_050n,
+      2_000_000n,
+    ]);
   });
 
   it('refuses a second-approval threshold below the approval threshold', () => {
@@ -123,7 +141,11 @@ describe('loadConfig', () => {
   });
 
   it('refuses a placeholder from .env.example in one line naming the variable', () => {
-    const text = problems({ ...minimal, DART_API_TOKEN: 'replace-with-dart-token', SLACK_BOT_TOKEN: 'xoxb-0000000000-0000000000000-replace-me' });
+    const text = problems({
+      ...minimal,
+      DART_API_TOKEN: 'replace-with-dart-token',
+      SLACK_BOT_TOKEN: 'xoxb-0000000000-0000000000000-replace-me',
+    });
     expect(text.split('\n')).toEqual([
       'SLACK_BOT_TOKEN: still holds the placeholder from .env.example; put the real value',
       'DART_API_TOKEN: still holds the placeholder from .env.example; put the real value',
@@ -131,7 +153,10 @@ describe('loadConfig', () => {
   });
 
   it('selects PostgreSQL with DATABASE_URL (postgres:// or postgresql://), with a bounded pool', () => {
-    expect(loadConfig({ ...minimal, DATABASE_URL: 'postgres://app:pw@db:5432/dart' })).toMatchObject({ DATABASE_URL: 'postgres://app:pw@db:5432/dart', DATABASE_POOL_MAX: 10 });
+    expect(loadConfig({ ...minimal, DATABASE_URL: 'postgres://app:pw@db:5432/dart' })).toMatchObject({
+      DATABASE_URL: 'postgres://app:pw@db:5432/dart',
+      DATABASE_POOL_MAX: 10,
+    });
     expect(loadConfig({ ...minimal, DATABASE_URL: 'postgresql://app:pw@db/dart', DATABASE_POOL_MAX: '4' }).DATABASE_POOL_MAX).toBe(4);
   });
 
@@ -164,7 +189,15 @@ describe('npm start with a bad environment', () => {
   it('refuses .env.example copied as .env, naming each placeholder, and exits 78', async () => {
     const run = startNode('src/main.ts', {}, { prepare: (cwd) => copyFileSync(join(ROOT, '.env.example'), join(cwd, '.env')) });
     expect(await run.exited).toBe(78);
-    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DART_API_TOKEN', 'WEBHOOK_SECRET', 'DART_ALERT_CHANNEL', 'DART_OPERATORS', 'DART_TREASURERS']) {
+    for (const name of [
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'DART_API_TOKEN',
+      'WEBHOOK_SECRET',
+      'DART_ALERT_CHANNEL',
+      'DART_OPERATORS',
+      'DART_TREASURERS',
+    ]) {
       expect(run.output).toMatch(new RegExp(`^${name}: still holds the placeholder from .env.example`, 'm'));
     }
     expect(run.output).not.toContain('replace-me');

@@ -65,7 +65,14 @@ describe('notFoundSubject: DART’s own 404', () => {
   });
 
   it('is not an HTML page, an unknown route or an unrelated body', () => {
-    for (const text of ['<html>404</html>', '{"message":"Not found."}', '{"message":"Not Found"}', '{"message":"The route api/x could not be found."}', '{"error":"x"}', '']) {
+    for (const text of [
+      '<html>404</html>',
+      '{"message":"Not found."}',
+      '{"message":"Not Found"}',
+      '{"message":"The route api/x could not be found."}',
+      '{"error":"x"}',
+      '',
+    ]) {
       expect(notFoundSubject(text), text).toBeUndefined();
     }
   });

@@ -40,17 +40,23 @@ describe('imports', () => {
 
   // A test oracle must not share code with what it tests.
   it('the stand-ins import nothing from the app', () => {
-    const borrowed = sources('src/sandbox').flatMap((file) => relativeImports(file).filter((imported) => !imported.startsWith(join(root, 'src/sandbox/'))));
+    const borrowed = sources('src/sandbox').flatMap((file) =>
+      relativeImports(file).filter((imported) => !imported.startsWith(join(root, 'src/sandbox/'))),
+    );
     expect(borrowed.map((file) => relative(root, file))).toEqual([]);
   });
 
   // The storage seam: each engine lives in its own folder and nothing else knows SQL.
   it('only src/storage/sqlite uses node:sqlite, only the engines’ folders use SQL on a table, and no test does', () => {
-    const tables = [...readFileSync(join(root, 'src/storage/sqlite/migrations.ts'), 'utf8').matchAll(/CREATE TABLE (\w+)/g)].map((match) => match[1]!);
+    const tables = [...readFileSync(join(root, 'src/storage/sqlite/migrations.ts'), 'utf8').matchAll(/CREATE TABLE (\w+)/g)].map(
+      (match) => match[1]!,
+    );
     expect(tables).toContain('transfers');
     const sql = new RegExp(`\\b(FROM|INTO|UPDATE|TABLE|JOIN)\\s+(${tables.join('|')})\\b`);
     const engine = `'node:${'sqlite'}'`;
-    const outside = [...sources('src'), ...sources('test'), ...sources('bench'), ...sources('scripts')].filter((file) => !file.includes('/src/storage/sqlite/'));
+    const outside = [...sources('src'), ...sources('test'), ...sources('bench'), ...sources('scripts')].filter(
+      (file) => !file.includes('/src/storage/sqlite/'),
+    );
     const offenders = outside.filter((file) => {
       const text = readFileSync(file, 'utf8');
       return text.includes(engine) || (sql.test(text) && !file.includes('/src/storage/postgres/'));

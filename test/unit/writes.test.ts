@@ -21,11 +21,14 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toEqual({ ok: true, hours });
   });
 
-  it.each(['1.5', '0', '0d', '-1', 'abc', '721', '31d', '', '10 h', '1e2', '10m', '1234567'])('refuses %j with the accepted forms', (text) => {
-    const parsed = parseDuration(text);
-    expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.error).toContain('10, 10h or 2d (2d = 48 hours)');
-  });
+  it.each(['1.5', '0', '0d', '-1', 'abc', '721', '31d', '', '10 h', '1e2', '10m', '1234567'])(
+    'refuses %j with the accepted forms',
+    (text) => {
+      const parsed = parseDuration(text);
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.error).toContain('10, 10h or 2d (2d = 48 hours)');
+    },
+  );
 
   it('describes hours for people', () => {
     expect(describeHours(1)).toBe('1 hour');
@@ -38,7 +41,10 @@ describe('the suspend form', () => {
   it('takes the list or the typed value, not both, not neither', () => {
     expect(parseSuspendForm({ preset: '12', custom: '' })).toEqual({ ok: true, hours: 12 });
     expect(parseSuspendForm({ preset: '', custom: ' 3d ' })).toEqual({ ok: true, hours: 72 });
-    expect(parseSuspendForm({ preset: '12', custom: '3' })).toMatchObject({ ok: false, errors: { custom: expect.stringContaining('not both') } });
+    expect(parseSuspendForm({ preset: '12', custom: '3' })).toMatchObject({
+      ok: false,
+      errors: { custom: expect.stringContaining('not both') },
+    });
     expect(parseSuspendForm({})).toMatchObject({ ok: false, errors: { preset: expect.any(String) } });
   });
 
@@ -77,7 +83,10 @@ describe('customer form rules', () => {
   });
 
   it('treats a missing field as empty', () => {
-    expect(parseCreateForm({})).toMatchObject({ ok: false, errors: { first_name: 'Required.', user_name: 'Required.', email: 'Required.' } });
+    expect(parseCreateForm({})).toMatchObject({
+      ok: false,
+      errors: { first_name: 'Required.', user_name: 'Required.', email: 'Required.' },
+    });
   });
 });
 
@@ -108,8 +117,18 @@ describe('HistorySources', () => {
 
   it('merges sources newest first and pages through ties across sources without loss or doubles', async () => {
     const history = new HistorySources(createLogger('silent'));
-    history.add(source('a', [at(5), at(3), at(3), at(1)].map((time, index) => ({ at: time, line: `a${index}` }))));
-    history.add(source('b', [at(4), at(3), at(2)].map((time, index) => ({ at: time, line: `b${index}` }))));
+    history.add(
+      source(
+        'a',
+        [at(5), at(3), at(3), at(1)].map((time, index) => ({ at: time, line: `a${index}` })),
+      ),
+    );
+    history.add(
+      source(
+        'b',
+        [at(4), at(3), at(2)].map((time, index) => ({ at: time, line: `b${index}` })),
+      ),
+    );
     const seen: string[] = [];
     let cursor: HistoryCursor | undefined;
     for (let pages = 0; pages < 10; pages += 1) {

@@ -6,14 +6,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  addCustomer,
-  addDecimals,
-  createEmptyState,
-  createSeedState,
-  type DartSandboxState,
-  type SandboxCustomer,
-} from './state.ts';
+import { addCustomer, addDecimals, createEmptyState, createSeedState, type DartSandboxState, type SandboxCustomer } from './state.ts';
 
 /** How to build a sandbox. */
 export interface DartSandboxOptions {
@@ -208,14 +201,35 @@ const rule =
   (value, label, _input, state) =>
     value === undefined || passes(value, state) ? undefined : message(label);
 
-const email = rule((value) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value), (label) => `The ${label} must be a valid email address.`);
+const email = rule(
+  (value) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value),
+  (label) => `The ${label} must be a valid email address.`,
+);
 const minLength = (min: number) =>
-  rule((value) => [...value].length >= min, (label) => `The ${label} must be at least ${min} characters.`);
-const unusedUserName = rule((value, state) => !state.customers.has(value), (label) => `The ${label} has already been taken.`);
-const trueOrFalse = rule((value) => value === 'true' || value === 'false', (label) => `The ${label} field must be true or false.`);
-const integer = rule((value) => /^-?\d+$/.test(value), (label) => `The ${label} must be an integer.`);
-const atLeastOne = rule((value) => BigInt(value) >= 1n, (label) => `The ${label} must be at least 1.`);
-const amount = rule((value) => /^\d+(\.\d{1,2})?$/.test(value) && /[1-9]/.test(value), (label) => `The ${label} must be a valid amount.`);
+  rule(
+    (value) => [...value].length >= min,
+    (label) => `The ${label} must be at least ${min} characters.`,
+  );
+const unusedUserName = rule(
+  (value, state) => !state.customers.has(value),
+  (label) => `The ${label} has already been taken.`,
+);
+const trueOrFalse = rule(
+  (value) => value === 'true' || value === 'false',
+  (label) => `The ${label} field must be true or false.`,
+);
+const integer = rule(
+  (value) => /^-?\d+$/.test(value),
+  (label) => `The ${label} must be an integer.`,
+);
+const atLeastOne = rule(
+  (value) => BigInt(value) >= 1n,
+  (label) => `The ${label} must be at least 1.`,
+);
+const amount = rule(
+  (value) => /^\d+(\.\d{1,2})?$/.test(value) && /[1-9]/.test(value),
+  (label) => `The ${label} must be a valid amount.`,
+);
 
 const routes: Record<string, Handler> = {
   'GET customer/get': customerRoute({}, (customer) =>
@@ -286,11 +300,7 @@ const routes: Record<string, Handler> = {
 };
 
 /** A handler that validates `rules` (the user-name field first), then finds the customer or answers 404. */
-function customerRoute(
-  rules: Rules,
-  act: (customer: SandboxCustomer, input: Input) => Answer,
-  userField = 'dart_user_name',
-): Handler {
+function customerRoute(rules: Rules, act: (customer: SandboxCustomer, input: Input) => Answer, userField = 'dart_user_name'): Handler {
   return (input, state) => {
     const invalid = validate(input, state, { [userField]: [required], ...rules });
     if (invalid) return invalid;
@@ -317,7 +327,10 @@ function validate(input: Input, state: DartSandboxState, rules: Rules): Answer |
 
 /** `dart_user_name` → `dart user name`, `userId` → `user id`, as Laravel names attributes in messages. */
 function labelOf(field: string): string {
-  return field.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().replaceAll('_', ' ');
+  return field
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replaceAll('_', ' ');
 }
 
 /** Laravel's TrimStrings and ConvertEmptyStringsToNull middleware: trimmed, blanks missing; passwords untouched. */
@@ -399,13 +412,7 @@ function writeJson(response: ServerResponse, answer: Answer): void {
   writeRaw(response, answer.status, JSON.stringify(answer.body), 'application/json', answer.headers);
 }
 
-function writeRaw(
-  response: ServerResponse,
-  status: number,
-  body: string,
-  contentType: string,
-  headers: Record<string, string> = {},
-): void {
+function writeRaw(response: ServerResponse, status: number, body: string, contentType: string, headers: Record<string, string> = {}): void {
   if (isGone(response)) return; // the client went away while we waited
   response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers });
   response.end(body);

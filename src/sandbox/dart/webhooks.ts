@@ -127,8 +127,7 @@ export async function fireWebhook(
   const url = `${targetBaseUrl.replace(/\/+$/, '')}/webhook/${kind}`;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (secret !== undefined) {
-    headers.authorization =
-      options.auth === 'basic' ? `Basic ${Buffer.from(`dart:${secret}`).toString('base64')}` : `Bearer ${secret}`;
+    headers.authorization = options.auth === 'basic' ? `Basic ${Buffer.from(`dart:${secret}`).toString('base64')}` : `Bearer ${secret}`;
   }
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(payload) });
   return { url, status: response.status, body: await response.text() };

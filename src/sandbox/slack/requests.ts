@@ -60,11 +60,7 @@ export class SlackRequests {
   }
 
   /** A slash command, form-encoded with the fields Slack sends. */
-  slashCommand(
-    user: SlackUser,
-    text: string,
-    options: { command?: string; channelId?: string } = {},
-  ): Promise<SentRequest> {
+  slashCommand(user: SlackUser, text: string, options: { command?: string; channelId?: string } = {}): Promise<SentRequest> {
     const { body, responseId } = this.slashCommandBody(user, text, options);
     return this.#post(body, responseId);
   }
@@ -263,9 +259,9 @@ export class SlackRequests {
 }
 
 /** Builds the state.values for a view_submission from a map of block_id → { action_id → value } where a string becomes {type:'plain_text_input', value}; objects are passed through. */
-export function viewState(
-  values: Record<string, Record<string, string | Record<string, unknown>>>,
-): { values: Record<string, Record<string, unknown>> } {
+export function viewState(values: Record<string, Record<string, string | Record<string, unknown>>>): {
+  values: Record<string, Record<string, unknown>>;
+} {
   const out: Record<string, Record<string, unknown>> = {};
   for (const [blockId, actions] of Object.entries(values)) {
     out[blockId] = Object.fromEntries(
@@ -321,10 +317,7 @@ function fullView(view: Record<string, unknown>): Record<string, unknown> & { id
 }
 
 /** Finds the element with `actionId` in blocks (section accessories and actions/input elements). */
-function findElement(
-  blocks: unknown,
-  actionId: string,
-): { blockId: string | undefined; element: Record<string, unknown> } | undefined {
+function findElement(blocks: unknown, actionId: string): { blockId: string | undefined; element: Record<string, unknown> } | undefined {
   if (!Array.isArray(blocks)) return undefined;
   for (const block of blocks as Record<string, unknown>[]) {
     const candidates = [block.accessory, block.element, ...(Array.isArray(block.elements) ? block.elements : [])];

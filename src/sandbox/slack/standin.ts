@@ -139,8 +139,7 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
     channels.set(channel, list);
     return list;
   };
-  const findMessage = (args: Args): PostedMessage | undefined =>
-    channels.get(String(args.channel))?.find((m) => m.ts === String(args.ts));
+  const findMessage = (args: Args): PostedMessage | undefined => channels.get(String(args.channel))?.find((m) => m.ts === String(args.ts));
   const fail = (error: string): Json => ({ ok: false, error });
 
   const storeView = (id: string, view: Json): Json => {
@@ -312,10 +311,11 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
       const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
       delete args.token;
       if (fault?.kind !== 'reset') {
-        answer ??= authAnswer(token) ?? rateLimitAnswer(name, args) ?? {
-          status: 200,
-          json: (overrides.get(name) ?? methods[name] ?? (() => ({ ok: true })))(args),
-        };
+        answer ??= authAnswer(token) ??
+          rateLimitAnswer(name, args) ?? {
+            status: 200,
+            json: (overrides.get(name) ?? methods[name] ?? (() => ({ ok: true })))(args),
+          };
       }
       const call: RecordedSlackCall = { method: name, args, token, at };
       if (answer?.json !== undefined) call.result = answer.json;
@@ -530,7 +530,7 @@ function send(res: ServerResponse, answer: Answer): void {
     : { 'content-type': 'text/plain; charset=utf-8' };
   if (answer.retryAfter !== undefined) headers['retry-after'] = String(answer.retryAfter);
   res.writeHead(answer.status, headers);
-  res.end(answer.json ? JSON.stringify(answer.json) : answer.text ?? '');
+  res.end(answer.json ? JSON.stringify(answer.json) : (answer.text ?? ''));
 }
 
 function bearer(header: string | undefined): string | undefined {

@@ -14,12 +14,24 @@ export class PostgresAuditRepository implements AuditRepository {
     const { rows } = await this.#database.query<{ id: string }>(
       `INSERT INTO audit_entries (action, customer, requested_by, confirmed_by, sent, outcome, dart_answer, at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [entry.action, entry.customer, entry.requestedBy, entry.confirmedBy ?? null, JSON.stringify(entry.sent), entry.outcome, entry.dartAnswer ?? null, entry.at],
+      [
+        entry.action,
+        entry.customer,
+        entry.requestedBy,
+        entry.confirmedBy ?? null,
+        JSON.stringify(entry.sent),
+        entry.outcome,
+        entry.dartAnswer ?? null,
+        entry.at,
+      ],
     );
     return { ...entry, id: Number(rows[0]!.id) };
   }
 
-  async forCustomer(customers: string | readonly string[], { limit, before }: { limit: number; before?: Date | undefined }): Promise<AuditEntry[]> {
+  async forCustomer(
+    customers: string | readonly string[],
+    { limit, before }: { limit: number; before?: Date | undefined },
+  ): Promise<AuditEntry[]> {
     const names = typeof customers === 'string' ? [customers] : customers;
     const { rows } = await this.#database.query(
       `SELECT * FROM audit_entries WHERE customer = ANY($1) AND ($2::timestamptz IS NULL OR at < $2) ORDER BY at DESC, id DESC LIMIT $3`,

@@ -87,7 +87,8 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     CREATE INDEX alert_outbox_old_user ON alert_outbox (old_user_name, received_at DESC);
     CREATE INDEX alert_outbox_new_user ON alert_outbox (new_user_name, received_at DESC);
     CREATE INDEX alert_outbox_reused_delivery ON alert_outbox (reused_delivery_id) WHERE reused_delivery_id IS NOT NULL;`,
-  },  {
+  },
+  {
     // Treasury controls: two approvers, the resolution of unknown outcomes, the index the
     // daily limits sum over, and the freeze: one row per freeze, kept once lifted; the
     // unique partial index lets at most one be in force, whoever inserts at once.

@@ -120,7 +120,10 @@ export class PostgresOutboxRepository implements OutboxRepository {
   }
 
   async releaseAll(owner: string): Promise<void> {
-    await this.#database.query(`UPDATE alert_outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner = $1`, [owner]);
+    await this.#database.query(
+      `UPDATE alert_outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner = $1`,
+      [owner],
+    );
   }
 
   async markDead(ids: readonly AlertId[], reason: string): Promise<void> {
@@ -132,7 +135,9 @@ export class PostgresOutboxRepository implements OutboxRepository {
   }
 
   async redriveDead(): Promise<number> {
-    const result = await this.#database.query(`UPDATE alert_outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'dead'`);
+    const result = await this.#database.query(
+      `UPDATE alert_outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'dead'`,
+    );
     return result.rowCount ?? 0;
   }
 

@@ -79,7 +79,9 @@ export class PostgresDatabase {
       return result;
     } catch (error) {
       // A refused statement leaves a healthy connection; one whose rollback fails does not.
-      await client.query('ROLLBACK').catch((rollback: unknown) => (broken = rollback instanceof Error ? rollback : new Error(String(rollback))));
+      await client
+        .query('ROLLBACK')
+        .catch((rollback: unknown) => (broken = rollback instanceof Error ? rollback : new Error(String(rollback))));
       if (isConnectionError(error)) broken = error as Error;
       throw unavailableOr(error);
     } finally {
@@ -104,7 +106,9 @@ function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && /^(08|57|53300$|3D000$)/.test(code)) return true;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message);
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    error.message,
+  );
 }
 
 /** The URL as it may be logged: scheme, host, port and database; never the user's password. */

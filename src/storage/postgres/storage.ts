@@ -49,7 +49,10 @@ async function migrateWhenReachable(url: string, logger: Logger): Promise<string
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       const waitMs = Math.min(10_000, 250 * 2 ** Math.min(failures, 6));
-      logger.warn({ err: error, database: { url: redactedDatabaseUrl(url) }, retryInMs: waitMs }, 'PostgreSQL cannot be reached yet; waiting for it');
+      logger.warn(
+        { err: error, database: { url: redactedDatabaseUrl(url) }, retryInMs: waitMs },
+        'PostgreSQL cannot be reached yet; waiting for it',
+      );
       await sleep(waitMs);
     }
   }

@@ -1,5 +1,14 @@
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
-import type { ExecutionMove, Freeze, NewTransfer, Resolution, Spent, Transfer, TransferOutcome, TransferRepository } from '../../transfers/repository.ts';
+import type {
+  ExecutionMove,
+  Freeze,
+  NewTransfer,
+  Resolution,
+  Spent,
+  Transfer,
+  TransferOutcome,
+  TransferRepository,
+} from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
 import { freezeFromRow, transferFromRow } from '../rows.ts';
 import type { PostgresDatabase } from './pool.ts';
@@ -35,8 +44,16 @@ export class PostgresTransferRepository implements TransferRepository {
       `INSERT INTO transfers (id, customer, customer_name, amount, amount_cents, needs_approval, second_approval, state, requested_by, requested_at, expires_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $10, 'requested', $7, $8, $9, $8) RETURNING *`,
       [
-        transfer.id, transfer.customer, transfer.customerName, amount.decimal, amount.cents, transfer.needsApproval || Boolean(transfer.secondApproval),
-        transfer.requestedBy, transfer.requestedAt, transfer.expiresAt, Boolean(transfer.secondApproval),
+        transfer.id,
+        transfer.customer,
+        transfer.customerName,
+        amount.decimal,
+        amount.cents,
+        transfer.needsApproval || Boolean(transfer.secondApproval),
+        transfer.requestedBy,
+        transfer.requestedAt,
+        transfer.expiresAt,
+        Boolean(transfer.secondApproval),
       ],
     );
     if (!row) throw new Error('inserting a transfer returned no row');
@@ -69,7 +86,11 @@ export class PostgresTransferRepository implements TransferRepository {
     );
   }
 
-  async startExecution(id: string, { kind, actor, executor, now, message }: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined> {
+  async startExecution(
+    id: string,
+    { kind, actor, executor, now, message }: ExecutionMove,
+    rules: readonly ExecutionRule[],
+  ): Promise<Transfer | undefined> {
     const values: unknown[] = [id, now, 'executing', actor, executor, message.channel, message.ts];
     // Who may act is checked by callers too; repeating it here keeps the repository from ever breaking it.
     // With two approvers, only a second, different one moves it.
@@ -124,12 +145,18 @@ export class PostgresTransferRepository implements TransferRepository {
 
   async freeze({ by, at, reason }: Freeze): Promise<Freeze | undefined> {
     // The unique index on the freeze in force turns a second one, concurrent or not, into no row.
-    const { rows } = await this.#database.query('INSERT INTO transfer_freezes (frozen_by, frozen_at, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING *', [by, at, reason]);
+    const { rows } = await this.#database.query(
+      'INSERT INTO transfer_freezes (frozen_by, frozen_at, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING *',
+      [by, at, reason],
+    );
     return rows[0] ? freezeFromRow(rows[0]) : undefined;
   }
 
   async unfreeze(by: string, now: Date): Promise<Freeze | undefined> {
-    const { rows } = await this.#database.query('UPDATE transfer_freezes SET lifted_by = $1, lifted_at = $2 WHERE lifted_at IS NULL AND frozen_by <> $1 RETURNING *', [by, now]);
+    const { rows } = await this.#database.query(
+      'UPDATE transfer_freezes SET lifted_by = $1, lifted_at = $2 WHERE lifted_at IS NULL AND frozen_by <> $1 RETURNING *',
+      [by, now],
+    );
     return rows[0] ? freezeFromRow(rows[0]) : undefined;
   }
 
@@ -156,11 +183,17 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async expire(id: string, now: Date): Promise<Transfer | undefined> {
-    return this.#one(`UPDATE transfers SET ${move(3)}, decided_at = $2 WHERE id = $1 AND state = 'requested' AND expires_at <= $2 RETURNING *`, [id, now, 'expired']);
+    return this.#one(
+      `UPDATE transfers SET ${move(3)}, decided_at = $2 WHERE id = $1 AND state = 'requested' AND expires_at <= $2 RETURNING *`,
+      [id, now, 'expired'],
+    );
   }
 
   async expireDue(now: Date): Promise<Transfer[]> {
-    return this.#all(`UPDATE transfers SET ${move(2)}, decided_at = $1 WHERE state = 'requested' AND expires_at <= $1 RETURNING *`, [now, 'expired']);
+    return this.#all(`UPDATE transfers SET ${move(2)}, decided_at = $1 WHERE state = 'requested' AND expires_at <= $1 RETURNING *`, [
+      now,
+      'expired',
+    ]);
   }
 
   async finish(id: string, executor: string, outcome: TransferOutcome, detail: string, now: Date): Promise<Transfer | undefined> {
@@ -190,7 +223,9 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async countPending(): Promise<number> {
-    const { rows } = await this.#database.query<{ pending: string }>("SELECT count(*) AS pending FROM transfers WHERE state IN ('requested', 'executing')");
+    const { rows } = await this.#database.query<{ pending: string }>(
+      "SELECT count(*) AS pending FROM transfers WHERE state IN ('requested', 'executing')",
+    );
     return Number(rows[0]?.pending ?? 0);
   }
 

@@ -45,7 +45,12 @@ export class Listener {
 
   async #connect(): Promise<void> {
     if (this.#closed) return;
-    const client = new pg.Client({ connectionString: this.#url, connectionTimeoutMillis: 5000, application_name: 'dart-slack listener', keepAlive: true });
+    const client = new pg.Client({
+      connectionString: this.#url,
+      connectionTimeoutMillis: 5000,
+      application_name: 'dart-slack listener',
+      keepAlive: true,
+    });
     this.#client = client;
     client.on('notification', () => this.#wakeAll());
     client.on('error', (error) => this.#lost(client, error));
@@ -67,7 +72,8 @@ export class Listener {
     client.end().catch(() => {});
     this.#failures += 1;
     const waitMs = Math.min(30_000, 500 * 2 ** Math.min(this.#failures - 1, 10));
-    if (this.#failures === 1) this.#logger.warn({ err: error, retryInMs: waitMs }, 'PostgreSQL notifications lost; polling until they are back');
+    if (this.#failures === 1)
+      this.#logger.warn({ err: error, retryInMs: waitMs }, 'PostgreSQL notifications lost; polling until they are back');
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
       void this.#connect();

@@ -29,11 +29,16 @@ export class SqliteAuditRepository implements AuditRepository {
     return { ...entry, id: Number(result.lastInsertRowid) };
   }
 
-  async forCustomer(customers: string | readonly string[], { limit, before }: { limit: number; before?: Date | undefined }): Promise<AuditEntry[]> {
+  async forCustomer(
+    customers: string | readonly string[],
+    { limit, before }: { limit: number; before?: Date | undefined },
+  ): Promise<AuditEntry[]> {
     const names = typeof customers === 'string' ? [customers] : customers;
     // ISO-8601 UTC strings of one length sort as the times they name.
     const rows = this.#database
-      .prepare(`SELECT * FROM audit_entries WHERE customer IN (${names.map(() => '?').join(', ')}) AND at < ? ORDER BY at DESC, id DESC LIMIT ?`)
+      .prepare(
+        `SELECT * FROM audit_entries WHERE customer IN (${names.map(() => '?').join(', ')}) AND at < ? ORDER BY at DESC, id DESC LIMIT ?`,
+      )
       .all(...names, before?.toISOString() ?? '9999-12-31T23:59:59.999Z', limit);
     return rows.map(auditEntryFromRow);
   }

@@ -35,9 +35,7 @@ export class Database {
     if (path !== ':memory:') this.#switchToWal();
     this.sqlite.exec('PRAGMA synchronous = FULL');
     this.sqlite.exec('PRAGMA foreign_keys = ON');
-    this.sqlite.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)',
-    );
+    this.sqlite.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   }
 
   /**
@@ -51,9 +49,7 @@ export class Database {
       this.transaction(() => {
         if (isApplied.get(migration.name) !== undefined) return;
         this.sqlite.exec(migration.sql);
-        this.sqlite
-          .prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)')
-          .run(migration.name, new Date().toISOString());
+        this.sqlite.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(migration.name, new Date().toISOString());
       });
     }
   }

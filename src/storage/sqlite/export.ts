@@ -39,9 +39,9 @@ export function exportSqlite(path: string): SqliteExport {
         return { alert: storedAlertFromRow(row), ...(deliveredAt ? { deliveredAt } : {}) };
       }),
       reminders: all('SELECT * FROM tsp_reminders ORDER BY customer').map(reminderFromRow),
-      openTransfers: all("SELECT id, customer, amount, state FROM transfers WHERE state IN ('requested', 'executing', 'unknown') ORDER BY requested_at").map(
-        (row) => ({ id: String(row.id), customer: String(row.customer), amount: String(row.amount), state: String(row.state) }),
-      ),
+      openTransfers: all(
+        "SELECT id, customer, amount, state FROM transfers WHERE state IN ('requested', 'executing', 'unknown') ORDER BY requested_at",
+      ).map((row) => ({ id: String(row.id), customer: String(row.customer), amount: String(row.amount), state: String(row.state) })),
     };
   } finally {
     database.close();

@@ -124,7 +124,8 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'alerts-002-reused-delivery-ids',
     sql: `ALTER TABLE alert_outbox ADD COLUMN reused_delivery_id TEXT;
     CREATE INDEX alert_outbox_reused_delivery ON alert_outbox (reused_delivery_id) WHERE reused_delivery_id IS NOT NULL;`,
-  },  {
+  },
+  {
     // Treasury controls: two approvers, the resolution of unknown outcomes, the index the
     // daily limits sum over, and the freeze (one row per freeze, kept once lifted; the one
     // in force has no lifted_at).

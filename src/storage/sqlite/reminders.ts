@@ -29,4 +29,3 @@ export class SqliteReminderRepository implements ReminderRepository {
     this.#database.prepare('DELETE FROM tsp_reminders WHERE customer = ?').run(customer);
   }
 }
-

@@ -1,6 +1,15 @@
 import type { SQLInputValue } from 'node:sqlite';
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
-import type { ExecutionMove, NewTransfer, Resolution, Spent, Transfer, TransferOutcome, TransferRepository, Freeze } from '../../transfers/repository.ts';
+import type {
+  ExecutionMove,
+  NewTransfer,
+  Resolution,
+  Spent,
+  Transfer,
+  TransferOutcome,
+  TransferRepository,
+  Freeze,
+} from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
 import { freezeFromRow, transferFromRow } from '../rows.ts';
 import type { Database } from './database.ts';
@@ -52,7 +61,9 @@ export class SqliteTransferRepository implements TransferRepository {
   async attachMessage(id: string, channel: string, ts: string): Promise<Transfer | undefined> {
     return this.#one(
       'UPDATE transfers SET channel = ?, message_ts = ?, shown_version = MAX(shown_version, 1) WHERE id = ? AND message_ts IS NULL RETURNING *',
-      channel, ts, id,
+      channel,
+      ts,
+      id,
     );
   }
 
@@ -64,18 +75,29 @@ export class SqliteTransferRepository implements TransferRepository {
     const at = now.getTime();
     return this.#one(
       `UPDATE transfers SET ${MOVE}, decided_at = ?, detail = ? WHERE id = ? AND state = 'requested' AND message_ts IS NULL RETURNING *`,
-      'void', at, at, reason, id,
+      'void',
+      at,
+      at,
+      reason,
+      id,
     );
   }
 
-  async startExecution(id: string, { kind, actor, executor, now, message }: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined> {
+  async startExecution(
+    id: string,
+    { kind, actor, executor, now, message }: ExecutionMove,
+    rules: readonly ExecutionRule[],
+  ): Promise<Transfer | undefined> {
     const at = now.getTime();
     // Who may act is checked by callers too; repeating it here keeps the repository from ever breaking it.
     // With two approvers, only a second, different one moves it.
     const who =
       kind === 'confirm'
         ? { sql: 'needs_approval = 0 AND requested_by = ?', values: [actor] }
-        : { sql: 'needs_approval = 1 AND requested_by <> ? AND (second_approval = 0 OR (approved_by IS NOT NULL AND approved_by <> ?))', values: [actor, actor] };
+        : {
+            sql: 'needs_approval = 1 AND requested_by <> ? AND (second_approval = 0 OR (approved_by IS NOT NULL AND approved_by <> ?))',
+            values: [actor, actor],
+          };
     const conditions = rules.map((rule) => condition(rule.check, now));
     // An immediate transaction, not a bare statement: the daily limits read other rows, and
     // the write lock taken first means no other process can move a transfer between that
@@ -85,7 +107,16 @@ export class SqliteTransferRepository implements TransferRepository {
         `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?
          WHERE id = ? AND state = 'requested' AND expires_at > ? AND channel = ? AND message_ts = ? AND ${who.sql}
          ${conditions.map((rule) => `AND (${rule.sql})`).join(' ')} RETURNING *`,
-        'executing', at, actor, at, executor, id, at, message.channel, message.ts, ...who.values,
+        'executing',
+        at,
+        actor,
+        at,
+        executor,
+        id,
+        at,
+        message.channel,
+        message.ts,
+        ...who.values,
         ...conditions.flatMap((rule) => rule.values),
       ),
     );
@@ -98,7 +129,15 @@ export class SqliteTransferRepository implements TransferRepository {
       `UPDATE transfers SET version = version + 1, updated_at = ?, approved_by = ?, approved_at = ?
        WHERE id = ? AND state = 'requested' AND second_approval = 1 AND approved_by IS NULL AND requested_by <> ?
        AND expires_at > ? AND channel = ? AND message_ts = ? ${conditions.map((rule) => `AND (${rule.sql})`).join(' ')} RETURNING *`,
-      at, actor, at, id, actor, at, message.channel, message.ts, ...conditions.flatMap((rule) => rule.values),
+      at,
+      actor,
+      at,
+      id,
+      actor,
+      at,
+      message.channel,
+      message.ts,
+      ...conditions.flatMap((rule) => rule.values),
     );
   }
 
@@ -106,7 +145,12 @@ export class SqliteTransferRepository implements TransferRepository {
     return this.#one(
       `UPDATE transfers SET version = version + 1, updated_at = ?, resolution = ?, resolved_by = ?, resolved_at = ?, resolution_note = ?
        WHERE id = ? AND state = 'unknown' AND resolution IS NULL RETURNING *`,
-      at.getTime(), outcome, by, at.getTime(), note, id,
+      at.getTime(),
+      outcome,
+      by,
+      at.getTime(),
+      note,
+      id,
     );
   }
 
@@ -120,7 +164,9 @@ export class SqliteTransferRepository implements TransferRepository {
 
   async spentSince(since: Date, customer?: string): Promise<Spent> {
     const row = this.#database
-      .prepare(`SELECT COALESCE(SUM(o.amount_cents), 0) AS cents, MIN(o.decided_at) AS oldest FROM transfers o WHERE o.decided_at > ? AND ${COUNTED} ${customer === undefined ? '' : 'AND o.customer = ?'}`)
+      .prepare(
+        `SELECT COALESCE(SUM(o.amount_cents), 0) AS cents, MIN(o.decided_at) AS oldest FROM transfers o WHERE o.decided_at > ? AND ${COUNTED} ${customer === undefined ? '' : 'AND o.customer = ?'}`,
+      )
       .get(since.getTime(), ...(customer === undefined ? [] : [customer]));
     const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : new Date(Number(row.oldest));
     return { cents: BigInt(Number(row?.cents ?? 0)), ...(oldest ? { oldest } : {}) };
@@ -156,7 +202,13 @@ export class SqliteTransferRepository implements TransferRepository {
       this.#one(
         `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, detail = ?
          WHERE id = ? AND state = 'requested' AND NOT (${holds.sql}) RETURNING *`,
-        'refused', at, actor, at, rule.refusal, id, ...holds.values,
+        'refused',
+        at,
+        actor,
+        at,
+        rule.refusal,
+        id,
+        ...holds.values,
       ),
     );
   }
@@ -166,7 +218,12 @@ export class SqliteTransferRepository implements TransferRepository {
     return this.#one(
       `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?
        WHERE id = ? AND state = 'requested' AND expires_at > ? RETURNING *`,
-      'cancelled', at, actor, at, id, at,
+      'cancelled',
+      at,
+      actor,
+      at,
+      id,
+      at,
     );
   }
 
@@ -174,7 +231,11 @@ export class SqliteTransferRepository implements TransferRepository {
     const at = now.getTime();
     return this.#one(
       `UPDATE transfers SET ${MOVE}, decided_at = ? WHERE id = ? AND state = 'requested' AND expires_at <= ? RETURNING *`,
-      'expired', at, at, id, at,
+      'expired',
+      at,
+      at,
+      id,
+      at,
     );
   }
 
@@ -182,7 +243,10 @@ export class SqliteTransferRepository implements TransferRepository {
     const at = now.getTime();
     return this.#all(
       `UPDATE transfers SET ${MOVE}, decided_at = ? WHERE state = 'requested' AND expires_at <= ? RETURNING *`,
-      'expired', at, at, at,
+      'expired',
+      at,
+      at,
+      at,
     );
   }
 
@@ -191,7 +255,12 @@ export class SqliteTransferRepository implements TransferRepository {
     return this.#one(
       `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ?
        WHERE id = ? AND executor = ? AND state IN ('executing', 'unknown') RETURNING *`,
-      outcome, at, at, detail, id, executor,
+      outcome,
+      at,
+      at,
+      detail,
+      id,
+      executor,
     );
   }
 
@@ -199,7 +268,11 @@ export class SqliteTransferRepository implements TransferRepository {
     const at = now.getTime();
     return this.#all(
       `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ? WHERE state = 'executing' AND decided_at <= ? RETURNING *`,
-      'unknown', at, at, detail, startedBy.getTime(),
+      'unknown',
+      at,
+      at,
+      detail,
+      startedBy.getTime(),
     );
   }
 
@@ -225,7 +298,10 @@ export class SqliteTransferRepository implements TransferRepository {
   }
 
   #all(sql: string, ...values: SQLInputValue[]): Transfer[] {
-    return this.#database.prepare(sql).all(...values).map(transferFromRow);
+    return this.#database
+      .prepare(sql)
+      .all(...values)
+      .map(transferFromRow);
   }
 }
 
