@@ -7,7 +7,7 @@ export type AlertRoute = 'alerts' | 'withdrawals';
 export type OutboxStatus = 'pending' | 'delivered' | 'dead';
 
 /** An outbox event's id: assigned by the repository, increasing in the order events were stored. */
-type AlertId = number;
+export type AlertId = number;
 
 /** One stored webhook event and where its delivery stands. */
 export interface StoredAlert {

@@ -1,5 +1,6 @@
 import type {
   AddedAlert,
+  AlertId,
   AlertRoute,
   ClaimRequest,
   NewAlert,
@@ -77,7 +78,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
     return rows.map(toStoredAlert).sort((a, b) => a.id - b.id);
   }
 
-  async markDelivered(ids: readonly number[], slackTs: string, at: Date): Promise<void> {
+  async markDelivered(ids: readonly AlertId[], slackTs: string, at: Date): Promise<void> {
     this.#database
       .prepare(
         `UPDATE alert_outbox SET status = 'delivered', slack_ts = ?, delivered_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL
@@ -86,7 +87,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
       .run(slackTs, at.getTime(), ...ids);
   }
 
-  async release(ids: readonly number[], owner: string, reason: string): Promise<void> {
+  async release(ids: readonly AlertId[], owner: string, reason: string): Promise<void> {
     this.#database
       .prepare(
         `UPDATE alert_outbox SET lease_owner = NULL, lease_until = NULL, last_error = ?
@@ -101,7 +102,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
       .run(owner);
   }
 
-  async markDead(ids: readonly number[], reason: string): Promise<void> {
+  async markDead(ids: readonly AlertId[], reason: string): Promise<void> {
     this.#database
       .prepare(
         `UPDATE alert_outbox SET status = 'dead', last_error = ?, lease_owner = NULL, lease_until = NULL
