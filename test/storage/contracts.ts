@@ -7,7 +7,7 @@ import { storageContract } from './storage.contract.ts';
 import { transferContract } from './transfers.contract.ts';
 
 /** One new, empty database, made for one test. */
-interface TestDatabase {
+export interface TestDatabase {
   /** Opens one more independent handle on this database, as another app instance would (its own connections). */
   open(): Promise<Storage>;
   /** Closes every handle `open` gave (some may be closed already) and removes the database. */

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStorage, type Storage } from '../../src/storage/storage.ts';
 import { executionRules } from '../../src/transfers/execution-rules.ts';
-import { repositoryContracts } from './contracts.ts';
+import { repositoryContracts, type TestDatabase } from './contracts.ts';
 
 /** A new SQLite file in its own temporary folder; every handle is its own connection to it. */
-async function newSqliteDatabase() {
+async function newSqliteDatabase(): Promise<TestDatabase> {
   const directory = mkdtempSync(join(tmpdir(), 'dart-storage-'));
   const handles: Storage[] = [];
   return {

@@ -1,4 +1,4 @@
-import type { AddedAlert, ClaimRequest, NewAlert, OutboxRepository, OutboxStats, StoredAlert } from '../../alerts/repository.ts';
+import type { AddedAlert, AlertId, ClaimRequest, NewAlert, OutboxRepository, OutboxStats, StoredAlert } from '../../alerts/repository.ts';
 import type { AlertEvent } from '../../alerts/schemas.ts';
 import { storedAlertFromRow } from '../rows.ts';
 import type { Database } from './database.ts';
@@ -74,7 +74,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
     return () => {};
   }
 
-  async markDelivered(ids: readonly number[], slackTs: string, at: Date): Promise<void> {
+  async markDelivered(ids: readonly AlertId[], slackTs: string, at: Date): Promise<void> {
     this.#database
       .prepare(
         `UPDATE alert_outbox SET status = 'delivered', slack_ts = ?, delivered_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL
@@ -83,7 +83,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
       .run(slackTs, at.getTime(), ...ids);
   }
 
-  async release(ids: readonly number[], owner: string, reason: string): Promise<void> {
+  async release(ids: readonly AlertId[], owner: string, reason: string): Promise<void> {
     this.#database
       .prepare(
         `UPDATE alert_outbox SET lease_owner = NULL, lease_until = NULL, last_error = ?
@@ -98,7 +98,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
       .run(owner);
   }
 
-  async markDead(ids: readonly number[], reason: string): Promise<void> {
+  async markDead(ids: readonly AlertId[], reason: string): Promise<void> {
     this.#database
       .prepare(
         `UPDATE alert_outbox SET status = 'dead', last_error = ?, lease_owner = NULL, lease_until = NULL
