@@ -1,7 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedSlackCall } from '../../../src/sandbox/slack/standin.ts';
 import { startStandins, type Standins } from '../../../src/sandbox/standins.ts';
 import { CHANNELS, SECRETS, startHarness, USERS, type Harness } from '../../support/harness.ts';
-import { click, messageShowing, replyTo, requestTransfer, runCommand, transferCalls, type PostedTransfer } from '../../transfers/support.ts';
+import { applyDartEvent, fireWebhook, webhookFor } from '../../../src/sandbox/dart/webhooks.ts';
+import { createSeedState } from '../../../src/sandbox/dart/state.ts';
+import {
+  click,
+  messageShowing,
+  postedTransfer,
+  replyTo,
+  requestTransfer,
+  runCommand,
+  runTransfer,
+  transferCalls,
+  type PostedTransfer,
+} from '../../transfers/support.ts';
 
 // Red team, treasury controls: DEFECTS found from outside. Each test states what should
 // happen and is marked `it.fails` because today it does not; remove `.fails` once fixed.
@@ -14,6 +27,9 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(running.splice(0).map((harness) => harness.stop()));
   standins.dart.clearFaults();
+  // A test may rename a customer in the sandbox: put the seed customers back.
+  standins.dart.state.customers.clear();
+  for (const customer of createSeedState().customers.values()) standins.dart.state.customers.set(customer.dart_user_name, customer);
 });
 afterAll(() => standins.stop());
 
@@ -97,5 +113,32 @@ describe('DEFECT: the requester’s and the first approver’s role are not re-c
       answer.then((sent) => replyTo(after, sent)),
     ]);
     expect(transferCalls(after).length).toBe(calls);
+  });
+});
+
+describe('DEFECT: the per-customer daily limit follows the user name, which DART lets change', () => {
+  // DART documents renames (the customer-update webhook: "old_dart_user_name": "billyjoel",
+  // "new_dart_user_name": "billy"). The limit sums transfers whose `customer` equals the
+  // new transfer's (`o.customer = transfers.customer` in the daily_limit condition,
+  // src/storage/{sqlite,postgres}/transfers.ts, and `spentSince` via src/transfers/daily-limits.ts),
+  // so after a rename what went to the customer under the old name no longer counts: the
+  // same customer can get TRANSFER_DAILY_LIMIT again at once. The app receives the rename
+  // webhook and does nothing with it for limits.
+  it.fails('60 to billyjoel, DART renames billyjoel to billy, 60 to billy: refused under a limit of 100', async () => {
+    const h = await instance(standins.databasePath(), { TRANSFER_DAILY_LIMIT: '100' });
+    const first = (await requestTransfer(h, 'billyjoel 60')).posted;
+    await click(h, USERS.treasurer, 'confirm', first);
+    await messageShowing(h, first, 'Transferred');
+    applyDartEvent(standins.dart.state, { kind: 'update', user: 'billyjoel', newUser: 'billy' });
+    const { kind, payload } = webhookFor({ kind: 'update', user: 'billyjoel', newUser: 'billy' });
+    expect((await fireWebhook(`${h.app.url}/`, SECRETS.webhookSecret, kind, payload)).status).toBeLessThan(300);
+    const calls = transferCalls(h).length;
+    const { reply } = await runTransfer(h, 'billy 60');
+    if (!JSON.stringify(reply).includes('TRANSFER_DAILY_LIMIT')) {
+      const second = postedTransfer(h.slack.callsTo('chat.postMessage').findLast((call) => call.args.channel === CHANNELS.ops) as RecordedSlackCall);
+      await click(h, USERS.treasurer, 'confirm', second);
+      await Promise.race([messageShowing(h, second, 'Transferred'), messageShowing(h, second, 'Refused')]);
+    }
+    expect(transferCalls(h).length).toBe(calls);
   });
 });
