@@ -188,6 +188,24 @@ describe('two instances on one PostgreSQL database', () => {
     expect(acks.filter((ack) => ack.includes('already marked this transfer'))).toHaveLength(1);
   });
 
+  it('freezes by two treasurers at once on two instances make one freeze; its setter cannot lift it from the other instance; two lifts at once lift it once', async () => {
+    const [a, b] = (await instances('postgres', 2)) as [Harness, Harness];
+    const answers = await Promise.all([
+      runCommand(a, USERS.treasurer, 'freeze first', 'roze'),
+      runCommand(b, USERS.treasurer2, 'freeze second', 'roze'),
+    ]);
+    expect(answers.filter((answer) => answer.includes('froze all transfers'))).toHaveLength(1);
+    expect(answers.filter((answer) => answer.includes('already frozen'))).toHaveLength(1);
+    const freeze = await a.app.storage.transfers.currentFreeze();
+    const setter = freeze?.by === USERS.treasurer.id ? USERS.treasurer : USERS.treasurer2;
+    const setterOn = setter === USERS.treasurer ? b : a;
+    expect(await runCommand(setterOn, setter, 'unfreeze', 'other than')).toContain('Only a treasurer other than');
+    const lifts = await Promise.all([runCommand(a, TARA, 'unfreeze', '.'), runCommand(b, TARA, 'unfreeze', '.')]);
+    expect(lifts.filter((answer) => answer.includes('lifted the freeze'))).toHaveLength(1);
+    expect(await a.app.storage.transfers.currentFreeze()).toBeUndefined();
+    await pay(b, 'billyjoel 2');
+  });
+
   it('a freeze racing Confirms on the other instance: each transfer either went to DART before it or still waits; none after', async () => {
     const [a, b] = (await instances('postgres', 2)) as [Harness, Harness];
     const waiting: PostedTransfer[] = [];
