@@ -9,7 +9,11 @@ import { click, messageShowing, requestTransfer, transferCalls } from '../transf
 let standins: Standins;
 const running: Harness[] = [];
 beforeAll(async () => {
-  standins = await startStandins({ botToken: SECRETS.botToken, dartToken: SECRETS.dartToken, folderPrefix: 'dart-slack-redteam-approvals-' });
+  standins = await startStandins({
+    botToken: SECRETS.botToken,
+    dartToken: SECRETS.dartToken,
+    folderPrefix: 'dart-slack-redteam-approvals-',
+  });
 });
 afterEach(async () => {
   await Promise.all(running.splice(0).map((harness) => harness.stop()));
@@ -30,7 +34,7 @@ async function instance(path: string, env: Record<string, string>): Promise<Harn
 }
 
 describe('configuration changed between the first and the second approval', () => {
-  const cases = [
+  const cases: Array<{ name: string; env: Record<string, string>; reason: string }> = [
     { name: 'the maximum lowered below the amount', env: { TRANSFER_MAX_AMOUNT: '5500' }, reason: 'TRANSFER_MAX_AMOUNT' },
     { name: 'a daily limit below the amount', env: { TRANSFER_DAILY_LIMIT: '5999.99' }, reason: 'TRANSFER_DAILY_LIMIT' },
     { name: 'a total daily limit below the amount', env: { TRANSFER_DAILY_TOTAL_LIMIT: '1000' }, reason: 'TRANSFER_DAILY_TOTAL_LIMIT' },

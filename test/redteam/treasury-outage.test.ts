@@ -42,7 +42,11 @@ describe('PostgreSQL lost during a transfer’s DART call', () => {
     await messageShowing(h, posted, 'Executing');
     await proxy.cut();
     await waitUntil('DART to be called', () => transferCalls(h).length === 1);
-    await waitUntil('the app to fail to store DART’s answer', () => h.logs.some((line) => /cannot be reached|ECONNREFUSED/.test(line)), 10_000);
+    await waitUntil(
+      'the app to fail to store DART’s answer',
+      () => h.logs.some((line) => /cannot be reached|ECONNREFUSED/.test(line)),
+      10_000,
+    );
     h.dart.setLatency(0);
     await proxy.restore();
     // Past DART's timeout and the grace: the sweeper may now take the execution for abandoned.
@@ -51,7 +55,10 @@ describe('PostgreSQL lost during a transfer’s DART call', () => {
     expect(shown).toContain('Mark as sent');
     expect(await replyTo(h, await click(h, USERS.treasurer, 'confirm', posted))).not.toContain('Transferred');
     const over = await h.requests.slashCommand(USERS.treasurer, 'transfer billyjoel 50');
-    const reply = await h.slack.waitForResponse((r) => r.id === over.responseId && JSON.stringify(r.body).includes('TRANSFER_DAILY_LIMIT'), 8000);
+    const reply = await h.slack.waitForResponse(
+      (r) => r.id === over.responseId && JSON.stringify(r.body).includes('TRANSFER_DAILY_LIMIT'),
+      8000,
+    );
     expect(JSON.stringify(reply.body)).toContain('at most 40.00 USDC may go now');
     expect(transferCalls(h)).toHaveLength(1);
   });

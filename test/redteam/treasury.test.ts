@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SlackUser } from '../../src/sandbox/slack/requests.ts';
 import { startStandins, type Standins } from '../../src/sandbox/standins.ts';
 import { CHANNELS, SECRETS, startHarness, USERS, type Harness } from '../support/harness.ts';
 import { nextCall, submitView, viewOf } from '../support/modals.ts';
@@ -80,7 +81,7 @@ function sentToSlack(): string {
 }
 
 /** Opens the resolution form on `posted` as `user` through `h`, and returns the view. */
-async function openForm(h: Harness, outcome: 'sent' | 'not_sent', posted: PostedTransfer, user = USERS.treasurer2) {
+async function openForm(h: Harness, outcome: 'sent' | 'not_sent', posted: PostedTransfer, user: SlackUser = USERS.treasurer2) {
   const opened = nextCall(h, 'views.open');
   await pressMark(h, user, outcome, posted);
   return viewOf(await opened);
@@ -183,7 +184,10 @@ describe('two instances on one PostgreSQL database', () => {
     const first = await openForm(a, 'sent', unknown, USERS.treasurer);
     const second = await openForm(b, 'not_sent', unknown, USERS.treasurer2);
     const acks = (
-      await Promise.all([submitView(a, USERS.treasurer, first, { note: 'seen' }), submitView(b, USERS.treasurer2, second, { note: 'not seen' })])
+      await Promise.all([
+        submitView(a, USERS.treasurer, first, { note: 'seen' }),
+        submitView(b, USERS.treasurer2, second, { note: 'not seen' }),
+      ])
     ).map((answer) => JSON.stringify(answer.json));
     expect(acks.filter((ack) => ack.includes('already marked this transfer'))).toHaveLength(1);
   });

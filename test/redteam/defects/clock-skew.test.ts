@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNELS, startHarness, USERS, type Harness } from '../../support/harness.ts';
+import { CHANNELS, startHarness, USERS } from '../../support/harness.ts';
 import { nextCall, submitView, viewOf } from '../../support/modals.ts';
 import { createTestDatabase } from '../../support/postgres.ts';
 import { click, messageShowing, pressMark, requestTransfer, transferCalls } from '../../transfers/support.ts';
@@ -45,7 +45,9 @@ describe('DEFECT: a host whose clock is 2 minutes ahead', () => {
     }
     const shown = await messageShowing(a, posted, 'Transferred', 10_000);
     expect(transferCalls(a)).toHaveLength(1);
-    expect(a.slack.callsTo('chat.update').some((call) => call.args.ts === posted.ts && JSON.stringify(call.args).includes('Outcome unknown'))).toBe(false);
+    expect(
+      a.slack.callsTo('chat.update').some((call) => call.args.ts === posted.ts && JSON.stringify(call.args).includes('Outcome unknown')),
+    ).toBe(false);
     expect(shown).not.toContain('Marked as not sent');
   });
 });

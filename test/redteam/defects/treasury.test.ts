@@ -22,7 +22,11 @@ let standins: Standins;
 const running: Harness[] = [];
 
 beforeAll(async () => {
-  standins = await startStandins({ botToken: SECRETS.botToken, dartToken: SECRETS.dartToken, folderPrefix: 'dart-slack-redteam-treasury-' });
+  standins = await startStandins({
+    botToken: SECRETS.botToken,
+    dartToken: SECRETS.dartToken,
+    folderPrefix: 'dart-slack-redteam-treasury-',
+  });
 });
 afterEach(async () => {
   await Promise.all(running.splice(0).map((harness) => harness.stop()));
@@ -135,7 +139,9 @@ describe('DEFECT: the per-customer daily limit follows the user name, which DART
     const calls = transferCalls(h).length;
     const { reply } = await runTransfer(h, 'billy 60');
     if (!JSON.stringify(reply).includes('TRANSFER_DAILY_LIMIT')) {
-      const second = postedTransfer(h.slack.callsTo('chat.postMessage').findLast((call) => call.args.channel === CHANNELS.ops) as RecordedSlackCall);
+      const second = postedTransfer(
+        h.slack.callsTo('chat.postMessage').findLast((call) => call.args.channel === CHANNELS.ops) as RecordedSlackCall,
+      );
       await click(h, USERS.treasurer, 'confirm', second);
       await Promise.race([messageShowing(h, second, 'Transferred'), messageShowing(h, second, 'Refused')]);
     }
