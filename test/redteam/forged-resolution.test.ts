@@ -16,7 +16,7 @@ function aimedAt(view: OpenedView, id: string): OpenedView {
 }
 
 describe('a resolution submitted for a transfer that is not unknown', () => {
-  it('is refused for an executing, a succeeded and a waiting transfer; their messages keep their state and DART is not called', async () => {
+  it('is refused for an executing, a succeeded and a waiting transfer, and from a non-treasurer; messages keep their state, DART is not called', async () => {
     h = await startHarness({ env: { DART_AUDIT_CHANNEL: CHANNELS.audit, DART_TIMEOUT_MS: '8000' } });
     const unknown = await unknownTransfer(h, 'billyjoel 11');
     const opened = nextCall(h, 'views.open');
@@ -32,6 +32,11 @@ describe('a resolution submitted for a transfer that is not unknown', () => {
     await click(h, USERS.treasurer, 'confirm', executing);
     await messageShowing(h, executing, 'Executing');
 
+    // The genuine form submitted by someone who is not a treasurer (a viewer, an operator) changes nothing either.
+    for (const user of [USERS.viewer, USERS.operator]) {
+      expect(JSON.stringify((await submitView(h, user, form, { note: 'forged' })).json)).toContain('treasurer');
+    }
+    expect(JSON.stringify(h.slack.messages(unknown.channel).find((message) => message.ts === unknown.ts))).toContain('transfer.mark_sent');
     for (const target of [executing, done, waiting]) {
       const answer = JSON.stringify((await submitView(h, USERS.treasurer2, aimedAt(form, target.id), { note: 'forged' })).json);
       expect(answer).toContain('Not changed');
