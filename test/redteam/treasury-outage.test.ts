@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CHANNELS, startHarness, USERS, type Harness } from '../support/harness.ts';
+import { createTestDatabase } from '../support/postgres.ts';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { waitUntil } from '../support/webhooks.ts';
+import { click, messageShowing, replyTo, requestTransfer, transferCalls } from '../transfers/support.ts';
+
+// Red team: PostgreSQL lost while a transfer's DART call is under way. DART answers while
+// the app cannot store the outcome; when the database is back, the transfer must end up
+// `unknown` (never re-sent, never shown as anything it cannot know), and a click on it
+// must send nothing. Holds today.
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+/** The app on PostgreSQL behind a relay the test can cut, with a clock the test can move forward. */
+async function appBehindProxy(clock: { offsetMs: number }): Promise<{ h: Harness; proxy: TcpProxy }> {
+  const database = await createTestDatabase();
+  cleanup.push(() => database.drop());
+  const target = new URL(database.url);
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+  cleanup.push(() => proxy.close());
+  const url = new URL(database.url);
+  url.port = String(proxy.port);
+  const h = await startHarness({
+    env: { DATABASE_URL: url.toString(), DATABASE_PATH: '', DART_AUDIT_CHANNEL: CHANNELS.audit, TRANSFER_DAILY_LIMIT: '100' },
+    now: () => new Date(Date.now() + clock.offsetMs),
+    transferSweepMs: 200,
+  });
+  cleanup.push(() => h.stop());
+  return { h, proxy };
+}
+
+describe('PostgreSQL lost during a transfer’s DART call', () => {
+  it('the outcome that could not be stored becomes unknown once the database is back; nothing is sent again, and it still counts toward the limit', async () => {
+    const clock = { offsetMs: 0 };
+    const { h, proxy } = await appBehindProxy(clock);
+    const { posted } = await requestTransfer(h, 'billyjoel 60');
+    h.dart.setLatency(700);
+    await click(h, USERS.treasurer, 'confirm', posted);
+    await messageShowing(h, posted, 'Executing');
+    await proxy.cut();
+    await waitUntil('DART to be called', () => transferCalls(h).length === 1);
+    await waitUntil(
+      'the app to fail to store DART’s answer',
+      () => h.logs.some((line) => /cannot be reached|ECONNREFUSED/.test(line)),
+      10_000,
+    );
+    h.dart.setLatency(0);
+    await proxy.restore();
+    // Past DART's timeout and the grace: the sweeper may now take the execution for abandoned.
+    clock.offsetMs = 5 * 60_000;
+    const shown = await messageShowing(h, posted, 'Outcome unknown', 20_000);
+    expect(shown).toContain('Mark as sent');
+    expect(await replyTo(h, await click(h, USERS.treasurer, 'confirm', posted))).not.toContain('Transferred');
+    const over = await h.requests.slashCommand(USERS.treasurer, 'transfer billyjoel 50');
+    const reply = await h.slack.waitForResponse(
+      (r) => r.id === over.responseId && JSON.stringify(r.body).includes('TRANSFER_DAILY_LIMIT'),
+      8000,
+    );
+    expect(JSON.stringify(reply.body)).toContain('at most 40.00 USDC may go now');
+    expect(transferCalls(h)).toHaveLength(1);
+  });
+});
