@@ -5,6 +5,7 @@ import type { AuditAction, AuditEntryInput } from '../audit/repository.ts';
 import { fullName } from '../dart/names.ts';
 import { DartRejectedError, isDartError } from '../dart/errors.ts';
 import type { Customer } from '../dart/schemas.ts';
+import { InFlight } from '../util/in-flight.ts';
 import { within } from '../util/within.ts';
 import { approversNeeded, type TransferLimits } from './amount.ts';
 import { transferMessage } from './blocks.ts';
@@ -72,7 +73,7 @@ export class TransferService {
   readonly #settings: TransferSettings;
   /** Names this app instance as the executor of the calls it makes. */
   readonly #instance = randomUUID();
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new InFlight();
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
 
@@ -183,7 +184,7 @@ export class TransferService {
     }
     const started = await this.store.startExecution(id, move, rules);
     if (started) {
-      await this.#track(this.#execute(started, action));
+      await this.#inFlight.track(this.#execute(started, action));
       return undefined;
     }
     // Frozen: the click is turned away and the transfer keeps waiting for the freeze to be lifted.
@@ -339,7 +340,7 @@ export class TransferService {
     clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#sweeping;
-    await within(Promise.allSettled([...this.#inFlight]), this.#deadlineMs());
+    await within(this.#inFlight.idle(), this.#deadlineMs());
   }
 
   /**
@@ -475,11 +476,6 @@ export class TransferService {
     } catch (error) {
       this.#services.logger.error({ err: error, action }, 'could not record a freeze in the audit log');
     }
-  }
-
-  #track(work: Promise<void>): Promise<void> {
-    this.#inFlight.add(work);
-    return work.finally(() => this.#inFlight.delete(work));
   }
 
   async #quietly(work: () => Promise<void>): Promise<void> {
