@@ -103,7 +103,7 @@ export function registerTreasuryControls(routes: SlackRoutes, services: Services
     });
   }
 
-  routes.view(RESOLVE_VIEW.callbackId, 'treasurer', async ({ ack, body, view }) => {
+  routes.view(RESOLVE_VIEW.callbackId, 'treasurer', async ({ ack, view, userId }) => {
     const note = (view.state.values[RESOLVE_VIEW.note]?.[INPUT_ACTION]?.value ?? '').trim();
     const metadata = readMetadata(view.private_metadata, resolveMetadataSchema);
     if (!metadata) {
@@ -123,7 +123,7 @@ export function registerTreasuryControls(routes: SlackRoutes, services: Services
       });
       return;
     }
-    const result = await transfers.resolve(metadata.id, metadata.outcome, body.user.id, note);
+    const result = await transfers.resolve(metadata.id, metadata.outcome, userId, note);
     if (!result.ok) {
       await ack({ response_action: 'update', view: noticeView('Not changed', result.reason) });
       return;
