@@ -68,7 +68,6 @@ export interface TransferSettings {
  */
 export class TransferService {
   readonly store: TransferRepository;
-  readonly limits: TransferLimits;
   readonly #services: Services;
   readonly #settings: TransferSettings;
   /** Names this app instance as the executor of the calls it makes. */
@@ -81,7 +80,11 @@ export class TransferService {
     this.#services = services;
     this.store = store;
     this.#settings = settings;
-    this.limits = settings.limits;
+  }
+
+  /** The configured limits, for the form and the amount check. */
+  get limits(): TransferLimits {
+    return this.#settings.limits;
   }
 
   /**
