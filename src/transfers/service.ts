@@ -9,7 +9,7 @@ import { InFlight } from '../util/in-flight.ts';
 import { within } from '../util/within.ts';
 import { approversNeeded, type TransferLimits } from './amount.ts';
 import { transferMessage } from './blocks.ts';
-import { executionRules, type ExecutionRule } from './execution-rules.ts';
+import { executionRules, type ExecutionPolicy, type ExecutionRule } from './execution-rules.ts';
 import { dailyRoom } from './daily-limits.ts';
 import { frozenRefusal, isPastExpiry, refusal, VOID_TEXT, whyClosed, whyNotResolvable, type TransferAction } from './machine.ts';
 import { refusedPost } from './slack-post.ts';
@@ -51,11 +51,7 @@ export type FreezeResult = { ok: true; announcement: SlackMessage; redraw: () =>
 export type ResolveResult = { ok: true; confirmation: string; announce: () => Promise<void> } | { ok: false; reason: string };
 
 /** The transfer rules and timings, from the configuration. */
-export interface TransferSettings {
-  /** `TRANSFER_MAX_AMOUNT` and `TRANSFER_APPROVAL_THRESHOLD`. */
-  limits: TransferLimits;
-  /** `TRANSFER_CONFIRM_MINUTES`: how long a confirmation stays valid. */
-  confirmMinutes: number;
+export interface TransferSettings extends ExecutionPolicy {
   /** `DART_TIMEOUT_MS`: the longest a DART call can last, headers and body included. */
   dartTimeoutMs: number;
 }
