@@ -5,7 +5,6 @@ import type { AccessControl } from '../slack/access.ts';
 import type { WebClient } from '@slack/web-api';
 import type { HistorySources } from '../history/source.ts';
 import type { HttpRouter } from '../http/router.ts';
-import type { AppMetrics } from '../metrics/metrics.ts';
 import type { Logger } from '../util/logger.ts';
 
 /**
@@ -29,6 +28,4 @@ export interface Services {
   router: HttpRouter;
   /** The clock, injectable so tests can move time (expiry, schedules). */
   now: () => Date;
-  /** The app's metrics (counters the capabilities feed; gauges read the store when scraped). */
-  metrics: AppMetrics;
 }

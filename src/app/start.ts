@@ -96,7 +96,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const history = new HistorySources(logger);
   history.add(auditHistorySource(storage.audit));
   const customerState = customerStateReader(storage.audit, storage.outbox, now);
-  const services: Services = { logger, dart, access, audit, history, customerState, webClient, router, now, metrics };
+  const services: Services = { logger, dart, access, audit, history, customerState, webClient, router, now };
   const transfers = new TransferService(services, storage.transfers, {
     limits: {
       maxCents: config.TRANSFER_MAX_AMOUNT,

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { context, message, section, type SlackMessage } from '../slack/blocks.ts';
 import { code, escapeMrkdwn } from '../slack/mrkdwn.ts';
+import { InFlight } from '../util/in-flight.ts';
 import type { Logger } from '../util/logger.ts';
 import { within } from '../util/within.ts';
 import { auditLine } from './lines.ts';
@@ -27,7 +28,7 @@ export class AuditLog {
   readonly #client: WebClient;
   readonly #channel: string | undefined;
   readonly #logger: Logger;
-  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #inFlight = new InFlight();
   readonly #listeners: Array<(entry: AuditEntry) => void> = [];
 
   constructor(store: AuditRepository, client: WebClient, channel: string | undefined, logger: Logger) {
@@ -42,13 +43,12 @@ export class AuditLog {
    * shutdown, before the database closes) waits for it.
    */
   track<T>(write: Promise<T>): Promise<T> {
-    this.#inFlight.add(write);
-    return write.finally(() => this.#inFlight.delete(write));
+    return this.#inFlight.track(write);
   }
 
   /** Waits at most `ms` for every tracked write to be recorded. */
   async settle(ms: number): Promise<void> {
-    await within(Promise.allSettled([...this.#inFlight]), ms);
+    await within(this.#inFlight.idle(), ms);
   }
 
   /** Calls `listener` with every entry once it is stored (metrics count transfer outcomes here). */

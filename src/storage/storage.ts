@@ -4,7 +4,6 @@ import type { Config } from '../config/load.ts';
 import type { TransferRepository } from '../transfers/repository.ts';
 import type { ReminderRepository } from '../trade-scripts/repository.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
-import { openPostgresStorage } from './postgres/storage.ts';
 import { openSqliteStorage } from './sqlite/storage.ts';
 
 /**
@@ -34,7 +33,10 @@ export type StorageConfig = Pick<Config, 'DATABASE_PATH'> & Partial<Pick<Config,
  * about lost connections (PostgreSQL), which are retried rather than thrown.
  */
 export async function openStorage(config: StorageConfig, logger: Logger = createLogger('silent')): Promise<Storage> {
-  if (config.DATABASE_URL !== undefined)
+  if (config.DATABASE_URL !== undefined) {
+    // Loaded only when chosen: `pg` adds ~35 ms and ~15 MiB to every start on the default SQLite.
+    const { openPostgresStorage } = await import('./postgres/storage.ts');
     return openPostgresStorage(config.DATABASE_URL, { poolMax: config.DATABASE_POOL_MAX ?? 10, logger });
+  }
   return openSqliteStorage(config.DATABASE_PATH);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatMoney, centsToDecimal, parseDecimalAmount } from '../util/money.ts';
+import { formatCents, parseDecimalAmount } from '../util/money.ts';
 
 /** The configured bounds on one transfer, in cents. */
 export interface TransferLimits {
@@ -32,7 +32,7 @@ export function parseTransferAmount(text: string, limits: TransferLimits): Parse
   const parsed = parseDecimalAmount(text);
   if (!parsed.ok) return parsed;
   if (parsed.cents > limits.maxCents) {
-    const max = formatMoney(centsToDecimal(limits.maxCents));
+    const max = formatCents(limits.maxCents);
     return { ok: false, reason: `the largest single transfer is ${max} (TRANSFER_MAX_AMOUNT)` };
   }
   return parsed;

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { actions, button, context, fields, header, message, section, type SlackMessage } from '../slack/blocks.ts';
 import { modal, textInput, type ModalView } from '../slack/modals.ts';
 import { code, escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
-import { centsToDecimal, formatMoney } from '../util/money.ts';
+import { formatCents, formatMoney } from '../util/money.ts';
 import type { TransferLimits } from './amount.ts';
 import type { Freeze, Resolution, Transfer } from './repository.ts';
 import { TRANSFER_ACTIONS, VIEWS } from '../slack/ids.ts';
@@ -186,10 +186,10 @@ export function transferForm(options: {
   amount?: string;
   notice?: string;
 }): ModalView {
-  const max = formatMoney(centsToDecimal(options.limits.maxCents));
-  const threshold = formatMoney(centsToDecimal(options.limits.approvalCents));
+  const max = formatCents(options.limits.maxCents);
+  const threshold = formatCents(options.limits.approvalCents);
   const second = options.limits.secondApprovalCents;
-  const two = second === undefined ? '' : ` From ${formatMoney(centsToDecimal(second))} two other treasurers must approve.`;
+  const two = second === undefined ? '' : ` From ${formatCents(second)} two other treasurers must approve.`;
   return modal({
     callbackId: VIEWS.transfer,
     title: 'Transfer',

@@ -3,11 +3,12 @@ import type { Services } from '../app/services.ts';
 import { INPUT_ACTION, noticeView, readMetadata } from '../slack/modals.ts';
 import { defineSubcommand, ephemeral, type SlackRoutes } from '../slack/routes.ts';
 import { TRANSFER_ACTIONS } from '../slack/ids.ts';
+import { openModal } from '../slack/views.ts';
 import type { TransferService } from './service.ts';
 import { attentionMessage, RESOLVE_VIEW, resolveModal } from './treasury-blocks.ts';
 
 const resolveMetadataSchema = z.object({ id: z.uuid(), outcome: z.enum(['sent', 'not_sent']) });
-const clickSchema = z.object({ trigger_id: z.string(), user: z.object({ id: z.string() }) });
+const clickSchema = z.object({ trigger_id: z.string() });
 
 /** Longest freeze reason kept: it is shown on every pending confirmation. */
 const MAX_REASON = 500;
@@ -94,16 +95,12 @@ export function registerTreasuryControls(routes: SlackRoutes, services: Services
         await respond(ephemeral(checked.reason));
         return;
       }
-      try {
-        await webClient.views.open({ trigger_id: click.data.trigger_id, view: resolveModal(checked.transfer, outcome) });
-      } catch (error) {
-        logger.warn({ err: error }, 'could not open the resolution form');
-        await respond(ephemeral('Slack did not open the form. Press the button again.'));
-      }
+      const opened = await openModal(webClient, click.data.trigger_id, resolveModal(checked.transfer, outcome), logger);
+      if (!opened) await respond(ephemeral('Slack did not open the form. Press the button again.'));
     });
   }
 
-  routes.view(RESOLVE_VIEW.callbackId, 'treasurer', async ({ ack, body, view }) => {
+  routes.view(RESOLVE_VIEW.callbackId, 'treasurer', async ({ ack, view, userId }) => {
     const note = (view.state.values[RESOLVE_VIEW.note]?.[INPUT_ACTION]?.value ?? '').trim();
     const metadata = readMetadata(view.private_metadata, resolveMetadataSchema);
     if (!metadata) {
@@ -123,7 +120,7 @@ export function registerTreasuryControls(routes: SlackRoutes, services: Services
       });
       return;
     }
-    const result = await transfers.resolve(metadata.id, metadata.outcome, body.user.id, note);
+    const result = await transfers.resolve(metadata.id, metadata.outcome, userId, note);
     if (!result.ok) {
       await ack({ response_action: 'update', view: noticeView('Not changed', result.reason) });
       return;

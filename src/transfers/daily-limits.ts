@@ -1,10 +1,8 @@
 import { code, slackDate } from '../slack/mrkdwn.ts';
-import { centsToDecimal, formatMoney, parseDecimalAmount } from '../util/money.ts';
+import { formatCents, parseDecimalAmount } from '../util/money.ts';
 import type { TransferLimits } from './amount.ts';
 import { DAILY_LIMIT_VARIABLE, DAILY_WINDOW_MS } from './execution-rules.ts';
 import type { TransferRepository } from './repository.ts';
-
-const money = (cents: bigint) => formatMoney(centsToDecimal(cents));
 
 /**
  * Why a request for `amount` to `customer` would go over a daily limit (mrkdwn: the limit,
@@ -29,7 +27,7 @@ export async function dailyRoom(
     if (parsed.cents <= left) continue;
     const whom = scope === 'customer' ? `to ${code(customer)}` : 'to all customers together';
     const frees = spent.oldest ? `; more frees up ${slackDate(new Date(spent.oldest.getTime() + DAILY_WINDOW_MS))}` : '';
-    return `:no_entry_sign: At most ${money(limit)} may go ${whom} in any 24 hours (${DAILY_LIMIT_VARIABLE[scope]}). ${money(spent.cents)} went in the last 24 hours, so at most ${money(left)} may go now${frees}. Nothing was requested.`;
+    return `:no_entry_sign: At most ${formatCents(limit)} may go ${whom} in any 24 hours (${DAILY_LIMIT_VARIABLE[scope]}). ${formatCents(spent.cents)} went in the last 24 hours, so at most ${formatCents(left)} may go now${frees}. Nothing was requested.`;
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { centsToDecimal, formatMoney } from '../util/money.ts';
+import { formatCents } from '../util/money.ts';
 import type { TransferLimits } from './amount.ts';
 
 /** Any rolling 24 hours, for the daily limits. */
@@ -44,8 +44,6 @@ export interface ExecutionPolicy {
   confirmMinutes: number;
 }
 
-const money = (cents: bigint) => formatMoney(centsToDecimal(cents));
-
 /** The variable that sets each daily limit. */
 export const DAILY_LIMIT_VARIABLE = { customer: 'TRANSFER_DAILY_LIMIT', total: 'TRANSFER_DAILY_TOTAL_LIMIT' } as const;
 
@@ -59,11 +57,11 @@ export function executionRules({ limits, confirmMinutes }: ExecutionPolicy): Exe
   const rules: ExecutionRule[] = [
     {
       check: { kind: 'max_amount', cents: limits.maxCents },
-      refusal: `the largest single transfer is now ${money(limits.maxCents)} (TRANSFER_MAX_AMOUNT)`,
+      refusal: `the largest single transfer is now ${formatCents(limits.maxCents)} (TRANSFER_MAX_AMOUNT)`,
     },
     {
       check: { kind: 'approval_threshold', cents: limits.approvalCents },
-      refusal: `from ${money(limits.approvalCents)} a second treasurer must now approve (TRANSFER_APPROVAL_THRESHOLD), and this transfer was requested to be confirmed by its requester alone`,
+      refusal: `from ${formatCents(limits.approvalCents)} a second treasurer must now approve (TRANSFER_APPROVAL_THRESHOLD), and this transfer was requested to be confirmed by its requester alone`,
     },
     {
       check: { kind: 'confirm_window', ms: confirmMinutes * 60_000 },
@@ -73,7 +71,7 @@ export function executionRules({ limits, confirmMinutes }: ExecutionPolicy): Exe
   if (limits.secondApprovalCents !== undefined) {
     rules.push({
       check: { kind: 'second_approval_threshold', cents: limits.secondApprovalCents },
-      refusal: `from ${money(limits.secondApprovalCents)} two treasurers must now approve (TRANSFER_SECOND_APPROVAL_THRESHOLD), and this transfer was requested with one`,
+      refusal: `from ${formatCents(limits.secondApprovalCents)} two treasurers must now approve (TRANSFER_SECOND_APPROVAL_THRESHOLD), and this transfer was requested with one`,
     });
   }
   for (const scope of ['customer', 'total'] as const) {
@@ -82,7 +80,7 @@ export function executionRules({ limits, confirmMinutes }: ExecutionPolicy): Exe
     const whom = scope === 'customer' ? 'to one customer' : 'to all customers together';
     rules.push({
       check: { kind: 'daily_limit', scope, cents, windowMs: DAILY_WINDOW_MS },
-      refusal: `at most ${money(cents)} may go ${whom} in any 24 hours (${DAILY_LIMIT_VARIABLE[scope]}), and this transfer would go over it`,
+      refusal: `at most ${formatCents(cents)} may go ${whom} in any 24 hours (${DAILY_LIMIT_VARIABLE[scope]}), and this transfer would go over it`,
     });
   }
   // Last: the service answers a click refused by the freeze itself, and never makes the transfer refused for it.

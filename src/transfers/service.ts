@@ -5,10 +5,11 @@ import type { AuditAction, AuditEntryInput } from '../audit/repository.ts';
 import { fullName } from '../dart/names.ts';
 import { DartRejectedError, isDartError } from '../dart/errors.ts';
 import type { Customer } from '../dart/schemas.ts';
+import { InFlight } from '../util/in-flight.ts';
 import { within } from '../util/within.ts';
 import { approversNeeded, type TransferLimits } from './amount.ts';
 import { transferMessage } from './blocks.ts';
-import { executionRules, type ExecutionRule } from './execution-rules.ts';
+import { executionRules, type ExecutionPolicy, type ExecutionRule } from './execution-rules.ts';
 import { dailyRoom } from './daily-limits.ts';
 import { frozenRefusal, isPastExpiry, refusal, VOID_TEXT, whyClosed, whyNotResolvable, type TransferAction } from './machine.ts';
 import { refusedPost } from './slack-post.ts';
@@ -50,11 +51,7 @@ export type FreezeResult = { ok: true; announcement: SlackMessage; redraw: () =>
 export type ResolveResult = { ok: true; confirmation: string; announce: () => Promise<void> } | { ok: false; reason: string };
 
 /** The transfer rules and timings, from the configuration. */
-export interface TransferSettings {
-  /** `TRANSFER_MAX_AMOUNT` and `TRANSFER_APPROVAL_THRESHOLD`. */
-  limits: TransferLimits;
-  /** `TRANSFER_CONFIRM_MINUTES`: how long a confirmation stays valid. */
-  confirmMinutes: number;
+export interface TransferSettings extends ExecutionPolicy {
   /** `DART_TIMEOUT_MS`: the longest a DART call can last, headers and body included. */
   dartTimeoutMs: number;
 }
@@ -67,12 +64,11 @@ export interface TransferSettings {
  */
 export class TransferService {
   readonly store: TransferRepository;
-  readonly limits: TransferLimits;
   readonly #services: Services;
   readonly #settings: TransferSettings;
   /** Names this app instance as the executor of the calls it makes. */
   readonly #instance = randomUUID();
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new InFlight();
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
 
@@ -80,7 +76,11 @@ export class TransferService {
     this.#services = services;
     this.store = store;
     this.#settings = settings;
-    this.limits = settings.limits;
+  }
+
+  /** The configured limits, for the form and the amount check. */
+  get limits(): TransferLimits {
+    return this.#settings.limits;
   }
 
   /**
@@ -183,7 +183,7 @@ export class TransferService {
     }
     const started = await this.store.startExecution(id, move, rules);
     if (started) {
-      await this.#track(this.#execute(started, action));
+      await this.#inFlight.track(this.#execute(started, action));
       return undefined;
     }
     // Frozen: the click is turned away and the transfer keeps waiting for the freeze to be lifted.
@@ -339,7 +339,7 @@ export class TransferService {
     clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#sweeping;
-    await within(Promise.allSettled([...this.#inFlight]), this.#deadlineMs());
+    await within(this.#inFlight.idle(), this.#deadlineMs());
   }
 
   /**
@@ -475,11 +475,6 @@ export class TransferService {
     } catch (error) {
       this.#services.logger.error({ err: error, action }, 'could not record a freeze in the audit log');
     }
-  }
-
-  #track(work: Promise<void>): Promise<void> {
-    this.#inFlight.add(work);
-    return work.finally(() => this.#inFlight.delete(work));
   }
 
   async #quietly(work: () => Promise<void>): Promise<void> {

@@ -57,3 +57,8 @@ export function formatDecimal(value: string): string {
 export function formatMoney(value: string, currency = 'USDC'): string {
   return `${formatDecimal(value)} ${currency}`;
 }
+
+/** An amount in hundredths for people, e.g. `100000n` → `1,000.00 USDC` (limits and sums). */
+export function formatCents(cents: bigint): string {
+  return formatMoney(centsToDecimal(cents));
+}
