@@ -30,6 +30,8 @@ export interface Transfer {
   approvedAt?: Date;
   /** How a treasurer closed out an `unknown` outcome after checking DART. */
   resolution?: Resolution;
+  /** DART's answer when it came only after the outcome had been resolved: kept beside the resolution, never over it. */
+  lateAnswer?: LateAnswer;
   state: TransferState;
   requestedBy: string;
   requestedAt: Date;
@@ -58,6 +60,13 @@ export interface Resolution {
   at: Date;
   /** What was checked in DART (never empty). */
   note: string;
+}
+
+/** What DART answered, late, about a transfer already resolved by a treasurer. */
+export interface LateAnswer {
+  outcome: TransferOutcome;
+  detail: string;
+  at: Date;
 }
 
 /** The stop on all money movement, while it lasts. */
@@ -103,7 +112,10 @@ export interface ExecutionMove {
  * compare-and-set (one statement, or one transaction that takes the row's lock first)
  * that names the state it moves from, so of any number of concurrent callers (clicks,
  * retries, app instances sharing the database) exactly one gets the row back and every
- * other gets `undefined`. Times are the caller's (`now`), compared as instants.
+ * other gets `undefined`. Times are the caller's (`now`), compared as instants, except the
+ * execution lease: when an execution started and when it is taken for abandoned are both
+ * read from the store's own clock (PostgreSQL: the database's; SQLite: the one host's, `now`),
+ * so instances whose clocks disagree never declare each other's live calls abandoned.
  */
 export interface TransferRepository {
   create(transfer: NewTransfer): Promise<Transfer>;
@@ -160,11 +172,16 @@ export interface TransferRepository {
   expireDue(now: Date): Promise<Transfer[]>;
   /**
    * executing → outcome, by the executor that started it. It may also replace an
-   * `unknown` that a lapsed lease produced, since this executor now knows the answer.
+   * unresolved `unknown` that a lapsed lease produced, since this executor now knows the
+   * answer. A resolution is never overwritten: on a resolved `unknown` the answer is kept
+   * as its `lateAnswer` (once), and the state and resolution stay as they are.
    */
   finish(id: string, executor: string, outcome: TransferOutcome, detail: string, now: Date): Promise<Transfer | undefined>;
-  /** executing → unknown for every execution started at or before `startedBy` (its process is gone). */
-  abandonExecutions(startedBy: Date, detail: string, now: Date): Promise<Transfer[]>;
+  /**
+   * executing → unknown for every execution that started at least `graceMs` ago by the
+   * store's clock (its process is gone); `now` stamps the move.
+   */
+  abandonExecutions(graceMs: number, detail: string, now: Date): Promise<Transfer[]>;
   /** The message now shows `version` (never moves backwards). */
   markShown(id: string, version: number): Promise<void>;
   /** Transfers whose message lags behind, left untouched since `quietSince`, oldest first (at most 50). */

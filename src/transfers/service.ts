@@ -357,8 +357,9 @@ export class TransferService {
 
   async #sweepOnce(): Promise<void> {
     const now = this.#services.now();
-    const leaseStart = new Date(now.getTime() - this.#settings.dartTimeoutMs - EXECUTION_GRACE_MS);
-    for (const transfer of await this.store.abandonExecutions(leaseStart, 'the app stopped while waiting for DART’s answer', now)) {
+    // A duration, not a point in time: the store measures it on its own clock (see TransferRepository).
+    const lease = this.#settings.dartTimeoutMs + EXECUTION_GRACE_MS;
+    for (const transfer of await this.store.abandonExecutions(lease, 'the app stopped while waiting for DART’s answer', now)) {
       this.#services.logger.warn({ transfer: transfer.id }, 'transfer left executing by a stopped app is now unknown');
       await this.#record('transfer.execute', transfer, executionAudit(transfer, 'unknown', transfer.detail ?? ''));
       await this.#show(transfer);
@@ -385,6 +386,11 @@ export class TransferService {
     // The audit records what DART answered even if the store cannot be written any more.
     await this.#record('transfer.execute', transfer, executionAudit(transfer, outcome, detail));
     const finished = await this.store.finish(transfer.id, this.#instance, outcome, detail, this.#services.now());
+    if (finished?.lateAnswer)
+      logger.error(
+        { transfer: transfer.id, outcome, resolution: finished.resolution?.outcome },
+        'DART answered after a treasurer resolved the unknown outcome: the resolution stays, the answer is shown beside it',
+      );
     if (finished) await this.#show(finished);
     else logger.error({ transfer: transfer.id, outcome }, 'transfer outcome could not be stored: the row was not ours any more');
   }

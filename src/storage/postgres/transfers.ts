@@ -100,7 +100,8 @@ export class PostgresTransferRepository implements TransferRepository {
         : 'needs_approval AND requested_by <> $4 AND (NOT second_approval OR (approved_by IS NOT NULL AND approved_by <> $4))';
     const conditions = rules.map((rule) => `AND (${condition(rule.check, now, values)})`).join(' ');
     return this.#serialized(
-      `UPDATE transfers SET ${move(3)}, decided_by = $4, decided_at = $2, executor = $5
+      // started_at by the database's clock: the lease in abandonExecutions compares against the same clock.
+      `UPDATE transfers SET ${move(3)}, decided_by = $4, decided_at = $2, executor = $5, started_at = clock_timestamp()
        WHERE id = $1 AND state = 'requested' AND expires_at > $2 AND channel = $6 AND message_ts = $7 AND ${who} ${conditions} RETURNING *`,
       values,
     );
@@ -197,17 +198,27 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async finish(id: string, executor: string, outcome: TransferOutcome, detail: string, now: Date): Promise<Transfer | undefined> {
-    return this.#one(
+    const finished = await this.#one(
       `UPDATE transfers SET ${move(3)}, finished_at = $2, detail = $5
-       WHERE id = $1 AND executor = $4 AND state IN ('executing', 'unknown') RETURNING *`,
+       WHERE id = $1 AND executor = $4 AND (state = 'executing' OR (state = 'unknown' AND resolution IS NULL)) RETURNING *`,
       [id, now, outcome, executor, detail],
+    );
+    // A resolution is final (resolve moves only an unresolved row), so this runs only when the one above could not.
+    return (
+      finished ??
+      this.#one(
+        `UPDATE transfers SET version = version + 1, updated_at = $2, late_outcome = $3, late_detail = $5, late_at = $2
+         WHERE id = $1 AND executor = $4 AND state = 'unknown' AND resolution IS NOT NULL AND late_outcome IS NULL RETURNING *`,
+        [id, now, outcome, executor, detail],
+      )
     );
   }
 
-  async abandonExecutions(startedBy: Date, detail: string, now: Date): Promise<Transfer[]> {
+  async abandonExecutions(graceMs: number, detail: string, now: Date): Promise<Transfer[]> {
     return this.#all(
-      `UPDATE transfers SET ${move(2)}, finished_at = $1, detail = $3 WHERE state = 'executing' AND decided_at <= $4 RETURNING *`,
-      [now, 'unknown', detail, startedBy],
+      `UPDATE transfers SET ${move(2)}, finished_at = $1, detail = $3
+       WHERE state = 'executing' AND started_at <= clock_timestamp() - make_interval(secs => $4::double precision / 1000) RETURNING *`,
+      [now, 'unknown', detail, graceMs],
     );
   }
 

@@ -104,7 +104,8 @@ export class SqliteTransferRepository implements TransferRepository {
     // read and this write. It is synchronous, so it never spans an await.
     return this.#database.transaction(() =>
       this.#one(
-        `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?
+        // started_at: the lease in abandonExecutions compares against this same (one host's) clock.
+        `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?, started_at = ?
          WHERE id = ? AND state = 'requested' AND expires_at > ? AND channel = ? AND message_ts = ? AND ${who.sql}
          ${conditions.map((rule) => `AND (${rule.sql})`).join(' ')} RETURNING *`,
         'executing',
@@ -112,6 +113,7 @@ export class SqliteTransferRepository implements TransferRepository {
         actor,
         at,
         executor,
+        at,
         id,
         at,
         message.channel,
@@ -252,9 +254,9 @@ export class SqliteTransferRepository implements TransferRepository {
 
   async finish(id: string, executor: string, outcome: TransferOutcome, detail: string, now: Date): Promise<Transfer | undefined> {
     const at = now.getTime();
-    return this.#one(
+    const finished = this.#one(
       `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ?
-       WHERE id = ? AND executor = ? AND state IN ('executing', 'unknown') RETURNING *`,
+       WHERE id = ? AND executor = ? AND (state = 'executing' OR (state = 'unknown' AND resolution IS NULL)) RETURNING *`,
       outcome,
       at,
       at,
@@ -262,17 +264,31 @@ export class SqliteTransferRepository implements TransferRepository {
       id,
       executor,
     );
+    // A resolution is final (resolve moves only an unresolved row), so this runs only when the one above could not.
+    return (
+      finished ??
+      this.#one(
+        `UPDATE transfers SET version = version + 1, updated_at = ?, late_outcome = ?, late_detail = ?, late_at = ?
+         WHERE id = ? AND executor = ? AND state = 'unknown' AND resolution IS NOT NULL AND late_outcome IS NULL RETURNING *`,
+        at,
+        outcome,
+        detail,
+        at,
+        id,
+        executor,
+      )
+    );
   }
 
-  async abandonExecutions(startedBy: Date, detail: string, now: Date): Promise<Transfer[]> {
+  async abandonExecutions(graceMs: number, detail: string, now: Date): Promise<Transfer[]> {
     const at = now.getTime();
     return this.#all(
-      `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ? WHERE state = 'executing' AND decided_at <= ? RETURNING *`,
+      `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ? WHERE state = 'executing' AND started_at <= ? RETURNING *`,
       'unknown',
       at,
       at,
       detail,
-      startedBy.getTime(),
+      at - graceMs,
     );
   }
 

@@ -1,29 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNELS, startHarness, USERS } from '../../support/harness.ts';
-import { nextCall, submitView, viewOf } from '../../support/modals.ts';
-import { createTestDatabase } from '../../support/postgres.ts';
-import { click, messageShowing, pressMark, requestTransfer, transferCalls } from '../../transfers/support.ts';
+import { CHANNELS, startHarness, USERS } from '../support/harness.ts';
+import { nextCall, submitView, viewOf } from '../support/modals.ts';
+import { createTestDatabase } from '../support/postgres.ts';
+import { click, messageShowing, pressMark, requestTransfer, transferCalls } from './support.ts';
 
-// Red team, DEFECT: the "abandoned execution" lease of transfers compares clocks of two hosts.
-//
-// `#sweepOnce` (src/transfers/service.ts) takes an `executing` transfer for abandoned when
-// its `decided_at` is older than the sweeping instance's own `now()` minus DART_TIMEOUT_MS +
-// 30 s; `decided_at` was stamped with the clock of the instance that made the call
-// (`abandonExecutions`, src/storage/postgres/transfers.ts uses the app's `now`, not the
-// database's `now()`, unlike the outbox leases which use `clock_timestamp()`). An instance
-// whose clock runs a little over 30 s ahead declares another instance's LIVE call unknown:
-// the message shows "Outcome unknown" with Mark as sent / Mark as not sent while DART is
-// still answering; a treasurer marks it "not sent" (and, as the message then says, requests
-// it again), and then DART's answer arrives and the original is stored as succeeded: the
-// customer is paid twice. Issue 13 asked to "decide whose clock counts"; for transfers
-// nobody did. Expected: a live call is never declared unknown, whatever the hosts' clocks.
+// Found by the red team: the lease that declares an execution abandoned compared the
+// sweeping host's clock with `decided_at` stamped by another host, so an instance whose clock
+// ran over 30 s ahead declared another instance's LIVE call unknown; a treasurer marked it
+// not sent, DART's answer then overwrote that, and the message invited a second payment.
+// Now both the start of an execution and the lease's cutoff are read from PostgreSQL's clock.
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-describe('DEFECT: a host whose clock is 2 minutes ahead', () => {
-  it.fails('never declares another instance’s live DART call unknown', async () => {
+describe('a host whose clock is 2 minutes ahead', () => {
+  it('never declares another instance’s live DART call unknown', async () => {
     const database = await createTestDatabase();
     cleanup.push(() => database.drop());
     const env = { DATABASE_URL: database.url, DATABASE_PATH: '', DART_TIMEOUT_MS: '8000', DART_AUDIT_CHANNEL: CHANNELS.audit };
