@@ -161,7 +161,7 @@ function contradicts(resolution: Resolution | undefined, lateAnswer: LateAnswer 
 }
 
 /** The longest resolution note shown on a message; cut before escaping, so no escape is ever cut in half. */
-const NOTE_SHOWN = 500;
+const NOTE_SHOWN = 300;
 
 /** The history line of a resolution: what was found, who found it, when, and their note. */
 function resolutionLine(resolution: Resolution, contradicted: boolean): string {

@@ -116,6 +116,16 @@ export function transferContract(newDatabase: NewTestDatabase): void {
       expect(await a.cancel(id, 'U2', at(1))).toBeUndefined();
     });
 
+    it('keeps amounts of 2^53 cents and more exact, one by one and summed', async () => {
+      const { id } = await request({ amount: '90071992547409.93' });
+      expect((await b.get(id))?.amount).toBe('90071992547409.93');
+      await a.startExecution(id, move('confirm', 'U1'), []);
+      const second = await request({ amount: '90071992547409.93' });
+      await a.startExecution(second.id, move('confirm', 'U1'), []);
+      expect((await b.spentSince(t0, 'billyjoel')).cents).toBe(18014398509481986n);
+      expect((await b.expireDue(at(60))).length).toBe(0);
+    });
+
     it('records an outcome only for the executor that made the call', async () => {
       const { id } = await request();
       await a.startExecution(id, move('confirm', 'U1', 1, 'mine'), []);

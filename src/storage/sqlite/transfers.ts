@@ -1,4 +1,4 @@
-import type { SQLInputValue } from 'node:sqlite';
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
 import type {
   ExecutionMove,
@@ -165,13 +165,11 @@ export class SqliteTransferRepository implements TransferRepository {
   }
 
   async spentSince(since: Date, customer?: string): Promise<Spent> {
-    const row = this.#database
-      .prepare(
-        `SELECT COALESCE(SUM(o.amount_cents), 0) AS cents, MIN(o.decided_at) AS oldest FROM transfers o WHERE o.decided_at > ? AND ${COUNTED} ${customer === undefined ? '' : 'AND o.customer = ?'}`,
-      )
-      .get(since.getTime(), ...(customer === undefined ? [] : [customer]));
+    const row = this.#statement(
+      `SELECT COALESCE(SUM(o.amount_cents), 0) AS cents, MIN(o.decided_at) AS oldest FROM transfers o WHERE o.decided_at > ? AND ${COUNTED} ${customer === undefined ? '' : 'AND o.customer = ?'}`,
+    ).get(since.getTime(), ...(customer === undefined ? [] : [customer]));
     const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : new Date(Number(row.oldest));
-    return { cents: BigInt(Number(row?.cents ?? 0)), ...(oldest ? { oldest } : {}) };
+    return { cents: typeof row?.cents === 'bigint' ? row.cents : 0n, ...(oldest ? { oldest } : {}) };
   }
 
   async freeze({ by, at, reason }: Freeze): Promise<Freeze | undefined> {
@@ -309,15 +307,21 @@ export class SqliteTransferRepository implements TransferRepository {
   }
 
   #one(sql: string, ...values: SQLInputValue[]): Transfer | undefined {
-    const row = this.#database.prepare(sql).get(...values);
+    const row = this.#statement(sql).get(...values);
     return row ? transferFromRow(row) : undefined;
   }
 
   #all(sql: string, ...values: SQLInputValue[]): Transfer[] {
-    return this.#database
-      .prepare(sql)
+    return this.#statement(sql)
       .all(...values)
       .map(transferFromRow);
+  }
+
+  /** Integers read as bigint: cents and their sums reach past 2^53, which a JavaScript number cannot hold exactly. */
+  #statement(sql: string): StatementSync {
+    const statement = this.#database.prepare(sql);
+    statement.setReadBigInts(true);
+    return statement;
   }
 }
 
