@@ -8,6 +8,9 @@ import type { ExecutionRule } from './execution-rules.ts';
  */
 export type TransferState = 'requested' | 'executing' | 'succeeded' | 'failed' | 'unknown' | 'cancelled' | 'expired' | 'void' | 'refused';
 
+/** The most transfers `needingAttention` lists: `/dart transfers` shows one block each, within Slack's 50 blocks. */
+export const ATTENTION_LISTED = 40;
+
 /** The final states an execution can end in. */
 export type TransferOutcome = Extract<TransferState, 'succeeded' | 'failed' | 'unknown'>;
 
@@ -149,8 +152,12 @@ export interface TransferRepository {
   addApproval(id: string, move: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined>;
   /** unknown → unknown with `resolution`, once: undefined when it is not unknown or already resolved. Nothing else changes. */
   resolve(id: string, resolution: Resolution): Promise<Transfer | undefined>;
-  /** Transfers waiting for a click (posted, not expired at `now`) and unknown ones not resolved, oldest request first (at most 40). */
+  /** Transfers waiting for a click (posted, not expired at `now`) and unknown ones not resolved, oldest request first (at most `ATTENTION_LISTED`). */
   needingAttention(now: Date): Promise<Transfer[]>;
+  /** How many transfers need attention in all (what `needingAttention` lists, without its cap). */
+  countNeedingAttention(now: Date): Promise<number>;
+  /** Every transfer waiting for a click (posted, not expired at `now`), oldest request first, however many. */
+  waiting(now: Date): Promise<Transfer[]>;
   /**
    * What counts toward the daily limits since `since`, for one customer or (without) all:
    * `executing` and `succeeded` transfers, and `unknown` ones unless marked as not sent, by

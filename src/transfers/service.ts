@@ -194,9 +194,14 @@ export class TransferService {
   }
 
   /** What needs someone now (`/dart transfers`), and the freeze in force. */
-  async attention(): Promise<{ pending: Transfer[]; freeze: Freeze | undefined }> {
-    const [pending, freeze] = await Promise.all([this.store.needingAttention(this.#services.now()), this.store.currentFreeze()]);
-    return { pending, freeze };
+  async attention(): Promise<{ pending: Transfer[]; total: number; freeze: Freeze | undefined }> {
+    const now = this.#services.now();
+    const [pending, total, freeze] = await Promise.all([
+      this.store.needingAttention(now),
+      this.store.countNeedingAttention(now),
+      this.store.currentFreeze(),
+    ]);
+    return { pending, total: Math.max(total, pending.length), freeze };
   }
 
   /** The freeze in force, if any (for `/dart help`). */
@@ -282,8 +287,7 @@ export class TransferService {
 
   /** Redraws every confirmation still waiting for a click, so it shows the freeze as it is now. */
   async #redrawWaiting(): Promise<void> {
-    const waiting = (await this.store.needingAttention(this.#services.now())).filter((transfer) => transfer.state === 'requested');
-    for (const transfer of waiting) await this.#show(transfer);
+    for (const transfer of await this.store.waiting(this.#services.now())) await this.#show(transfer);
   }
 
   /**

@@ -108,6 +108,16 @@ export function treasuryContract(handles: () => { a: TransferRepository; b: Tran
       expect((await b.needingAttention(at(6))).map((transfer) => transfer.id)).toEqual([waiting.id]);
     });
 
+    it('lists at most 40 needing attention but counts them all, and returns every waiting confirmation', async () => {
+      const posted: Array<{ id: string }> = [];
+      for (let index = 0; index < 45; index++) posted.push(await request({ requestedAt: at(index / 100) }));
+      expect(await b.needingAttention(at(1))).toHaveLength(40);
+      expect(await b.countNeedingAttention(at(1))).toBe(45);
+      expect((await b.waiting(at(1))).map((transfer) => transfer.id)).toEqual(posted.map((transfer) => transfer.id));
+      expect(await b.waiting(at(11))).toEqual([]);
+      expect(await b.countNeedingAttention(at(11))).toBe(0);
+    });
+
     it('counts executing, succeeded and unresolved or sent unknowns toward the daily limits, by when they started', async () => {
       await executed('10.00', 'succeeded', 1);
       await executed('20.00', 'unknown', 2);

@@ -1,13 +1,14 @@
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
-import type {
-  ExecutionMove,
-  Freeze,
-  NewTransfer,
-  Resolution,
-  Spent,
-  Transfer,
-  TransferOutcome,
-  TransferRepository,
+import {
+  ATTENTION_LISTED,
+  type ExecutionMove,
+  type Freeze,
+  type NewTransfer,
+  type Resolution,
+  type Spent,
+  type Transfer,
+  type TransferOutcome,
+  type TransferRepository,
 } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
 import { freezeFromRow, transferFromRow } from '../rows.ts';
@@ -23,6 +24,12 @@ const EXECUTION_LOCK = 0x74_72_61_6e_73_66_65_72n;
 
 /** The transfers that count toward a daily limit (an unknown one may have moved the money), as a condition on alias `o`. */
 const COUNTED = `(o.state IN ('executing', 'succeeded') OR (o.state = 'unknown' AND (o.resolution IS NULL OR o.resolution = 'sent')))`;
+
+/** Posted and waiting for a click, not expired at `$1`. */
+const WAITING = `state = 'requested' AND expires_at > $1 AND message_ts IS NOT NULL`;
+
+/** What `/dart transfers` lists: waiting at `$1`, or unknown and not resolved. */
+const NEEDING_ATTENTION = `(${WAITING}) OR (state = 'unknown' AND resolution IS NULL)`;
 
 /**
  * `TransferRepository` on PostgreSQL: every move is one `UPDATE … WHERE state = … RETURNING`
@@ -127,11 +134,16 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async needingAttention(now: Date): Promise<Transfer[]> {
-    return this.#all(
-      `SELECT * FROM transfers WHERE (state = 'requested' AND expires_at > $1 AND message_ts IS NOT NULL) OR (state = 'unknown' AND resolution IS NULL)
-       ORDER BY requested_at, id LIMIT 40`,
-      [now],
-    );
+    return this.#all(`SELECT * FROM transfers WHERE ${NEEDING_ATTENTION} ORDER BY requested_at, id LIMIT ${ATTENTION_LISTED}`, [now]);
+  }
+
+  async countNeedingAttention(now: Date): Promise<number> {
+    const { rows } = await this.#database.query<{ total: string }>(`SELECT count(*) AS total FROM transfers WHERE ${NEEDING_ATTENTION}`, [now]);
+    return Number(rows[0]?.total ?? 0);
+  }
+
+  async waiting(now: Date): Promise<Transfer[]> {
+    return this.#all(`SELECT * FROM transfers WHERE ${WAITING} ORDER BY requested_at, id`, [now]);
   }
 
   async spentSince(since: Date, customer?: string): Promise<Spent> {

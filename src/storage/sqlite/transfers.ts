@@ -1,14 +1,15 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
-import type {
-  ExecutionMove,
-  NewTransfer,
-  Resolution,
-  Spent,
-  Transfer,
-  TransferOutcome,
-  TransferRepository,
-  Freeze,
+import {
+  ATTENTION_LISTED,
+  type ExecutionMove,
+  type NewTransfer,
+  type Resolution,
+  type Spent,
+  type Transfer,
+  type TransferOutcome,
+  type TransferRepository,
+  type Freeze,
 } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
 import { freezeFromRow, transferFromRow } from '../rows.ts';
@@ -16,6 +17,12 @@ import type { Database } from './database.ts';
 
 /** The transfers that count toward a daily limit (an unknown one may have moved the money), as a condition on alias `o`. */
 const COUNTED = `(o.state IN ('executing', 'succeeded') OR (o.state = 'unknown' AND (o.resolution IS NULL OR o.resolution = 'sent')))`;
+
+/** Posted and waiting for a click, not expired at the one parameter. */
+const WAITING = `state = 'requested' AND expires_at > ? AND message_ts IS NOT NULL`;
+
+/** What `/dart transfers` lists: waiting at the one parameter, or unknown and not resolved. */
+const NEEDING_ATTENTION = `(${WAITING}) OR (state = 'unknown' AND resolution IS NULL)`;
 
 /** Every move sets the new state, bumps the version and stamps the time. */
 const MOVE = `state = ?, version = version + 1, updated_at = ?`;
@@ -157,11 +164,16 @@ export class SqliteTransferRepository implements TransferRepository {
   }
 
   async needingAttention(now: Date): Promise<Transfer[]> {
-    return this.#all(
-      `SELECT * FROM transfers WHERE (state = 'requested' AND expires_at > ? AND message_ts IS NOT NULL) OR (state = 'unknown' AND resolution IS NULL)
-       ORDER BY requested_at, id LIMIT 40`,
-      now.getTime(),
-    );
+    return this.#all(`SELECT * FROM transfers WHERE ${NEEDING_ATTENTION} ORDER BY requested_at, id LIMIT ${ATTENTION_LISTED}`, now.getTime());
+  }
+
+  async countNeedingAttention(now: Date): Promise<number> {
+    const row = this.#database.prepare(`SELECT COUNT(*) AS total FROM transfers WHERE ${NEEDING_ATTENTION}`).get(now.getTime());
+    return Number(row?.total ?? 0);
+  }
+
+  async waiting(now: Date): Promise<Transfer[]> {
+    return this.#all(`SELECT * FROM transfers WHERE ${WAITING} ORDER BY requested_at, id`, now.getTime());
   }
 
   async spentSince(since: Date, customer?: string): Promise<Spent> {

@@ -56,7 +56,7 @@ describe('DEFECT: a freeze redraws at most 40 waiting confirmations', () => {
   // unknown transfers. Issue 15: "every pending confirmation is redrawn to show the
   // freeze". The 41st and later confirmations keep showing live Confirm buttons with no
   // freeze notice, and the sweeper never repairs them (a freeze bumps no version).
-  it.fails('with 45 confirmations waiting, all 45 show the freeze', async () => {
+  it('with 45 confirmations waiting, all 45 show the freeze', async () => {
     const h = await instance(standins.databasePath());
     const posted: PostedTransfer[] = [];
     for (let index = 0; index < 45; index++) posted.push((await requestTransfer(h, 'billyjoel 1')).posted);
@@ -70,11 +70,12 @@ describe('DEFECT: /dart transfers silently drops everything past the 40th', () =
   // `needingAttention` is `LIMIT 40` and `attentionMessage` (src/transfers/treasury-blocks.ts)
   // then says "40 transfers need someone now" when 45 do: a treasurer is told a wrong count
   // and never learns of the newest five (issue 15 item 2: "what needs someone now").
-  it.fails('with 45 waiting, it says 45 (or says that more wait than are listed)', async () => {
+  it('with 45 waiting, it says 45 (or says that more wait than are listed)', async () => {
     const h = await instance(standins.databasePath());
     for (let index = 0; index < 45; index++) await requestTransfer(h, 'billyjoel 1');
     const shown = await runCommand(h, USERS.treasurer, 'transfers', 'need');
-    expect(shown).toMatch(/45 transfers need someone now|more/);
+    expect(shown).toContain('45 transfers need someone now');
+    expect(shown).toContain('and 5 more');
   });
 });
 
