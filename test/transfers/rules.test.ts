@@ -210,7 +210,9 @@ describe('the confirmation message', () => {
     expect(shown).toContain('https://slack.com/archives/C0OPS/p1700000000000100|message');
     expect(shown).toContain('waits for 1 more approval');
     expect(shown).toContain('outcome unknown');
-    expect(JSON.stringify(attentionMessage([], 0, { by: 'U0FRZ', at: t0, reason: 'audit' }))).toMatch(/frozen.*No transfer needs anyone now/);
+    expect(JSON.stringify(attentionMessage([], 0, { by: 'U0FRZ', at: t0, reason: 'audit' }))).toMatch(
+      /frozen.*No transfer needs anyone now/,
+    );
   });
 
   it('the form carries its channel and shows the limits', () => {

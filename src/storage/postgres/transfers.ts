@@ -138,7 +138,9 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async countNeedingAttention(now: Date): Promise<number> {
-    const { rows } = await this.#database.query<{ total: string }>(`SELECT count(*) AS total FROM transfers WHERE ${NEEDING_ATTENTION}`, [now]);
+    const { rows } = await this.#database.query<{ total: string }>(`SELECT count(*) AS total FROM transfers WHERE ${NEEDING_ATTENTION}`, [
+      now,
+    ]);
     return Number(rows[0]?.total ?? 0);
   }
 

@@ -164,7 +164,10 @@ export class SqliteTransferRepository implements TransferRepository {
   }
 
   async needingAttention(now: Date): Promise<Transfer[]> {
-    return this.#all(`SELECT * FROM transfers WHERE ${NEEDING_ATTENTION} ORDER BY requested_at, id LIMIT ${ATTENTION_LISTED}`, now.getTime());
+    return this.#all(
+      `SELECT * FROM transfers WHERE ${NEEDING_ATTENTION} ORDER BY requested_at, id LIMIT ${ATTENTION_LISTED}`,
+      now.getTime(),
+    );
   }
 
   async countNeedingAttention(now: Date): Promise<number> {
