@@ -165,7 +165,7 @@ export class TransferService {
       await this.#show(cancelled);
       return undefined;
     }
-    const rules = executionRules(this.#settings);
+    const rules = executionRules(this.#settings, await this.#noLongerTreasurers(transfer));
     const move = { kind: action, actor, executor: this.#instance, now, message };
     if (action === 'approve' && transfer.secondApproval && !transfer.approvedBy) {
       // The first of two approvals moves no money: only the freeze is checked with it; every rule is checked with the second.
@@ -191,6 +191,17 @@ export class TransferService {
     if (freeze) return frozenRefusal(freeze, 'Nothing was sent; the transfer waits until the freeze is lifted.');
     const finalRules = rules.filter((rule) => rule.check.kind !== 'not_frozen');
     return (await this.#refuse(id, finalRules, actor, now)) ?? this.#lostRace(id, now, action, actor);
+  }
+
+  /**
+   * Who requested or first approved `transfer` and is no longer a treasurer, by the same
+   * check as the role gate (user groups included). Roles are not in the store, so this is
+   * asked just before the move; the move then refuses the transfer if any of them acted on it.
+   */
+  async #noLongerTreasurers(transfer: Transfer): Promise<string[]> {
+    const earlier = [...new Set([transfer.requestedBy, ...(transfer.approvedBy ? [transfer.approvedBy] : [])])];
+    const held = await Promise.all(earlier.map((user) => this.#services.access.allows(user, 'treasurer')));
+    return earlier.filter((_, index) => !held[index]);
   }
 
   /** What needs someone now (`/dart transfers`), and the freeze in force. */

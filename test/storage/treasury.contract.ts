@@ -51,6 +51,20 @@ export function treasuryContract(handles: () => { a: TransferRepository; b: Tran
       expect(seconds.find(Boolean)).toMatchObject({ state: 'executing', approvedBy: approver, decidedBy: other });
     });
 
+    it('refuses a transfer whose requester or first approver is among those no longer treasurers, inside the move', async () => {
+      const gone = (...users: string[]): ExecutionRule => ({ check: { kind: 'not_acted_by', users }, refusal: 'no longer a treasurer' });
+      const requested = await request({ amount: '1500.00', needsApproval: true });
+      expect(await a.startExecution(requested.id, move('approve', 'U2'), [gone('U1')])).toBeUndefined();
+      expect(await b.refuse(requested.id, gone('U9'), 'U2', at(1))).toBeUndefined();
+      expect(await b.refuse(requested.id, gone('U1'), 'U2', at(1))).toMatchObject({ state: 'refused', detail: 'no longer a treasurer' });
+      const approved = await request({ amount: '6000.00', needsApproval: true, secondApproval: true });
+      await a.addApproval(approved.id, move('approve', 'U2'), []);
+      expect(await a.startExecution(approved.id, move('approve', 'U3'), [gone('U2')])).toBeUndefined();
+      expect((await b.startExecution(approved.id, move('approve', 'U3'), [gone('U9', 'U8')]))?.state).toBe('executing');
+      const unapproved = await request({ amount: '1500.00', needsApproval: true });
+      expect((await a.startExecution(unapproved.id, move('approve', 'U2'), [gone()]))?.state).toBe('executing');
+    });
+
     it('a transfer needing one approver takes no first approval', async () => {
       const { id } = await request({ amount: '1500.00', needsApproval: true });
       expect(await a.addApproval(id, move('approve', 'U2'), [])).toBeUndefined();

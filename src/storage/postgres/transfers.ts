@@ -296,6 +296,10 @@ function condition(check: RuleCheck, now: Date, values: unknown[]): string {
       return `second_approval OR amount_cents < ${parameter(check.cents)}`;
     case 'not_frozen':
       return 'NOT EXISTS (SELECT 1 FROM transfer_freezes WHERE lifted_at IS NULL)';
+    case 'not_acted_by': {
+      const users = parameter(check.users);
+      return `requested_by <> ALL(${users}::text[]) AND (approved_by IS NULL OR approved_by <> ALL(${users}::text[]))`;
+    }
     case 'daily_limit': {
       const customer = check.scope === 'customer' ? 'AND o.customer = transfers.customer' : '';
       const since = parameter(new Date(now.getTime() - check.windowMs));

@@ -353,6 +353,13 @@ function condition(check: RuleCheck, now: Date): { sql: string; values: SQLInput
       return { sql: 'requested_at + ? > ?', values: [check.ms, now.getTime()] };
     case 'not_frozen':
       return { sql: 'NOT EXISTS (SELECT 1 FROM transfer_freezes WHERE lifted_at IS NULL)', values: [] };
+    case 'not_acted_by': {
+      const users = JSON.stringify(check.users);
+      return {
+        sql: 'requested_by NOT IN (SELECT value FROM json_each(?)) AND (approved_by IS NULL OR approved_by NOT IN (SELECT value FROM json_each(?)))',
+        values: [users, users],
+      };
+    }
     case 'daily_limit': {
       const customer = check.scope === 'customer' ? 'AND o.customer = transfers.customer' : '';
       return {

@@ -85,7 +85,7 @@ describe('DEFECT: the requester’s and the first approver’s role are not re-c
   // requested now". The move to executing (`startExecution`, src/storage/*/transfers.ts) and
   // `executionRules` (src/transfers/execution-rules.ts) check only the clicker's role (the
   // role gate); a requester, or a first approver, removed from DART_TREASURERS still counts.
-  it.fails('a transfer requested by a treasurer who has since been removed is refused when another approves it', async () => {
+  it('a transfer requested by a treasurer who has since been removed is refused when another approves it', async () => {
     const path = standins.databasePath();
     const before = await instance(path);
     const { posted } = await requestTransfer(before, 'billyjoel 1500'); // needs one approver
@@ -97,9 +97,10 @@ describe('DEFECT: the requester’s and the first approver’s role are not re-c
     await click(after, USERS.treasurer2, 'approve', posted);
     await Promise.race([messageShowing(after, posted, 'Transferred'), messageShowing(after, posted, 'Refused')]);
     expect(transferCalls(after).length).toBe(calls);
+    expect(await messageShowing(after, posted, 'Refused')).toContain(`no longer a treasurer (DART_TREASURERS: ${USERS.treasurer.id})`);
   });
 
-  it.fails('a first approval by a treasurer who has since been removed does not count as one of the two', async () => {
+  it('a first approval by a treasurer who has since been removed does not count as one of the two', async () => {
     const path = standins.databasePath();
     const env = { TRANSFER_SECOND_APPROVAL_THRESHOLD: '5000', DART_TREASURERS: `${USERS.treasurer.id},${USERS.treasurer2.id},${TARA.id}` };
     const before = await instance(path, env);
@@ -118,6 +119,7 @@ describe('DEFECT: the requester’s and the first approver’s role are not re-c
       answer.then((sent) => replyTo(after, sent)),
     ]);
     expect(transferCalls(after).length).toBe(calls);
+    expect(await messageShowing(after, posted, 'Refused')).toContain(`no longer a treasurer (DART_TREASURERS: ${USERS.treasurer2.id})`);
   });
 });
 
