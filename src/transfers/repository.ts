@@ -159,11 +159,12 @@ export interface TransferRepository {
   /** Every transfer waiting for a click (posted, not expired at `now`), oldest request first, however many. */
   waiting(now: Date): Promise<Transfer[]>;
   /**
-   * What counts toward the daily limits since `since`, for one customer or (without) all:
+   * What counts toward the daily limits since `since`, for one customer (all its user names,
+   * as linked by renames) or (without) all:
    * `executing` and `succeeded` transfers, and `unknown` ones unless marked as not sent, by
    * when they moved to executing.
    */
-  spentSince(since: Date, customer?: string): Promise<Spent>;
+  spentSince(since: Date, customers?: readonly string[]): Promise<Spent>;
   /** Starts a freeze unless one is in force (one compare-and-set): returns it, or undefined when already frozen. */
   freeze(freeze: Freeze): Promise<Freeze | undefined>;
   /** Lifts the freeze in force if `by` is not who set it (one compare-and-set): returns the lifted freeze, or undefined. */

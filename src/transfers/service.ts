@@ -98,7 +98,8 @@ export class TransferService {
     const now = this.#services.now();
     const freeze = await this.store.currentFreeze();
     if (freeze) return { ok: false, reason: frozenRefusal(freeze, 'Nothing was requested.') };
-    const noRoom = await dailyRoom(this.store, this.limits, input.customer.dart_user_name, input.amount, now);
+    const customer = input.customer.dart_user_name;
+    const noRoom = await dailyRoom(this.store, this.limits, customer, await this.#services.history.namesOf(customer), input.amount, now);
     if (noRoom) return { ok: false, reason: noRoom };
     const transfer = await this.store.create({
       id: randomUUID(),
@@ -165,7 +166,11 @@ export class TransferService {
       await this.#show(cancelled);
       return undefined;
     }
-    const rules = executionRules(this.#settings, await this.#noLongerTreasurers(transfer));
+    // Renames and roles are not in the transfers' store: read them now, and the move checks them atomically.
+    const rules = executionRules(this.#settings, {
+      customerNames: await this.#services.history.namesOf(transfer.customer),
+      noLongerTreasurers: await this.#noLongerTreasurers(transfer),
+    });
     const move = { kind: action, actor, executor: this.#instance, now, message };
     if (action === 'approve' && transfer.secondApproval && !transfer.approvedBy) {
       // The first of two approvals moves no money: only the freeze is checked with it; every rule is checked with the second.

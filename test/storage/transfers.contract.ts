@@ -122,7 +122,7 @@ export function transferContract(newDatabase: NewTestDatabase): void {
       await a.startExecution(id, move('confirm', 'U1'), []);
       const second = await request({ amount: '90071992547409.93' });
       await a.startExecution(second.id, move('confirm', 'U1'), []);
-      expect((await b.spentSince(t0, 'billyjoel')).cents).toBe(18014398509481986n);
+      expect((await b.spentSince(t0, ['billyjoel'])).cents).toBe(18014398509481986n);
       expect((await b.expireDue(at(60))).length).toBe(0);
     });
 

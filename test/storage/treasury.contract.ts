@@ -140,12 +140,28 @@ export function treasuryContract(handles: () => { a: TransferRepository; b: Tran
       await executed('5.00', 'succeeded', 5, 'adaline');
       const running = await request({ amount: '0.50', requestedAt: at(5), expiresAt: at(20) });
       await a.startExecution(running.id, move('confirm', 'U1', 6), []);
-      expect(await b.spentSince(t0, 'billyjoel')).toEqual({ cents: 110_50n, oldest: at(1) });
+      expect(await b.spentSince(t0, ['billyjoel'])).toEqual({ cents: 110_50n, oldest: at(1) });
       await a.resolve(marked.id, { outcome: 'not_sent', by: 'U2', at: at(7), note: 'n' });
-      expect(await b.spentSince(t0, 'billyjoel')).toEqual({ cents: 30_50n, oldest: at(1) });
+      expect(await b.spentSince(t0, ['billyjoel'])).toEqual({ cents: 30_50n, oldest: at(1) });
       expect(await b.spentSince(t0)).toEqual({ cents: 35_50n, oldest: at(1) });
-      expect(await b.spentSince(at(1), 'billyjoel')).toEqual({ cents: 20_50n, oldest: at(2) });
-      expect(await b.spentSince(at(10), 'billyjoel')).toEqual({ cents: 0n });
+      expect(await b.spentSince(at(1), ['billyjoel'])).toEqual({ cents: 20_50n, oldest: at(2) });
+      expect(await b.spentSince(at(10), ['billyjoel'])).toEqual({ cents: 0n });
+    });
+
+    it('counts what went to every user name linked to the customer, in the sum and inside the move', async () => {
+      await executed('60.00', 'succeeded', 1, 'billyjoel');
+      await executed('7.00', 'succeeded', 1, 'adaline');
+      expect(await b.spentSince(t0, ['billy', 'billyjoel'])).toEqual({ cents: 60_00n, oldest: at(1) });
+      const renamed = (customers: string[]): ExecutionRule => ({
+        check: { kind: 'daily_limit', scope: 'customer', cents: 100_00n, windowMs: DAILY_WINDOW_MS, customers },
+        refusal: 'daily customer',
+      });
+      const { id } = await request({ amount: '60.00', customer: 'billy', requestedAt: at(1), expiresAt: at(20) });
+      expect(await a.startExecution(id, move('confirm', 'U1', 2), [renamed(['billy', 'billyjoel'])])).toBeUndefined();
+      expect(await b.refuse(id, renamed(['billy']), 'U1', at(2))).toBeUndefined();
+      expect(await b.refuse(id, renamed(['billy', 'billyjoel']), 'U1', at(2))).toMatchObject({ state: 'refused' });
+      const other = await request({ amount: '60.00', customer: 'billy', requestedAt: at(1), expiresAt: at(20) });
+      expect((await a.startExecution(other.id, move('confirm', 'U1', 2), [renamed(['adaline'])]))?.state).toBe('executing');
     });
 
     it('two moves that each fit a daily limit but together exceed it: exactly one executes, across handles', async () => {

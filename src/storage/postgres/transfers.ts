@@ -148,11 +148,11 @@ export class PostgresTransferRepository implements TransferRepository {
     return this.#all(`SELECT * FROM transfers WHERE ${WAITING} ORDER BY requested_at, id`, [now]);
   }
 
-  async spentSince(since: Date, customer?: string): Promise<Spent> {
+  async spentSince(since: Date, customers?: readonly string[]): Promise<Spent> {
     const { rows } = await this.#database.query<{ cents: string; oldest: Date | null }>(
       `SELECT COALESCE(SUM(o.amount_cents), 0)::text AS cents, MIN(o.decided_at) AS oldest FROM transfers o
-       WHERE o.decided_at > $1 AND ${COUNTED} ${customer === undefined ? '' : 'AND o.customer = $2'}`,
-      customer === undefined ? [since] : [since, customer],
+       WHERE o.decided_at > $1 AND ${COUNTED} ${customers === undefined ? '' : 'AND o.customer = ANY($2::text[])'}`,
+      customers === undefined ? [since] : [since, customers],
     );
     const oldest = rows[0]?.oldest ?? undefined;
     return { cents: BigInt(rows[0]?.cents ?? '0'), ...(oldest ? { oldest } : {}) };
@@ -301,7 +301,10 @@ function condition(check: RuleCheck, now: Date, values: unknown[]): string {
       return `requested_by <> ALL(${users}::text[]) AND (approved_by IS NULL OR approved_by <> ALL(${users}::text[]))`;
     }
     case 'daily_limit': {
-      const customer = check.scope === 'customer' ? 'AND o.customer = transfers.customer' : '';
+      const customer =
+        check.scope === 'customer'
+          ? `AND (o.customer = transfers.customer OR o.customer = ANY(${parameter(check.customers ?? [])}::text[]))`
+          : '';
       const since = parameter(new Date(now.getTime() - check.windowMs));
       return `amount_cents + (SELECT COALESCE(SUM(o.amount_cents), 0) FROM transfers o WHERE o.id <> transfers.id AND o.decided_at > ${since} AND ${COUNTED} ${customer}) <= ${parameter(check.cents)}`;
     }

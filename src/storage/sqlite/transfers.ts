@@ -179,10 +179,10 @@ export class SqliteTransferRepository implements TransferRepository {
     return this.#all(`SELECT * FROM transfers WHERE ${WAITING} ORDER BY requested_at, id`, now.getTime());
   }
 
-  async spentSince(since: Date, customer?: string): Promise<Spent> {
+  async spentSince(since: Date, customers?: readonly string[]): Promise<Spent> {
     const row = this.#statement(
-      `SELECT COALESCE(SUM(o.amount_cents), 0) AS cents, MIN(o.decided_at) AS oldest FROM transfers o WHERE o.decided_at > ? AND ${COUNTED} ${customer === undefined ? '' : 'AND o.customer = ?'}`,
-    ).get(since.getTime(), ...(customer === undefined ? [] : [customer]));
+      `SELECT COALESCE(SUM(o.amount_cents), 0) AS cents, MIN(o.decided_at) AS oldest FROM transfers o WHERE o.decided_at > ? AND ${COUNTED} ${customers === undefined ? '' : 'AND o.customer IN (SELECT value FROM json_each(?))'}`,
+    ).get(since.getTime(), ...(customers === undefined ? [] : [JSON.stringify(customers)]));
     const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : new Date(Number(row.oldest));
     return { cents: typeof row?.cents === 'bigint' ? row.cents : 0n, ...(oldest ? { oldest } : {}) };
   }
@@ -361,10 +361,15 @@ function condition(check: RuleCheck, now: Date): { sql: string; values: SQLInput
       };
     }
     case 'daily_limit': {
-      const customer = check.scope === 'customer' ? 'AND o.customer = transfers.customer' : '';
+      const customer =
+        check.scope === 'customer' ? 'AND (o.customer = transfers.customer OR o.customer IN (SELECT value FROM json_each(?)))' : '';
       return {
         sql: `amount_cents + (SELECT COALESCE(SUM(o.amount_cents), 0) FROM transfers o WHERE o.id <> transfers.id AND o.decided_at > ? AND ${COUNTED} ${customer}) <= ?`,
-        values: [now.getTime() - check.windowMs, check.cents],
+        values: [
+          now.getTime() - check.windowMs,
+          ...(check.scope === 'customer' ? [JSON.stringify(check.customers ?? [])] : []),
+          check.cents,
+        ],
       };
     }
   }

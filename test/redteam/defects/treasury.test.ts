@@ -131,7 +131,7 @@ describe('DEFECT: the per-customer daily limit follows the user name, which DART
   // so after a rename what went to the customer under the old name no longer counts: the
   // same customer can get TRANSFER_DAILY_LIMIT again at once. The app receives the rename
   // webhook and does nothing with it for limits.
-  it.fails('60 to billyjoel, DART renames billyjoel to billy, 60 to billy: refused under a limit of 100', async () => {
+  it('60 to billyjoel, DART renames billyjoel to billy, 60 to billy: refused under a limit of 100', async () => {
     const h = await instance(standins.databasePath(), { TRANSFER_DAILY_LIMIT: '100' });
     const first = (await requestTransfer(h, 'billyjoel 60')).posted;
     await click(h, USERS.treasurer, 'confirm', first);
