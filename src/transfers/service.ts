@@ -57,6 +57,8 @@ export interface TransferSettings {
   confirmMinutes: number;
   /** `DART_TIMEOUT_MS`: the longest a DART call can last, headers and body included. */
   dartTimeoutMs: number;
+  /** How long past `dartTimeoutMs` a call stays live before it is taken for abandoned (default `EXECUTION_GRACE_MS`). */
+  executionGraceMs?: number;
 }
 
 /**
@@ -378,7 +380,7 @@ export class TransferService {
   async #sweepOnce(): Promise<void> {
     const now = this.#services.now();
     // A duration, not a point in time: the store measures it on its own clock (see TransferRepository).
-    const lease = this.#settings.dartTimeoutMs + EXECUTION_GRACE_MS;
+    const lease = this.#settings.dartTimeoutMs + (this.#settings.executionGraceMs ?? EXECUTION_GRACE_MS);
     for (const transfer of await this.store.abandonExecutions(lease, 'the app stopped while waiting for DART’s answer', now)) {
       this.#services.logger.warn({ transfer: transfer.id }, 'transfer left executing by a stopped app is now unknown');
       await this.#record('transfer.execute', transfer, executionAudit(transfer, 'unknown', transfer.detail ?? ''));
