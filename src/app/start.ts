@@ -45,6 +45,8 @@ export interface StartOptions {
   host?: string;
   /** How often transfers are swept for expiry and abandoned calls; tests shorten it. */
   transferSweepMs?: number;
+  /** How long past DART's timeout a call stays live before it is taken for abandoned (default 30 s); tests shorten it. */
+  executionGraceMs?: number;
   /** Webhook relay timings (tests shorten the backoff); not configurable from the environment. */
   alerts?: DeliveryOptions;
   /** How long a Web API call may take (default 5 s); tests shorten it to see Slack answer late. */
@@ -107,6 +109,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     },
     confirmMinutes: config.TRANSFER_CONFIRM_MINUTES,
     dartTimeoutMs: config.DART_TIMEOUT_MS,
+    ...(options.executionGraceMs === undefined ? {} : { executionGraceMs: options.executionGraceMs }),
   });
   const timings = deliveryTimings(options.alerts);
   const alerts = await registerAlerts(services, storage.outbox, {

@@ -15,10 +15,17 @@ const principalList = (fallback: string) =>
     )
     .pipe(z.array(z.string().regex(/^(\*|[UWS][A-Z0-9]{2,})$/, 'expected Slack user ids (U…), user-group ids (S…) or *, comma-separated')));
 
+/** The largest amount a limit may be set to, in cents (1,000,000,000,000.00): far beyond any real transfer, and its sums stay exact in every store. */
+const LARGEST_AMOUNT_CENTS = 100_000_000_000_000n;
+
 const amount = z.string().transform((raw, ctx) => {
   const parsed = parseDecimalAmount(raw);
   if (!parsed.ok) {
     ctx.addIssue({ code: 'custom', message: `expected a positive amount such as 1000 or 250.50 (${parsed.reason})` });
+    return z.NEVER;
+  }
+  if (parsed.cents > LARGEST_AMOUNT_CENTS) {
+    ctx.addIssue({ code: 'custom', message: 'must be at most 1000000000000 (1,000,000,000,000.00)' });
     return z.NEVER;
   }
   return parsed.cents;

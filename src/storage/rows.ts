@@ -1,7 +1,7 @@
 import type { AlertEvent } from '../alerts/schemas.ts';
 import type { AlertRoute, OutboxStatus, StoredAlert } from '../alerts/repository.ts';
 import type { AuditAction, AuditEntry, AuditOutcome } from '../audit/repository.ts';
-import type { Freeze, Resolution, Transfer, TransferState } from '../transfers/repository.ts';
+import type { Freeze, Resolution, Transfer, TransferOutcome, TransferState } from '../transfers/repository.ts';
 import type { Reminder } from '../trade-scripts/repository.ts';
 
 /**
@@ -38,6 +38,9 @@ export function transferFromRow(row: Row): Transfer {
     ...optional('approvedBy', row.approved_by, String),
     ...optional('approvedAt', row.approved_at, time),
     ...(row.resolution === 'sent' || row.resolution === 'not_sent' ? { resolution: resolutionOf(row, row.resolution) } : {}),
+    ...(present(row.late_outcome)
+      ? { lateAnswer: { outcome: String(row.late_outcome) as TransferOutcome, detail: String(row.late_detail), at: time(row.late_at) } }
+      : {}),
     state: String(row.state) as TransferState,
     requestedBy: String(row.requested_by),
     requestedAt: time(row.requested_at),

@@ -4,7 +4,7 @@ import { modal, textInput, type ModalView } from '../slack/modals.ts';
 import { code, escapeMrkdwn, mention, slackDate } from '../slack/mrkdwn.ts';
 import { formatCents, formatMoney } from '../util/money.ts';
 import type { TransferLimits } from './amount.ts';
-import type { Freeze, Resolution, Transfer } from './repository.ts';
+import type { Freeze, LateAnswer, Resolution, Transfer } from './repository.ts';
 import { TRANSFER_ACTIONS, VIEWS } from '../slack/ids.ts';
 
 /** What the confirmation says the transfer is doing, in a few words, for the text fallback. */
@@ -13,7 +13,10 @@ const STATUS: Record<Transfer['state'], (transfer: Transfer) => string> = {
   executing: () => 'executing',
   succeeded: () => 'transferred',
   failed: () => 'failed, DART refused it',
-  unknown: (t) => (t.resolution ? RESOLVED[t.resolution.outcome] : 'OUTCOME UNKNOWN, check in DART'),
+  unknown: (t) =>
+    t.resolution
+      ? `${RESOLVED[t.resolution.outcome]}${contradicts(t.resolution, t.lateAnswer) ? `, BUT DART ANSWERED LATER THAT IT ${t.lateAnswer?.outcome.toUpperCase()}: check DART` : ''}`
+      : 'OUTCOME UNKNOWN, check in DART',
   cancelled: () => 'cancelled',
   expired: () => 'expired',
   void: () => 'VOID, cannot be used',
@@ -145,16 +148,37 @@ export function history(transfer: Transfer): string[] {
       if (transfer.state === 'succeeded') lines.push(`:white_check_mark: Transferred · DART answered${answer}${when(transfer.finishedAt)}`);
       if (transfer.state === 'failed') lines.push(`:x: Failed · DART refused it${answer}${when(transfer.finishedAt)}`);
       if (transfer.state === 'unknown') lines.push(`:grey_question: Outcome unknown${answer}${when(transfer.finishedAt)}`);
-      if (transfer.resolution) lines.push(resolutionLine(transfer.resolution));
+      if (transfer.resolution) lines.push(resolutionLine(transfer.resolution, contradicts(transfer.resolution, transfer.lateAnswer)));
+      if (transfer.resolution && transfer.lateAnswer) lines.push(lateAnswerLine(transfer.resolution, transfer.lateAnswer));
   }
   return lines;
 }
 
+/** True when DART's late answer says the opposite of the resolution (a success marked not sent, or a failure marked sent). */
+function contradicts(resolution: Resolution | undefined, lateAnswer: LateAnswer | undefined): boolean {
+  if (!resolution || !lateAnswer) return false;
+  return resolution.outcome === 'sent' ? lateAnswer.outcome === 'failed' : lateAnswer.outcome === 'succeeded';
+}
+
+/** The longest resolution note shown on a message; cut before escaping, so no escape is ever cut in half. */
+const NOTE_SHOWN = 300;
+
 /** The history line of a resolution: what was found, who found it, when, and their note. */
-function resolutionLine(resolution: Resolution): string {
+function resolutionLine(resolution: Resolution, contradicted: boolean): string {
   const found = resolution.outcome === 'sent' ? ':white_check_mark: Marked as sent' : ':leftwards_arrow_with_hook: Marked as not sent';
-  const after = resolution.outcome === 'sent' ? '' : ' · request a new transfer if it is still needed';
-  return `${found} by ${mention(resolution.by)} · ${slackDate(resolution.at)} · “${escapeMrkdwn(resolution.note)}”${after}`;
+  // Never invite a new request when DART says this one went through: that would pay twice.
+  const after = resolution.outcome === 'sent' || contradicted ? '' : ' · request a new transfer if it is still needed';
+  const note = resolution.note.length > NOTE_SHOWN ? `${resolution.note.slice(0, NOTE_SHOWN)}…` : resolution.note;
+  return `${found} by ${mention(resolution.by)} · ${slackDate(resolution.at)} · “${escapeMrkdwn(note)}”${after}`;
+}
+
+/** DART's answer that came after the resolution: a loud warning when it says the opposite. */
+function lateAnswerLine(resolution: Resolution, late: LateAnswer): string {
+  const said = { succeeded: 'the transfer succeeded', failed: 'it refused the transfer', unknown: 'nothing clear' }[late.outcome];
+  const answer = `DART answered later that ${said} (${escapeMrkdwn(late.detail)}) · ${slackDate(late.at)}`;
+  const marked = resolution.outcome === 'sent' ? 'marked as sent' : 'marked as not sent';
+  if (!contradicts(resolution, late)) return `:information_source: ${answer}`;
+  return `:rotating_light: *${answer}, but it was ${marked} by ${mention(resolution.by)}: check DART before anyone requests it again.*`;
 }
 
 /** The ephemeral note to the requester once the confirmation is posted. */

@@ -29,8 +29,8 @@ export function registerTreasuryControls(routes: SlackRoutes, services: Services
       role: 'treasurer',
       parse: (words) => (words.length === 0 ? { ok: true, args: undefined } : { ok: false, error: '/dart transfers takes no arguments.' }),
       async run({ respond }) {
-        const { pending, freeze } = await transfers.attention();
-        const shown = attentionMessage(pending, freeze);
+        const { pending, total, freeze } = await transfers.attention();
+        const shown = attentionMessage(pending, total, freeze);
         await respond(ephemeral(shown.text, shown.blocks));
       },
     }),

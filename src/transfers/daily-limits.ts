@@ -6,13 +6,15 @@ import type { TransferRepository } from './repository.ts';
 
 /**
  * Why a request for `amount` to `customer` would go over a daily limit (mrkdwn: the limit,
- * what is left, and when more frees up), or undefined when it fits. Checked at request so a
- * treasurer is told at once; the move to executing checks the limits again, atomically.
+ * what is left, and when more frees up), or undefined when it fits. `names` are all the
+ * user names DART's renames link to the customer (its own included): what went to any of
+ * them counts. Checked at request so a treasurer is told at once; the move to executing checks the limits again, atomically.
  */
 export async function dailyRoom(
   store: TransferRepository,
   limits: TransferLimits,
   customer: string,
+  names: readonly string[],
   amount: string,
   now: Date,
 ): Promise<string | undefined> {
@@ -22,7 +24,7 @@ export async function dailyRoom(
   for (const scope of ['customer', 'total'] as const) {
     const limit = scope === 'customer' ? limits.dailyCents : limits.dailyTotalCents;
     if (limit === undefined) continue;
-    const spent = await store.spentSince(since, scope === 'customer' ? customer : undefined);
+    const spent = await store.spentSince(since, scope === 'customer' ? names : undefined);
     const left = limit > spent.cents ? limit - spent.cents : 0n;
     if (parsed.cents <= left) continue;
     const whom = scope === 'customer' ? `to ${code(customer)}` : 'to all customers together';

@@ -23,18 +23,33 @@ export type RuleCheck =
   /** No freeze is in force. */
   | { kind: 'not_frozen' }
   /**
-   * With this transfer, what went to its customer (`scope: 'customer'`) or to everyone
+   * Neither the requester nor the first approver is one of `users`: those of them who are no
+   * longer treasurers. Roles live in the configuration and Slack, not in the store, so the
+   * service asks AccessControl just before the move and hands the engine the answer.
+   */
+  | { kind: 'not_acted_by'; users: readonly string[] }
+  /**
+   * With this transfer, what went to its customer (`scope: 'customer'`: under its own user
+   * name or any of `customers`, the names DART's renames link to it) or to everyone
    * (`'total'`) in the `windowMs` before `now` is at most `cents`. Counted: the transfers
    * `executing` or `succeeded`, and `unknown` ones unless marked as not sent, by when they
    * moved to executing.
    */
-  | { kind: 'daily_limit'; scope: 'customer' | 'total'; cents: bigint; windowMs: number };
+  | { kind: 'daily_limit'; scope: 'customer' | 'total'; cents: bigint; windowMs: number; customers?: readonly string[] };
 
 /** A rule that must hold, under today's configuration, for a transfer to move to `executing`. */
 export interface ExecutionRule {
   check: RuleCheck;
   /** Why the transfer is refused when the check fails (mrkdwn, shown on its message). */
   refusal: string;
+}
+
+/** What the app knows, just before the move, that the store does not: roles, and renames of the customer. */
+export interface ExecutionFacts {
+  /** Every user name linked to the transfer's customer by DART's renames (see `HistorySources.namesOf`). */
+  customerNames?: readonly string[];
+  /** Who requested or first approved it and is no longer a treasurer. */
+  noLongerTreasurers?: readonly string[];
 }
 
 /** What the rules read from the configuration. */
@@ -50,10 +65,14 @@ export const DAILY_LIMIT_VARIABLE = { customer: 'TRANSFER_DAILY_LIMIT', total: '
 /**
  * The request-time rules, again at execution: the maximum, the approval thresholds (a
  * transfer requested with fewer approvers than its amount now needs is refused), the
- * confirmation window, the daily limits, and the freeze. Expiry as stored and who may act
+ * confirmation window, the daily limits, the roles of who requested and first approved it
+ * (`noLongerTreasurers`: those of them AccessControl no longer counts as treasurers), and the freeze. Expiry as stored and who may act
  * are part of the move itself (`TransferRepository.startExecution`).
  */
-export function executionRules({ limits, confirmMinutes }: ExecutionPolicy): ExecutionRule[] {
+export function executionRules(
+  { limits, confirmMinutes }: ExecutionPolicy,
+  { customerNames = [], noLongerTreasurers = [] }: ExecutionFacts = {},
+): ExecutionRule[] {
   const rules: ExecutionRule[] = [
     {
       check: { kind: 'max_amount', cents: limits.maxCents },
@@ -79,8 +98,20 @@ export function executionRules({ limits, confirmMinutes }: ExecutionPolicy): Exe
     if (cents === undefined) continue;
     const whom = scope === 'customer' ? 'to one customer' : 'to all customers together';
     rules.push({
-      check: { kind: 'daily_limit', scope, cents, windowMs: DAILY_WINDOW_MS },
+      check: {
+        kind: 'daily_limit',
+        scope,
+        cents,
+        windowMs: DAILY_WINDOW_MS,
+        ...(scope === 'customer' ? { customers: customerNames } : {}),
+      },
       refusal: `at most ${formatCents(cents)} may go ${whom} in any 24 hours (${DAILY_LIMIT_VARIABLE[scope]}), and this transfer would go over it`,
+    });
+  }
+  if (noLongerTreasurers.length > 0) {
+    rules.push({
+      check: { kind: 'not_acted_by', users: noLongerTreasurers },
+      refusal: `who requested or first approved it is no longer a treasurer (DART_TREASURERS: ${noLongerTreasurers.join(', ')}), so their part no longer counts`,
     });
   }
   // Last: the service answers a click refused by the freeze itself, and never makes the transfer refused for it.

@@ -8,6 +8,9 @@ import type { ExecutionRule } from './execution-rules.ts';
  */
 export type TransferState = 'requested' | 'executing' | 'succeeded' | 'failed' | 'unknown' | 'cancelled' | 'expired' | 'void' | 'refused';
 
+/** The most transfers `needingAttention` lists: `/dart transfers` shows one block each, within Slack's 50 blocks. */
+export const ATTENTION_LISTED = 40;
+
 /** The final states an execution can end in. */
 export type TransferOutcome = Extract<TransferState, 'succeeded' | 'failed' | 'unknown'>;
 
@@ -30,6 +33,8 @@ export interface Transfer {
   approvedAt?: Date;
   /** How a treasurer closed out an `unknown` outcome after checking DART. */
   resolution?: Resolution;
+  /** DART's answer when it came only after the outcome had been resolved: kept beside the resolution, never over it. */
+  lateAnswer?: LateAnswer;
   state: TransferState;
   requestedBy: string;
   requestedAt: Date;
@@ -58,6 +63,13 @@ export interface Resolution {
   at: Date;
   /** What was checked in DART (never empty). */
   note: string;
+}
+
+/** What DART answered, late, about a transfer already resolved by a treasurer. */
+export interface LateAnswer {
+  outcome: TransferOutcome;
+  detail: string;
+  at: Date;
 }
 
 /** The stop on all money movement, while it lasts. */
@@ -103,7 +115,10 @@ export interface ExecutionMove {
  * compare-and-set (one statement, or one transaction that takes the row's lock first)
  * that names the state it moves from, so of any number of concurrent callers (clicks,
  * retries, app instances sharing the database) exactly one gets the row back and every
- * other gets `undefined`. Times are the caller's (`now`), compared as instants.
+ * other gets `undefined`. Times are the caller's (`now`), compared as instants, except the
+ * execution lease: when an execution started and when it is taken for abandoned are both
+ * read from the store's own clock (PostgreSQL: the database's; SQLite: the one host's, `now`),
+ * so instances whose clocks disagree never declare each other's live calls abandoned.
  */
 export interface TransferRepository {
   create(transfer: NewTransfer): Promise<Transfer>;
@@ -137,14 +152,19 @@ export interface TransferRepository {
   addApproval(id: string, move: ExecutionMove, rules: readonly ExecutionRule[]): Promise<Transfer | undefined>;
   /** unknown → unknown with `resolution`, once: undefined when it is not unknown or already resolved. Nothing else changes. */
   resolve(id: string, resolution: Resolution): Promise<Transfer | undefined>;
-  /** Transfers waiting for a click (posted, not expired at `now`) and unknown ones not resolved, oldest request first (at most 40). */
+  /** Transfers waiting for a click (posted, not expired at `now`) and unknown ones not resolved, oldest request first (at most `ATTENTION_LISTED`). */
   needingAttention(now: Date): Promise<Transfer[]>;
+  /** How many transfers need attention in all (what `needingAttention` lists, without its cap). */
+  countNeedingAttention(now: Date): Promise<number>;
+  /** Every transfer waiting for a click (posted, not expired at `now`), oldest request first, however many. */
+  waiting(now: Date): Promise<Transfer[]>;
   /**
-   * What counts toward the daily limits since `since`, for one customer or (without) all:
+   * What counts toward the daily limits since `since`, for one customer (all its user names,
+   * as linked by renames) or (without) all:
    * `executing` and `succeeded` transfers, and `unknown` ones unless marked as not sent, by
    * when they moved to executing.
    */
-  spentSince(since: Date, customer?: string): Promise<Spent>;
+  spentSince(since: Date, customers?: readonly string[]): Promise<Spent>;
   /** Starts a freeze unless one is in force (one compare-and-set): returns it, or undefined when already frozen. */
   freeze(freeze: Freeze): Promise<Freeze | undefined>;
   /** Lifts the freeze in force if `by` is not who set it (one compare-and-set): returns the lifted freeze, or undefined. */
@@ -160,11 +180,16 @@ export interface TransferRepository {
   expireDue(now: Date): Promise<Transfer[]>;
   /**
    * executing → outcome, by the executor that started it. It may also replace an
-   * `unknown` that a lapsed lease produced, since this executor now knows the answer.
+   * unresolved `unknown` that a lapsed lease produced, since this executor now knows the
+   * answer. A resolution is never overwritten: on a resolved `unknown` the answer is kept
+   * as its `lateAnswer` (once), and the state and resolution stay as they are.
    */
   finish(id: string, executor: string, outcome: TransferOutcome, detail: string, now: Date): Promise<Transfer | undefined>;
-  /** executing → unknown for every execution started at or before `startedBy` (its process is gone). */
-  abandonExecutions(startedBy: Date, detail: string, now: Date): Promise<Transfer[]>;
+  /**
+   * executing → unknown for every execution that started at least `graceMs` ago by the
+   * store's clock (its process is gone); `now` stamps the move.
+   */
+  abandonExecutions(graceMs: number, detail: string, now: Date): Promise<Transfer[]>;
   /** The message now shows `version` (never moves backwards). */
   markShown(id: string, version: number): Promise<void>;
   /** Transfers whose message lags behind, left untouched since `quietSince`, oldest first (at most 50). */

@@ -54,6 +54,8 @@ export type ResolveResult = { ok: true; confirmation: string; announce: () => Pr
 export interface TransferSettings extends ExecutionPolicy {
   /** `DART_TIMEOUT_MS`: the longest a DART call can last, headers and body included. */
   dartTimeoutMs: number;
+  /** How long past `dartTimeoutMs` a call stays live before it is taken for abandoned (default `EXECUTION_GRACE_MS`). */
+  executionGraceMs?: number;
 }
 
 /**
@@ -98,7 +100,8 @@ export class TransferService {
     const now = this.#services.now();
     const freeze = await this.store.currentFreeze();
     if (freeze) return { ok: false, reason: frozenRefusal(freeze, 'Nothing was requested.') };
-    const noRoom = await dailyRoom(this.store, this.limits, input.customer.dart_user_name, input.amount, now);
+    const customer = input.customer.dart_user_name;
+    const noRoom = await dailyRoom(this.store, this.limits, customer, await this.#services.history.namesOf(customer), input.amount, now);
     if (noRoom) return { ok: false, reason: noRoom };
     const transfer = await this.store.create({
       id: randomUUID(),
@@ -165,7 +168,11 @@ export class TransferService {
       await this.#show(cancelled);
       return undefined;
     }
-    const rules = executionRules(this.#settings);
+    // Renames and roles are not in the transfers' store: read them now, and the move checks them atomically.
+    const rules = executionRules(this.#settings, {
+      customerNames: await this.#services.history.namesOf(transfer.customer),
+      noLongerTreasurers: await this.#noLongerTreasurers(transfer),
+    });
     const move = { kind: action, actor, executor: this.#instance, now, message };
     if (action === 'approve' && transfer.secondApproval && !transfer.approvedBy) {
       // The first of two approvals moves no money: only the freeze is checked with it; every rule is checked with the second.
@@ -193,10 +200,26 @@ export class TransferService {
     return (await this.#refuse(id, finalRules, actor, now)) ?? this.#lostRace(id, now, action, actor);
   }
 
+  /**
+   * Who requested or first approved `transfer` and is no longer a treasurer, by the same
+   * check as the role gate (user groups included). Roles are not in the store, so this is
+   * asked just before the move; the move then refuses the transfer if any of them acted on it.
+   */
+  async #noLongerTreasurers(transfer: Transfer): Promise<string[]> {
+    const earlier = [...new Set([transfer.requestedBy, ...(transfer.approvedBy ? [transfer.approvedBy] : [])])];
+    const held = await Promise.all(earlier.map((user) => this.#services.access.allows(user, 'treasurer')));
+    return earlier.filter((_, index) => !held[index]);
+  }
+
   /** What needs someone now (`/dart transfers`), and the freeze in force. */
-  async attention(): Promise<{ pending: Transfer[]; freeze: Freeze | undefined }> {
-    const [pending, freeze] = await Promise.all([this.store.needingAttention(this.#services.now()), this.store.currentFreeze()]);
-    return { pending, freeze };
+  async attention(): Promise<{ pending: Transfer[]; total: number; freeze: Freeze | undefined }> {
+    const now = this.#services.now();
+    const [pending, total, freeze] = await Promise.all([
+      this.store.needingAttention(now),
+      this.store.countNeedingAttention(now),
+      this.store.currentFreeze(),
+    ]);
+    return { pending, total: Math.max(total, pending.length), freeze };
   }
 
   /** The freeze in force, if any (for `/dart help`). */
@@ -282,8 +305,7 @@ export class TransferService {
 
   /** Redraws every confirmation still waiting for a click, so it shows the freeze as it is now. */
   async #redrawWaiting(): Promise<void> {
-    const waiting = (await this.store.needingAttention(this.#services.now())).filter((transfer) => transfer.state === 'requested');
-    for (const transfer of waiting) await this.#show(transfer);
+    for (const transfer of await this.store.waiting(this.#services.now())) await this.#show(transfer);
   }
 
   /**
@@ -357,8 +379,9 @@ export class TransferService {
 
   async #sweepOnce(): Promise<void> {
     const now = this.#services.now();
-    const leaseStart = new Date(now.getTime() - this.#settings.dartTimeoutMs - EXECUTION_GRACE_MS);
-    for (const transfer of await this.store.abandonExecutions(leaseStart, 'the app stopped while waiting for DART’s answer', now)) {
+    // A duration, not a point in time: the store measures it on its own clock (see TransferRepository).
+    const lease = this.#settings.dartTimeoutMs + (this.#settings.executionGraceMs ?? EXECUTION_GRACE_MS);
+    for (const transfer of await this.store.abandonExecutions(lease, 'the app stopped while waiting for DART’s answer', now)) {
       this.#services.logger.warn({ transfer: transfer.id }, 'transfer left executing by a stopped app is now unknown');
       await this.#record('transfer.execute', transfer, executionAudit(transfer, 'unknown', transfer.detail ?? ''));
       await this.#show(transfer);
@@ -385,6 +408,11 @@ export class TransferService {
     // The audit records what DART answered even if the store cannot be written any more.
     await this.#record('transfer.execute', transfer, executionAudit(transfer, outcome, detail));
     const finished = await this.store.finish(transfer.id, this.#instance, outcome, detail, this.#services.now());
+    if (finished?.lateAnswer)
+      logger.error(
+        { transfer: transfer.id, outcome, resolution: finished.resolution?.outcome },
+        'DART answered after a treasurer resolved the unknown outcome: the resolution stays, the answer is shown beside it',
+      );
     if (finished) await this.#show(finished);
     else logger.error({ transfer: transfer.id, outcome }, 'transfer outcome could not be stored: the row was not ours any more');
   }

@@ -72,16 +72,21 @@ function attentionLine(transfer: Transfer): string {
   return `:hourglass_flowing_sand: ${what} · ${who} · expires ${slackDate(transfer.expiresAt)} · ${messageLink(transfer)}`;
 }
 
-/** `/dart transfers`: the freeze if any, then what needs someone now, oldest first. */
-export function attentionMessage(transfers: readonly Transfer[], freeze: Freeze | undefined): SlackMessage {
+/**
+ * `/dart transfers`: the freeze if any, then what needs someone now, oldest first: `total`
+ * in all, of which the oldest `transfers` are listed (one block each, within Slack's limit).
+ */
+export function attentionMessage(transfers: readonly Transfer[], total: number, freeze: Freeze | undefined): SlackMessage {
+  const more = total - transfers.length;
   const summary =
-    transfers.length === 0
+    total === 0
       ? 'No transfer needs anyone now.'
-      : `${transfers.length} transfer${transfers.length === 1 ? ' needs' : 's need'} someone now, oldest first:`;
+      : `${total} transfer${total === 1 ? ' needs' : 's need'} someone now, oldest first${more > 0 ? ` (the oldest ${transfers.length} are listed)` : ''}:`;
   return message(`${freeze ? 'Transfers are frozen. ' : ''}${summary}`, [
     ...(freeze ? [section(frozenNotice(freeze))] : []),
     section(`*${summary}*`),
     ...transfers.map((transfer) => section(attentionLine(transfer))),
+    ...(more > 0 ? [section(`…and ${more} more, newer than these: deal with the oldest first, or find them in the channel.`)] : []),
   ]);
 }
 

@@ -128,7 +128,9 @@ describe.each(['sqlite', 'postgres'] as const)('daily limits at their exact edge
 });
 
 describe.each(['sqlite', 'postgres'] as const)('text a treasurer types never reaches SQL or mrkdwn as code (%s)', (engine) => {
-  const nasty = `x'); DELETE FROM transfers; DROP TABLE transfer_freezes; -- " \\ <!channel> <https://evil.example|click> &lt;`;
+  // Table names by variable: no test spells SQL on a table (test/unit/imports.test.ts).
+  const [transfers, freezes] = ['transfers', 'transfer_freezes'];
+  const nasty = `x'); DELETE FROM ${transfers}; DROP TABLE ${freezes}; -- " \\ <!channel> <https://evil.example|click> &lt;`;
 
   it('a freeze reason and a resolution note full of SQL and mrkdwn are stored and shown as typed, escaped', async () => {
     const h = await one(engine);
@@ -139,8 +141,8 @@ describe.each(['sqlite', 'postgres'] as const)('text a treasurer types never rea
     expect(await runCommand(h, USERS.treasurer2, 'transfers', 'need')).toContain('2 transfers need someone now');
     await submitView(h, USERS.treasurer2, await openForm(h, 'sent', unknown), { note: nasty });
     await messageShowing(h, unknown, 'Marked as sent');
-    expect(await runCommand(h, USERS.viewer, 'history billyjoel', 'marked')).toContain('DELETE FROM transfers');
-    expect(await runCommand(h, USERS.treasurer2, 'unfreeze', 'lifted the freeze')).toContain('DROP TABLE transfer_freezes');
+    expect(await runCommand(h, USERS.viewer, 'history billyjoel', 'marked')).toContain(`DELETE FROM ${transfers}`);
+    expect(await runCommand(h, USERS.treasurer2, 'unfreeze', 'lifted the freeze')).toContain(`DROP TABLE ${freezes}`);
     const shown = sentToSlack();
     expect(shown).not.toMatch(/(?<!&lt;)<!channel>|<https:\/\/evil/);
     expect(shown).toContain('&amp;lt;');

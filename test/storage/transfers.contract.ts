@@ -116,6 +116,16 @@ export function transferContract(newDatabase: NewTestDatabase): void {
       expect(await a.cancel(id, 'U2', at(1))).toBeUndefined();
     });
 
+    it('keeps amounts of 2^53 cents and more exact, one by one and summed', async () => {
+      const { id } = await request({ amount: '90071992547409.93' });
+      expect((await b.get(id))?.amount).toBe('90071992547409.93');
+      await a.startExecution(id, move('confirm', 'U1'), []);
+      const second = await request({ amount: '90071992547409.93' });
+      await a.startExecution(second.id, move('confirm', 'U1'), []);
+      expect((await b.spentSince(t0, ['billyjoel'])).cents).toBe(18014398509481986n);
+      expect((await b.expireDue(at(60))).length).toBe(0);
+    });
+
     it('records an outcome only for the executor that made the call', async () => {
       const { id } = await request();
       await a.startExecution(id, move('confirm', 'U1', 1, 'mine'), []);
@@ -132,11 +142,25 @@ export function transferContract(newDatabase: NewTestDatabase): void {
     it('takes executions for abandoned only once their lease has run out, and only once', async () => {
       const { id } = await request();
       await a.startExecution(id, move('confirm', 'U1', 1, 'gone'), []);
-      expect(await b.abandonExecutions(at(0), 'stopped', at(2))).toEqual([]);
-      expect((await b.abandonExecutions(at(1), 'stopped', at(2))).map((t) => [t.state, t.detail])).toEqual([['unknown', 'stopped']]);
-      expect(await a.abandonExecutions(at(5), 'stopped', at(6))).toEqual([]);
+      // The lease is a duration measured on the store's clock: ten minutes have not passed by any clock.
+      expect(await b.abandonExecutions(600_000, 'stopped', at(2))).toEqual([]);
+      expect((await b.abandonExecutions(0, 'stopped', at(2))).map((t) => [t.state, t.detail])).toEqual([['unknown', 'stopped']]);
+      expect(await a.abandonExecutions(0, 'stopped', at(6))).toEqual([]);
       // The executor, if it was only slow, may still record what DART answered.
       expect((await a.finish(id, 'gone', 'succeeded', 'ok', at(7)))?.state).toBe('succeeded');
+    });
+
+    it('never lets a late answer overwrite a resolution: it is kept beside it, once', async () => {
+      const { id } = await request();
+      await a.startExecution(id, move('confirm', 'U1', 1, 'slow'), []);
+      await b.abandonExecutions(0, 'stopped', at(2));
+      const resolution = { outcome: 'not_sent' as const, by: 'U3', at: at(3), note: 'nothing in DART' };
+      await b.resolve(id, resolution);
+      const late = await a.finish(id, 'slow', 'succeeded', 'tx 42', at(4));
+      expect(late).toMatchObject({ state: 'unknown', resolution, lateAnswer: { outcome: 'succeeded', detail: 'tx 42', at: at(4) } });
+      expect(await a.finish(id, 'slow', 'failed', 'again', at(5))).toBeUndefined();
+      expect(await b.finish(id, 'other', 'succeeded', 'x', at(5))).toBeUndefined();
+      expect(await b.get(id)).toEqual(late);
     });
 
     it('lists messages that lag behind, once left alone for a while, and counts what is pending', async () => {

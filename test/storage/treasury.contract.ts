@@ -51,6 +51,20 @@ export function treasuryContract(handles: () => { a: TransferRepository; b: Tran
       expect(seconds.find(Boolean)).toMatchObject({ state: 'executing', approvedBy: approver, decidedBy: other });
     });
 
+    it('refuses a transfer whose requester or first approver is among those no longer treasurers, inside the move', async () => {
+      const gone = (...users: string[]): ExecutionRule => ({ check: { kind: 'not_acted_by', users }, refusal: 'no longer a treasurer' });
+      const requested = await request({ amount: '1500.00', needsApproval: true });
+      expect(await a.startExecution(requested.id, move('approve', 'U2'), [gone('U1')])).toBeUndefined();
+      expect(await b.refuse(requested.id, gone('U9'), 'U2', at(1))).toBeUndefined();
+      expect(await b.refuse(requested.id, gone('U1'), 'U2', at(1))).toMatchObject({ state: 'refused', detail: 'no longer a treasurer' });
+      const approved = await request({ amount: '6000.00', needsApproval: true, secondApproval: true });
+      await a.addApproval(approved.id, move('approve', 'U2'), []);
+      expect(await a.startExecution(approved.id, move('approve', 'U3'), [gone('U2')])).toBeUndefined();
+      expect((await b.startExecution(approved.id, move('approve', 'U3'), [gone('U9', 'U8')]))?.state).toBe('executing');
+      const unapproved = await request({ amount: '1500.00', needsApproval: true });
+      expect((await a.startExecution(unapproved.id, move('approve', 'U2'), [gone()]))?.state).toBe('executing');
+    });
+
     it('a transfer needing one approver takes no first approval', async () => {
       const { id } = await request({ amount: '1500.00', needsApproval: true });
       expect(await a.addApproval(id, move('approve', 'U2'), [])).toBeUndefined();
@@ -108,6 +122,16 @@ export function treasuryContract(handles: () => { a: TransferRepository; b: Tran
       expect((await b.needingAttention(at(6))).map((transfer) => transfer.id)).toEqual([waiting.id]);
     });
 
+    it('lists at most 40 needing attention but counts them all, and returns every waiting confirmation', async () => {
+      const posted: Array<{ id: string }> = [];
+      for (let index = 0; index < 45; index++) posted.push(await request({ requestedAt: at(index / 100) }));
+      expect(await b.needingAttention(at(1))).toHaveLength(40);
+      expect(await b.countNeedingAttention(at(1))).toBe(45);
+      expect((await b.waiting(at(1))).map((transfer) => transfer.id)).toEqual(posted.map((transfer) => transfer.id));
+      expect(await b.waiting(at(11))).toEqual([]);
+      expect(await b.countNeedingAttention(at(11))).toBe(0);
+    });
+
     it('counts executing, succeeded and unresolved or sent unknowns toward the daily limits, by when they started', async () => {
       await executed('10.00', 'succeeded', 1);
       await executed('20.00', 'unknown', 2);
@@ -116,12 +140,28 @@ export function treasuryContract(handles: () => { a: TransferRepository; b: Tran
       await executed('5.00', 'succeeded', 5, 'adaline');
       const running = await request({ amount: '0.50', requestedAt: at(5), expiresAt: at(20) });
       await a.startExecution(running.id, move('confirm', 'U1', 6), []);
-      expect(await b.spentSince(t0, 'billyjoel')).toEqual({ cents: 110_50n, oldest: at(1) });
+      expect(await b.spentSince(t0, ['billyjoel'])).toEqual({ cents: 110_50n, oldest: at(1) });
       await a.resolve(marked.id, { outcome: 'not_sent', by: 'U2', at: at(7), note: 'n' });
-      expect(await b.spentSince(t0, 'billyjoel')).toEqual({ cents: 30_50n, oldest: at(1) });
+      expect(await b.spentSince(t0, ['billyjoel'])).toEqual({ cents: 30_50n, oldest: at(1) });
       expect(await b.spentSince(t0)).toEqual({ cents: 35_50n, oldest: at(1) });
-      expect(await b.spentSince(at(1), 'billyjoel')).toEqual({ cents: 20_50n, oldest: at(2) });
-      expect(await b.spentSince(at(10), 'billyjoel')).toEqual({ cents: 0n });
+      expect(await b.spentSince(at(1), ['billyjoel'])).toEqual({ cents: 20_50n, oldest: at(2) });
+      expect(await b.spentSince(at(10), ['billyjoel'])).toEqual({ cents: 0n });
+    });
+
+    it('counts what went to every user name linked to the customer, in the sum and inside the move', async () => {
+      await executed('60.00', 'succeeded', 1, 'billyjoel');
+      await executed('7.00', 'succeeded', 1, 'adaline');
+      expect(await b.spentSince(t0, ['billy', 'billyjoel'])).toEqual({ cents: 60_00n, oldest: at(1) });
+      const renamed = (customers: string[]): ExecutionRule => ({
+        check: { kind: 'daily_limit', scope: 'customer', cents: 100_00n, windowMs: DAILY_WINDOW_MS, customers },
+        refusal: 'daily customer',
+      });
+      const { id } = await request({ amount: '60.00', customer: 'billy', requestedAt: at(1), expiresAt: at(20) });
+      expect(await a.startExecution(id, move('confirm', 'U1', 2), [renamed(['billy', 'billyjoel'])])).toBeUndefined();
+      expect(await b.refuse(id, renamed(['billy']), 'U1', at(2))).toBeUndefined();
+      expect(await b.refuse(id, renamed(['billy', 'billyjoel']), 'U1', at(2))).toMatchObject({ state: 'refused' });
+      const other = await request({ amount: '60.00', customer: 'billy', requestedAt: at(1), expiresAt: at(20) });
+      expect((await a.startExecution(other.id, move('confirm', 'U1', 2), [renamed(['adaline'])]))?.state).toBe('executing');
     });
 
     it('two moves that each fit a daily limit but together exceed it: exactly one executes, across handles', async () => {

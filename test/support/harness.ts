@@ -61,6 +61,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** How often the app sweeps transfers (default 15 s). */
   transferSweepMs?: number;
+  /** How long past DART_TIMEOUT_MS a call stays live before the sweep takes it for abandoned (default 30 s). */
+  executionGraceMs?: number;
   /** Members of Slack user groups, known to the stand-in before the app starts. */
   userGroups?: Record<string, string[]>;
   /** Reuse stand-ins (e.g. across an app restart). */
@@ -93,6 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     host: '127.0.0.1',
     now: options.now,
     transferSweepMs: options.transferSweepMs,
+    executionGraceMs: options.executionGraceMs,
     alerts: options.alerts,
     slackTimeoutMs: options.slackTimeoutMs,
   });

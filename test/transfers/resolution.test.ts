@@ -71,6 +71,15 @@ describe('resolving an unknown transfer', () => {
     expect(transferCalls(h).length).toBe(calls);
   });
 
+  it('a long note full of characters to escape is shortened before escaping: no escape is ever cut in half', async () => {
+    h = await startHarness();
+    const posted = await unknownTransfer(h, 'billyjoel 70');
+    await submitView(h, USERS.treasurer2, await openForm('sent', posted), { note: '<'.repeat(1000) });
+    const shown = await messageShowing(h, posted, 'Marked as sent');
+    expect(shown).toContain(`“${'&lt;'.repeat(300)}…”`);
+    expect(shown).not.toMatch(/&(l|lt|g|gt|a|am|amp)?…/);
+  });
+
   it('two treasurers at once: one wins, the other is told who already resolved it', async () => {
     h = await startHarness();
     const posted = await unknownTransfer(h, 'billyjoel 70');

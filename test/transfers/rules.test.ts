@@ -206,11 +206,13 @@ describe('the confirmation message', () => {
   it('/dart transfers lists who may act, when each expires, and links to the message', () => {
     const waiting = transfer({ channel: 'C0OPS', messageTs: '1700000000.000100', secondApproval: true, approvedBy: 'U0AP1' });
     const unknown = transfer({ id: 'x2', state: 'unknown', channel: 'C0OPS', messageTs: '1700000001.000200' });
-    const shown = JSON.stringify(attentionMessage([waiting, unknown], undefined));
+    const shown = JSON.stringify(attentionMessage([waiting, unknown], 2, undefined));
     expect(shown).toContain('https://slack.com/archives/C0OPS/p1700000000000100|message');
     expect(shown).toContain('waits for 1 more approval');
     expect(shown).toContain('outcome unknown');
-    expect(JSON.stringify(attentionMessage([], { by: 'U0FRZ', at: t0, reason: 'audit' }))).toMatch(/frozen.*No transfer needs anyone now/);
+    expect(JSON.stringify(attentionMessage([], 0, { by: 'U0FRZ', at: t0, reason: 'audit' }))).toMatch(
+      /frozen.*No transfer needs anyone now/,
+    );
   });
 
   it('the form carries its channel and shows the limits', () => {

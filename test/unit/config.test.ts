@@ -113,6 +113,20 @@ describe('loadConfig', () => {
     expect(text).toMatch(/^WEBHOOK_SECRET_PREVIOUS: /m);
   });
 
+  it.each([
+    'TRANSFER_MAX_AMOUNT',
+    'TRANSFER_APPROVAL_THRESHOLD',
+    'TRANSFER_SECOND_APPROVAL_THRESHOLD',
+    'TRANSFER_DAILY_LIMIT',
+    'TRANSFER_DAILY_TOTAL_LIMIT',
+  ])('refuses %s above 1,000,000,000,000.00 in a line naming it, and accepts exactly that', (name) => {
+    const largest = { TRANSFER_MAX_AMOUNT: '1000000000000', TRANSFER_APPROVAL_THRESHOLD: '1000000000000' };
+    expect(problems({ ...minimal, ...largest, [name]: '1000000000000' })).toBe('');
+    expect(problems({ ...minimal, ...largest, [name]: '1000000000000.01' }).split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^${name}: must be at most`)),
+    ]);
+  });
+
   it('refuses a threshold above the maximum', () => {
     expect(problems({ ...minimal, TRANSFER_MAX_AMOUNT: '100', TRANSFER_APPROVAL_THRESHOLD: '200' })).toContain(
       'TRANSFER_APPROVAL_THRESHOLD',

@@ -111,4 +111,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     );
     CREATE UNIQUE INDEX transfer_freezes_in_force ON transfer_freezes ((lifted_at IS NULL)) WHERE lifted_at IS NULL;`,
   },
+  {
+    // When an execution started, by the database's clock (every instance's lease compares
+    // against that one clock, never its own host's), and DART's answer when it came only
+    // after a treasurer had resolved the unknown outcome (kept beside the resolution, never over it).
+    name: 'transfers-004-execution-lease-and-late-answers',
+    sql: `ALTER TABLE transfers ADD COLUMN started_at timestamptz;
+    UPDATE transfers SET started_at = decided_at WHERE state = 'executing';
+    ALTER TABLE transfers ADD COLUMN late_outcome text CHECK (late_outcome IN ('succeeded', 'failed', 'unknown'));
+    ALTER TABLE transfers ADD COLUMN late_detail text;
+    ALTER TABLE transfers ADD COLUMN late_at timestamptz;`,
+  },
 ];

@@ -1,13 +1,14 @@
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
-import type {
-  ExecutionMove,
-  Freeze,
-  NewTransfer,
-  Resolution,
-  Spent,
-  Transfer,
-  TransferOutcome,
-  TransferRepository,
+import {
+  ATTENTION_LISTED,
+  type ExecutionMove,
+  type Freeze,
+  type NewTransfer,
+  type Resolution,
+  type Spent,
+  type Transfer,
+  type TransferOutcome,
+  type TransferRepository,
 } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
 import { freezeFromRow, transferFromRow } from '../rows.ts';
@@ -23,6 +24,12 @@ const EXECUTION_LOCK = 0x74_72_61_6e_73_66_65_72n;
 
 /** The transfers that count toward a daily limit (an unknown one may have moved the money), as a condition on alias `o`. */
 const COUNTED = `(o.state IN ('executing', 'succeeded') OR (o.state = 'unknown' AND (o.resolution IS NULL OR o.resolution = 'sent')))`;
+
+/** Posted and waiting for a click, not expired at `$1`. */
+const WAITING = `state = 'requested' AND expires_at > $1 AND message_ts IS NOT NULL`;
+
+/** What `/dart transfers` lists: waiting at `$1`, or unknown and not resolved. */
+const NEEDING_ATTENTION = `(${WAITING}) OR (state = 'unknown' AND resolution IS NULL)`;
 
 /**
  * `TransferRepository` on PostgreSQL: every move is one `UPDATE … WHERE state = … RETURNING`
@@ -100,7 +107,8 @@ export class PostgresTransferRepository implements TransferRepository {
         : 'needs_approval AND requested_by <> $4 AND (NOT second_approval OR (approved_by IS NOT NULL AND approved_by <> $4))';
     const conditions = rules.map((rule) => `AND (${condition(rule.check, now, values)})`).join(' ');
     return this.#serialized(
-      `UPDATE transfers SET ${move(3)}, decided_by = $4, decided_at = $2, executor = $5
+      // started_at by the database's clock: the lease in abandonExecutions compares against the same clock.
+      `UPDATE transfers SET ${move(3)}, decided_by = $4, decided_at = $2, executor = $5, started_at = clock_timestamp()
        WHERE id = $1 AND state = 'requested' AND expires_at > $2 AND channel = $6 AND message_ts = $7 AND ${who} ${conditions} RETURNING *`,
       values,
     );
@@ -126,18 +134,25 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async needingAttention(now: Date): Promise<Transfer[]> {
-    return this.#all(
-      `SELECT * FROM transfers WHERE (state = 'requested' AND expires_at > $1 AND message_ts IS NOT NULL) OR (state = 'unknown' AND resolution IS NULL)
-       ORDER BY requested_at, id LIMIT 40`,
-      [now],
-    );
+    return this.#all(`SELECT * FROM transfers WHERE ${NEEDING_ATTENTION} ORDER BY requested_at, id LIMIT ${ATTENTION_LISTED}`, [now]);
   }
 
-  async spentSince(since: Date, customer?: string): Promise<Spent> {
+  async countNeedingAttention(now: Date): Promise<number> {
+    const { rows } = await this.#database.query<{ total: string }>(`SELECT count(*) AS total FROM transfers WHERE ${NEEDING_ATTENTION}`, [
+      now,
+    ]);
+    return Number(rows[0]?.total ?? 0);
+  }
+
+  async waiting(now: Date): Promise<Transfer[]> {
+    return this.#all(`SELECT * FROM transfers WHERE ${WAITING} ORDER BY requested_at, id`, [now]);
+  }
+
+  async spentSince(since: Date, customers?: readonly string[]): Promise<Spent> {
     const { rows } = await this.#database.query<{ cents: string; oldest: Date | null }>(
       `SELECT COALESCE(SUM(o.amount_cents), 0)::text AS cents, MIN(o.decided_at) AS oldest FROM transfers o
-       WHERE o.decided_at > $1 AND ${COUNTED} ${customer === undefined ? '' : 'AND o.customer = $2'}`,
-      customer === undefined ? [since] : [since, customer],
+       WHERE o.decided_at > $1 AND ${COUNTED} ${customers === undefined ? '' : 'AND o.customer = ANY($2::text[])'}`,
+      customers === undefined ? [since] : [since, customers],
     );
     const oldest = rows[0]?.oldest ?? undefined;
     return { cents: BigInt(rows[0]?.cents ?? '0'), ...(oldest ? { oldest } : {}) };
@@ -197,17 +212,27 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async finish(id: string, executor: string, outcome: TransferOutcome, detail: string, now: Date): Promise<Transfer | undefined> {
-    return this.#one(
+    const finished = await this.#one(
       `UPDATE transfers SET ${move(3)}, finished_at = $2, detail = $5
-       WHERE id = $1 AND executor = $4 AND state IN ('executing', 'unknown') RETURNING *`,
+       WHERE id = $1 AND executor = $4 AND (state = 'executing' OR (state = 'unknown' AND resolution IS NULL)) RETURNING *`,
       [id, now, outcome, executor, detail],
+    );
+    // A resolution is final (resolve moves only an unresolved row), so this runs only when the one above could not.
+    return (
+      finished ??
+      this.#one(
+        `UPDATE transfers SET version = version + 1, updated_at = $2, late_outcome = $3, late_detail = $5, late_at = $2
+         WHERE id = $1 AND executor = $4 AND state = 'unknown' AND resolution IS NOT NULL AND late_outcome IS NULL RETURNING *`,
+        [id, now, outcome, executor, detail],
+      )
     );
   }
 
-  async abandonExecutions(startedBy: Date, detail: string, now: Date): Promise<Transfer[]> {
+  async abandonExecutions(graceMs: number, detail: string, now: Date): Promise<Transfer[]> {
     return this.#all(
-      `UPDATE transfers SET ${move(2)}, finished_at = $1, detail = $3 WHERE state = 'executing' AND decided_at <= $4 RETURNING *`,
-      [now, 'unknown', detail, startedBy],
+      `UPDATE transfers SET ${move(2)}, finished_at = $1, detail = $3
+       WHERE state = 'executing' AND started_at <= clock_timestamp() - make_interval(secs => $4::double precision / 1000) RETURNING *`,
+      [now, 'unknown', detail, graceMs],
     );
   }
 
@@ -271,8 +296,15 @@ function condition(check: RuleCheck, now: Date, values: unknown[]): string {
       return `second_approval OR amount_cents < ${parameter(check.cents)}`;
     case 'not_frozen':
       return 'NOT EXISTS (SELECT 1 FROM transfer_freezes WHERE lifted_at IS NULL)';
+    case 'not_acted_by': {
+      const users = parameter(check.users);
+      return `requested_by <> ALL(${users}::text[]) AND (approved_by IS NULL OR approved_by <> ALL(${users}::text[]))`;
+    }
     case 'daily_limit': {
-      const customer = check.scope === 'customer' ? 'AND o.customer = transfers.customer' : '';
+      const customer =
+        check.scope === 'customer'
+          ? `AND (o.customer = transfers.customer OR o.customer = ANY(${parameter(check.customers ?? [])}::text[]))`
+          : '';
       const since = parameter(new Date(now.getTime() - check.windowMs));
       return `amount_cents + (SELECT COALESCE(SUM(o.amount_cents), 0) FROM transfers o WHERE o.id <> transfers.id AND o.decided_at > ${since} AND ${COUNTED} ${customer}) <= ${parameter(check.cents)}`;
     }

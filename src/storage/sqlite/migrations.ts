@@ -153,4 +153,15 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'alerts-003-undelivered',
     sql: `CREATE INDEX alert_outbox_undelivered ON alert_outbox (route, id) WHERE status <> 'delivered';`,
   },
+  {
+    // When an execution started, by the store's clock (here the one host's), for the lease
+    // that declares it abandoned; and DART's answer when it came only after a treasurer had
+    // resolved the unknown outcome (kept beside the resolution, never over it).
+    name: 'transfers-004-execution-lease-and-late-answers',
+    sql: `ALTER TABLE transfers ADD COLUMN started_at INTEGER;
+    UPDATE transfers SET started_at = decided_at WHERE state = 'executing';
+    ALTER TABLE transfers ADD COLUMN late_outcome TEXT CHECK (late_outcome IN ('succeeded', 'failed', 'unknown'));
+    ALTER TABLE transfers ADD COLUMN late_detail TEXT;
+    ALTER TABLE transfers ADD COLUMN late_at INTEGER;`,
+  },
 ];

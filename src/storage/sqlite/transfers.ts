@@ -1,14 +1,15 @@
-import type { SQLInputValue } from 'node:sqlite';
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { ExecutionRule, RuleCheck } from '../../transfers/execution-rules.ts';
-import type {
-  ExecutionMove,
-  NewTransfer,
-  Resolution,
-  Spent,
-  Transfer,
-  TransferOutcome,
-  TransferRepository,
-  Freeze,
+import {
+  ATTENTION_LISTED,
+  type ExecutionMove,
+  type NewTransfer,
+  type Resolution,
+  type Spent,
+  type Transfer,
+  type TransferOutcome,
+  type TransferRepository,
+  type Freeze,
 } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
 import { freezeFromRow, transferFromRow } from '../rows.ts';
@@ -16,6 +17,12 @@ import type { Database } from './database.ts';
 
 /** The transfers that count toward a daily limit (an unknown one may have moved the money), as a condition on alias `o`. */
 const COUNTED = `(o.state IN ('executing', 'succeeded') OR (o.state = 'unknown' AND (o.resolution IS NULL OR o.resolution = 'sent')))`;
+
+/** Posted and waiting for a click, not expired at the one parameter. */
+const WAITING = `state = 'requested' AND expires_at > ? AND message_ts IS NOT NULL`;
+
+/** What `/dart transfers` lists: waiting at the one parameter, or unknown and not resolved. */
+const NEEDING_ATTENTION = `(${WAITING}) OR (state = 'unknown' AND resolution IS NULL)`;
 
 /** Every move sets the new state, bumps the version and stamps the time. */
 const MOVE = `state = ?, version = version + 1, updated_at = ?`;
@@ -104,7 +111,8 @@ export class SqliteTransferRepository implements TransferRepository {
     // read and this write. It is synchronous, so it never spans an await.
     return this.#database.transaction(() =>
       this.#one(
-        `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?
+        // started_at: the lease in abandonExecutions compares against this same (one host's) clock.
+        `UPDATE transfers SET ${MOVE}, decided_by = ?, decided_at = ?, executor = ?, started_at = ?
          WHERE id = ? AND state = 'requested' AND expires_at > ? AND channel = ? AND message_ts = ? AND ${who.sql}
          ${conditions.map((rule) => `AND (${rule.sql})`).join(' ')} RETURNING *`,
         'executing',
@@ -112,6 +120,7 @@ export class SqliteTransferRepository implements TransferRepository {
         actor,
         at,
         executor,
+        at,
         id,
         at,
         message.channel,
@@ -156,20 +165,26 @@ export class SqliteTransferRepository implements TransferRepository {
 
   async needingAttention(now: Date): Promise<Transfer[]> {
     return this.#all(
-      `SELECT * FROM transfers WHERE (state = 'requested' AND expires_at > ? AND message_ts IS NOT NULL) OR (state = 'unknown' AND resolution IS NULL)
-       ORDER BY requested_at, id LIMIT 40`,
+      `SELECT * FROM transfers WHERE ${NEEDING_ATTENTION} ORDER BY requested_at, id LIMIT ${ATTENTION_LISTED}`,
       now.getTime(),
     );
   }
 
-  async spentSince(since: Date, customer?: string): Promise<Spent> {
-    const row = this.#database
-      .prepare(
-        `SELECT COALESCE(SUM(o.amount_cents), 0) AS cents, MIN(o.decided_at) AS oldest FROM transfers o WHERE o.decided_at > ? AND ${COUNTED} ${customer === undefined ? '' : 'AND o.customer = ?'}`,
-      )
-      .get(since.getTime(), ...(customer === undefined ? [] : [customer]));
+  async countNeedingAttention(now: Date): Promise<number> {
+    const row = this.#database.prepare(`SELECT COUNT(*) AS total FROM transfers WHERE ${NEEDING_ATTENTION}`).get(now.getTime());
+    return Number(row?.total ?? 0);
+  }
+
+  async waiting(now: Date): Promise<Transfer[]> {
+    return this.#all(`SELECT * FROM transfers WHERE ${WAITING} ORDER BY requested_at, id`, now.getTime());
+  }
+
+  async spentSince(since: Date, customers?: readonly string[]): Promise<Spent> {
+    const row = this.#statement(
+      `SELECT COALESCE(SUM(o.amount_cents), 0) AS cents, MIN(o.decided_at) AS oldest FROM transfers o WHERE o.decided_at > ? AND ${COUNTED} ${customers === undefined ? '' : 'AND o.customer IN (SELECT value FROM json_each(?))'}`,
+    ).get(since.getTime(), ...(customers === undefined ? [] : [JSON.stringify(customers)]));
     const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : new Date(Number(row.oldest));
-    return { cents: BigInt(Number(row?.cents ?? 0)), ...(oldest ? { oldest } : {}) };
+    return { cents: typeof row?.cents === 'bigint' ? row.cents : 0n, ...(oldest ? { oldest } : {}) };
   }
 
   async freeze({ by, at, reason }: Freeze): Promise<Freeze | undefined> {
@@ -252,9 +267,9 @@ export class SqliteTransferRepository implements TransferRepository {
 
   async finish(id: string, executor: string, outcome: TransferOutcome, detail: string, now: Date): Promise<Transfer | undefined> {
     const at = now.getTime();
-    return this.#one(
+    const finished = this.#one(
       `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ?
-       WHERE id = ? AND executor = ? AND state IN ('executing', 'unknown') RETURNING *`,
+       WHERE id = ? AND executor = ? AND (state = 'executing' OR (state = 'unknown' AND resolution IS NULL)) RETURNING *`,
       outcome,
       at,
       at,
@@ -262,17 +277,31 @@ export class SqliteTransferRepository implements TransferRepository {
       id,
       executor,
     );
+    // A resolution is final (resolve moves only an unresolved row), so this runs only when the one above could not.
+    return (
+      finished ??
+      this.#one(
+        `UPDATE transfers SET version = version + 1, updated_at = ?, late_outcome = ?, late_detail = ?, late_at = ?
+         WHERE id = ? AND executor = ? AND state = 'unknown' AND resolution IS NOT NULL AND late_outcome IS NULL RETURNING *`,
+        at,
+        outcome,
+        detail,
+        at,
+        id,
+        executor,
+      )
+    );
   }
 
-  async abandonExecutions(startedBy: Date, detail: string, now: Date): Promise<Transfer[]> {
+  async abandonExecutions(graceMs: number, detail: string, now: Date): Promise<Transfer[]> {
     const at = now.getTime();
     return this.#all(
-      `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ? WHERE state = 'executing' AND decided_at <= ? RETURNING *`,
+      `UPDATE transfers SET ${MOVE}, finished_at = ?, detail = ? WHERE state = 'executing' AND started_at <= ? RETURNING *`,
       'unknown',
       at,
       at,
       detail,
-      startedBy.getTime(),
+      at - graceMs,
     );
   }
 
@@ -293,15 +322,21 @@ export class SqliteTransferRepository implements TransferRepository {
   }
 
   #one(sql: string, ...values: SQLInputValue[]): Transfer | undefined {
-    const row = this.#database.prepare(sql).get(...values);
+    const row = this.#statement(sql).get(...values);
     return row ? transferFromRow(row) : undefined;
   }
 
   #all(sql: string, ...values: SQLInputValue[]): Transfer[] {
-    return this.#database
-      .prepare(sql)
+    return this.#statement(sql)
       .all(...values)
       .map(transferFromRow);
+  }
+
+  /** Integers read as bigint: cents and their sums reach past 2^53, which a JavaScript number cannot hold exactly. */
+  #statement(sql: string): StatementSync {
+    const statement = this.#database.prepare(sql);
+    statement.setReadBigInts(true);
+    return statement;
   }
 }
 
@@ -318,11 +353,23 @@ function condition(check: RuleCheck, now: Date): { sql: string; values: SQLInput
       return { sql: 'requested_at + ? > ?', values: [check.ms, now.getTime()] };
     case 'not_frozen':
       return { sql: 'NOT EXISTS (SELECT 1 FROM transfer_freezes WHERE lifted_at IS NULL)', values: [] };
+    case 'not_acted_by': {
+      const users = JSON.stringify(check.users);
+      return {
+        sql: 'requested_by NOT IN (SELECT value FROM json_each(?)) AND (approved_by IS NULL OR approved_by NOT IN (SELECT value FROM json_each(?)))',
+        values: [users, users],
+      };
+    }
     case 'daily_limit': {
-      const customer = check.scope === 'customer' ? 'AND o.customer = transfers.customer' : '';
+      const customer =
+        check.scope === 'customer' ? 'AND (o.customer = transfers.customer OR o.customer IN (SELECT value FROM json_each(?)))' : '';
       return {
         sql: `amount_cents + (SELECT COALESCE(SUM(o.amount_cents), 0) FROM transfers o WHERE o.id <> transfers.id AND o.decided_at > ? AND ${COUNTED} ${customer}) <= ?`,
-        values: [now.getTime() - check.windowMs, check.cents],
+        values: [
+          now.getTime() - check.windowMs,
+          ...(check.scope === 'customer' ? [JSON.stringify(check.customers ?? [])] : []),
+          check.cents,
+        ],
       };
     }
   }
