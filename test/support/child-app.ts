@@ -7,23 +7,37 @@ export interface ChildApp extends StartedChild {
 }
 
 /**
- * Starts `node src/main.ts` with the base environment and `env` on a free-ish port, and
- * waits until `readyPath` answers 200. A variable set to undefined in `env` is left out
+ * Starts `node src/main.ts` with the base environment and `env` on a port the system picks
+ * (read from its `listening` log line, so two tests never race for one), and waits until
+ * `readyPath` answers 200. A variable set to undefined in `env` is left out
  * (e.g. the base `DATABASE_PATH` when the app is given `DATABASE_URL`). End it with `stopChildren` (afterEach).
  */
 export async function startChildApp(env: Record<string, string | undefined>, options: { readyPath?: string } = {}): Promise<ChildApp> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const run = startNode('src/main.ts', defined({ ...baseEnvironment(), PORT: String(port), LOG_LEVEL: 'info', ...env }));
-  const url = `http://127.0.0.1:${port}`;
+  const run = startNode('src/main.ts', defined({ ...baseEnvironment(), PORT: '0', LOG_LEVEL: 'info', ...env }));
   for (let attempt = 0; ; attempt += 1) {
-    const status = await fetch(`${url}${options.readyPath ?? '/readyz'}`).then(
-      (response) => response.status,
-      () => 0,
-    );
+    const port = listeningPort(run.output);
+    const url = `http://127.0.0.1:${port}`;
+    const status =
+      port === undefined
+        ? 0
+        : await fetch(`${url}${options.readyPath ?? '/readyz'}`).then(
+            (response) => response.status,
+            () => 0,
+          );
     if (status === 200) return Object.assign(run, { url });
     if (attempt > 300 || run.child.exitCode !== null) throw new Error(`app did not become ready:\n${run.output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The port in the app's `listening` log line, once it has been written. */
+function listeningPort(output: string): number | undefined {
+  for (const line of output.split('\n')) {
+    if (!line.includes('"msg":"listening"')) continue;
+    const port = (JSON.parse(line) as { port?: unknown }).port;
+    if (typeof port === 'number') return port;
+  }
+  return undefined;
 }
 
 function defined(env: Record<string, string | undefined>): Record<string, string> {
