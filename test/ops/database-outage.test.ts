@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, USERS, type Harness } from '../support/harness.ts';
-import { createTestDatabase } from '../support/postgres.ts';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { testDatabaseBehindRelay } from '../support/postgres.ts';
+import type { TcpProxy } from '../support/tcp-proxy.ts';
 import { FAST_RETRIES, FIXTURE_PATHS, postWebhook, expectShownOnceInOrder, waitUntil, withdrawalBody } from '../support/webhooks.ts';
 
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -16,14 +16,8 @@ async function probe(url: string) {
 
 /** The app on PostgreSQL, reached through a relay the test can cut as if the database went away. */
 async function appBehindProxy(): Promise<{ h: Harness; proxy: TcpProxy }> {
-  const database = await createTestDatabase();
-  cleanup.push(() => database.drop());
-  const target = new URL(database.url);
-  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
-  cleanup.push(() => proxy.close());
-  const url = new URL(database.url);
-  url.port = String(proxy.port);
-  const h = await startHarness({ env: { DATABASE_URL: url.toString(), DATABASE_PATH: '' }, alerts: FAST_RETRIES });
+  const { url, proxy } = await testDatabaseBehindRelay(cleanup);
+  const h = await startHarness({ env: { DATABASE_URL: url, DATABASE_PATH: '' }, alerts: FAST_RETRIES });
   cleanup.push(() => h.stop());
   return { h, proxy };
 }

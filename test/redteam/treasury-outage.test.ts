@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNELS, startHarness, USERS, type Harness } from '../support/harness.ts';
-import { createTestDatabase } from '../support/postgres.ts';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { testDatabaseBehindRelay } from '../support/postgres.ts';
+import type { TcpProxy } from '../support/tcp-proxy.ts';
 import { waitUntil } from '../support/webhooks.ts';
 import { click, messageShowing, replyTo, requestTransfer, transferCalls } from '../transfers/support.ts';
 
@@ -20,16 +20,10 @@ afterEach(async () => {
  * database's clock, so the app's cannot hurry it: DART's timeout and the grace are short instead.
  */
 async function appBehindProxy(): Promise<{ h: Harness; proxy: TcpProxy }> {
-  const database = await createTestDatabase();
-  cleanup.push(() => database.drop());
-  const target = new URL(database.url);
-  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
-  cleanup.push(() => proxy.close());
-  const url = new URL(database.url);
-  url.port = String(proxy.port);
+  const { url, proxy } = await testDatabaseBehindRelay(cleanup);
   const h = await startHarness({
     env: {
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: url,
       DATABASE_PATH: '',
       DART_AUDIT_CHANNEL: CHANNELS.audit,
       TRANSFER_DAILY_LIMIT: '100',

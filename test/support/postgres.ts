@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 import { createDatabase } from '../../src/sandbox/postgres.ts';
 
 /**
@@ -7,4 +8,18 @@ import { createDatabase } from '../../src/sandbox/postgres.ts';
  */
 export function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   return createDatabase(inject('postgresUrl'));
+}
+
+/**
+ * A fresh test database reached through a relay the test can cut, as if the database went
+ * away; `cleanup` gets the steps that close the relay and drop the database.
+ */
+export async function testDatabaseBehindRelay(cleanup: Array<() => Promise<unknown>>): Promise<{ url: string; proxy: TcpProxy }> {
+  const database = await createTestDatabase();
+  cleanup.push(() => database.drop());
+  const target = new URL(database.url);
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+  cleanup.push(() => proxy.close());
+  target.port = String(proxy.port);
+  return { url: target.toString(), proxy };
 }
