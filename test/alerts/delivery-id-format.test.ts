@@ -2,13 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, startHarness, type Harness } from '../support/harness.ts';
 import { postWebhook } from '../support/webhooks.ts';
 
-// Red-team finding, fixed (was: low; src/alerts/receiver.ts deliveryIdOf / DELIVERY_ID): the delivery id is optional
-// and read from generic headers, `x-request-id` among them, which proxies and load balancers
-// set and append. A valid, authenticated DART webhook whose x-request-id is longer than 200
-// characters, contains a space, or was sent twice (Node joins repeats as "a, b") is refused
-// 400 and never stored: the alert is lost if DART does not retry a 4xx ("never lost",
-// PRODUCT.md). Expected: an id that cannot be used is ignored (stored without de-duplication,
-// logged), never a reason to drop the event.
+// The delivery id is optional and read from generic headers, `x-request-id` among them, which
+// proxies and load balancers set and append. An id longer than 200 characters, with a space, or
+// sent twice (Node joins repeats as "a, b") cannot be used: it is ignored (the event is stored
+// without de-duplication, and logged), never a reason to drop a valid webhook, since an alert
+// is never lost (the product specification) and DART may not retry a 4xx.
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();

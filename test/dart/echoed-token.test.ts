@@ -9,7 +9,7 @@ import { click, messageShowing, requestTransfer } from '../transfers/support.ts'
 // app's log. When that answer echoes the request's headers (a debugging proxy, a misconfigured
 // gateway, a WAF block page), the app's own DART bearer token is posted to Slack and written
 // to the logs. The app knows its secrets; what it quotes should have them masked
-// ("Secrets never appear in logs or in Slack messages", PRODUCT.md).
+// ("Secrets never appear in logs or in Slack messages", the product specification).
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ env: { DART_AUDIT_CHANNEL: CHANNELS.audit } });

@@ -7,7 +7,7 @@ import { ask } from './support.ts';
 // text"), but the number is parsed to a double first and only then turned into text, so a
 // balance with more significant digits than a double holds is shown with wrong digits
 // (USDC has 6 decimals: 12345678901.123456 is shown as 12,345,678,901.123455), and 100.10
-// loses its zero. "Money: decimal strings end to end, never floats" (PRODUCT.md). The webhook
+// loses its zero. "Money: decimal strings end to end, never floats" (the product specification). The webhook
 // receiver already keeps a number's source text (JSON.parse's reviver `context.source`); the
 // DART client should do the same for its money fields.
 let h: Harness;

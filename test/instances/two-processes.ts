@@ -47,7 +47,7 @@ const DELIVERED_WITHIN_MS = 30_000;
 const AFTER_A_LEASE_MS = 60_000;
 
 /**
- * The end-to-end rules of several instances (PRODUCT.md: one DART call per confirmed
+ * The end-to-end rules of several instances (the product specification: one DART call per confirmed
  * transfer, each webhook posted once and in order per channel, whatever request lands
  * where and whichever instance is killed or restarted), with TWO real app processes on
  * one database, one Slack stand-in and one DART sandbox.

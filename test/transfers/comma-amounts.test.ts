@@ -5,7 +5,7 @@ import { pendingTransfers, runTransfer } from './support.ts';
 // Red-team finding, fixed (was: src/util/money.ts, AMOUNT_PATTERN `\d{1,3}(?:,\d{3})+`): a comma group may start with
 // a leading zero, so "0,050" and "0,500" (how a European writes 0.05 and 0.5) are read as
 // 50.00 and 500.00 USDC, a thousand times what was meant. A number written with thousands
-// separators never starts with "0,"; such input is not "written plainly" (PRODUCT.md) and
+// separators never starts with "0,"; such input is not "written plainly" (the product specification) and
 // should be refused with the usual hint, like "50,00" already is.
 let h: Harness;
 beforeAll(async () => {
