@@ -1,5 +1,5 @@
 /**
- * Runs the app (`scripts/start.js`, as `npm start` does) or the bare Bolt baseline in a child process, so that its
+ * Runs the app (as `npm start` does: package.json's start script) or the bare Bolt baseline in a child process, so that its
  * memory is its own: start-up time to a 200 from `/healthz`, resident memory from
  * `/proc/<pid>/status`, and optionally a CPU profile (`node --cpu-prof`).
  */
@@ -11,24 +11,35 @@ import { freePort } from '../src/sandbox/free-port.ts';
 import { profileTables, summarizeProfile, type CpuProfile } from './profile.ts';
 import { appEnvironment, BENCH_SECRETS, type Bench } from './setup.ts';
 
-/** The app's entry point and the baseline's, as absolute paths. */
+/** package.json's start script: what `npm start` runs (the compiled app, built first if a source changed). */
+export const NPM_START = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } })
+  .scripts.start;
+
+/** `NPM_START` as arguments to Node: its options, then its script made absolute. */
+function npmStartArguments(): string[] {
+  const [program, ...args] = NPM_START.trim().split(/\s+/);
+  if (program !== 'node') throw new Error(`package.json's start script does not run node: ${NPM_START}`);
+  return args.map((arg) => (arg.startsWith('-') ? arg : fileURLToPath(new URL(`../${arg}`, import.meta.url))));
+}
+
+/** The app's arguments to Node and the baseline's entry point, as absolute paths. */
 const ENTRY_POINTS = {
-  /** What `npm start` runs: the compiled app, built first if a source changed. */
-  app: fileURLToPath(new URL('../scripts/start.js', import.meta.url)),
+  app: npmStartArguments(),
   bareBolt: fileURLToPath(new URL('./bare-bolt.ts', import.meta.url)),
   memoryProbe: fileURLToPath(new URL('./memory-probe.ts', import.meta.url)),
 } as const;
 
 /** How to start one child. */
 export interface ChildOptions {
-  script: string;
+  /** Node's arguments: the target's own options, then its script. */
+  command: string[];
   /** The child's whole environment (PORT is added); nothing is inherited but PATH. */
   env: Record<string, string>;
   /** Working folder: a scratch folder, so that no developer's `.env` is read. */
   cwd: string;
   /** Written there: the child's stdout and stderr. */
   logPath: string;
-  /** Node options before the script, e.g. `--cpu-prof` (none for measured runs). */
+  /** Node options before the command's, e.g. `--cpu-prof` (none for measured runs). */
   nodeFlags?: string[];
   /** Give up waiting for `/healthz` after this long; default 30 s. */
   readyTimeoutMs?: number;
@@ -58,7 +69,7 @@ export async function startChild(options: ChildOptions): Promise<RunningChild> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), options.script], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...options.command], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', ...options.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,10 +85,10 @@ export async function startChild(options: ChildOptions): Promise<RunningChild> {
 
   const deadline = started + (options.readyTimeoutMs ?? 30_000);
   for (;;) {
-    if (gone) throw new Error(`${options.script} exited before it was ready; see ${options.logPath}`);
+    if (gone) throw new Error(`${options.command.join(' ')} exited before it was ready; see ${options.logPath}`);
     if (performance.now() > deadline) {
       await terminate(child, exited);
-      throw new Error(`${options.script} was not ready within ${options.readyTimeoutMs ?? 30_000} ms; see ${options.logPath}`);
+      throw new Error(`${options.command.join(' ')} was not ready within ${options.readyTimeoutMs ?? 30_000} ms; see ${options.logPath}`);
     }
     if ((await healthStatus(origin)) === 200) break;
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -148,13 +159,13 @@ async function terminate(child: ChildProcess, exited: Promise<number | null>): P
 export function appChild(bench: Bench, name: string, env: Record<string, string | undefined> = {}): ChildOptions {
   const { PORT: _port, ...base } = appEnvironment(bench);
   const merged = Object.entries({ ...base, ...env }).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  return { script: ENTRY_POINTS.app, env: Object.fromEntries(merged), cwd: bench.scratch, logPath: join(bench.scratch, `${name}.log`) };
+  return { command: ENTRY_POINTS.app, env: Object.fromEntries(merged), cwd: bench.scratch, logPath: join(bench.scratch, `${name}.log`) };
 }
 
 /** The bare Bolt baseline, against the same Slack stand-in. */
 export function bareBoltChild(bench: Bench, name: string): ChildOptions {
   return {
-    script: ENTRY_POINTS.bareBolt,
+    command: [ENTRY_POINTS.bareBolt],
     env: {
       SLACK_BOT_TOKEN: BENCH_SECRETS.botToken,
       SLACK_SIGNING_SECRET: BENCH_SECRETS.signingSecret,
@@ -191,10 +202,14 @@ export async function profileApp(
   return profileTables(summarizeProfile(readProfile(profileDir), { fromMicros: loadStarted }));
 }
 
-/** `process.memoryUsage()` of a child, before and after a full garbage collection. */
+/**
+ * `process.memoryUsage()` of a child, before and after a full garbage collection, and the
+ * size of V8's young generation (new space) before it, in bytes.
+ */
 export interface MemoryReading {
   before: NodeJS.MemoryUsage;
   afterGc: NodeJS.MemoryUsage;
+  newSpace: number;
 }
 
 /** Node options and environment that preload bench/memory-probe.ts, answering on `path`. */

@@ -1,6 +1,6 @@
 /**
- * Scenario 4: the app's footprint in a process of its own (`node scripts/start.js`, what
- * `npm start` runs: the compiled app, built before the first measured start):
+ * Scenario 4: the app's footprint in a process of its own (what `npm start` runs, with its
+ * Node options: the compiled app, built before the first measured start):
  * time from spawn to a 200 from `/healthz`, resident memory once started and after the
  * load of scenarios 1 and 2, next to the bare Bolt app (bench/bare-bolt.ts) treated alike.
  */
@@ -9,6 +9,7 @@ import {
   appChild,
   bareBoltChild,
   cpuProfileFlags,
+  NPM_START,
   memoryProbe,
   profileFolder,
   readMemory,
@@ -67,7 +68,7 @@ export async function run(bench: Bench): Promise<ScenarioResult> {
       row('RSS after scenarios 1+2 load', 'MiB', app.rssAfterLoadMiB, bare.rssAfterLoadMiB),
     ],
     notes: [
-      `Start-up: spawn of \`node scripts/start.js\` (what \`npm start\` runs; or \`node bench/bare-bolt.ts\`) to the first 200 from \`/healthz\`, median of ${FOOTPRINT.startups}: app ${app.startupMs.map(ms).join(', ')}; baseline ${bare.startupMs.map(ms).join(', ')}. Both confirm their bot token with auth.test first.`,
+      `Start-up: spawn of \`${NPM_START}\` (what \`npm start\` runs; or \`node bench/bare-bolt.ts\`) to the first 200 from \`/healthz\`, median of ${FOOTPRINT.startups}: app ${app.startupMs.map(ms).join(', ')}; baseline ${bare.startupMs.map(ms).join(', ')}. Both confirm their bot token with auth.test first.`,
       `RSS is VmRSS from /proc/<pid>/status, ${FOOTPRINT.settleMs} ms after start-up and after the load: app ${app.rssAfterStartMiB.map(mib).join(', ')}; baseline ${bare.rssAfterStartMiB.map(mib).join(', ')}.`,
       `Load before the second reading: scenario 1's slash commands (DART at ${SLASH_LOAD.dartLatencyMs} ms; both make the DART lookup and reply after each ack, waited for), then scenario 2's webhooks. The bare app answers 404 to webhooks.`,
       ...app.load.map((line) => `dart-slack ${line}`),
@@ -118,8 +119,11 @@ export async function explain(bench: Bench): Promise<string[]> {
   }
   return [
     'Memory as each process sees it (`process.memoryUsage()` through bench/memory-probe.ts, preloaded only in these explaining runs; "live heap" is after a full GC). RSS minus the heap is code, Node itself and native buffers:',
-    markdownTable(['process', 'when', 'RSS', 'heap total', 'heap used', 'live heap', 'external + array buffers'], lines),
-    `${growth.join('; ')}. RSS growth beyond the live heap's is heap that V8 grew under allocation pressure and has not given back (see heap total), or native memory: not JavaScript objects kept.`,
+    markdownTable(
+      ['process', 'when', 'RSS', 'heap total', 'of which young generation', 'heap used', 'live heap', 'external + array buffers'],
+      lines,
+    ),
+    `${growth.join('; ')}. RSS growth beyond the live heap's is heap that V8 grew under allocation pressure and has not given back (see heap total and its young generation), or native memory: not JavaScript objects kept.`,
     'Profile of the app\'s start-up in a child process (`node --cpu-prof`, spawn to ready, then stopped). At start-up "node internals" is mostly module resolution and loading, "node\'s amaro" and "wasm" mostly TypeScript type stripping (`npm start` runs the built JavaScript and skips it):',
     profileTables(summarizeProfile(readProfile(profileDir))),
   ];
@@ -144,12 +148,13 @@ async function loadLikeScenarios(bench: Bench, origin: string, between: () => Pr
 }
 
 function memoryLine(label: string, when: string, rssMiB: number, reading: MemoryReading): string[] {
-  const { before, afterGc } = reading;
+  const { before, afterGc, newSpace } = reading;
   return [
     label,
     when,
     mib(rssMiB),
     mib(before.heapTotal / 2 ** 20),
+    mib(newSpace / 2 ** 20),
     mib(before.heapUsed / 2 ** 20),
     mib(afterGc.heapUsed / 2 ** 20),
     mib((before.external + before.arrayBuffers) / 2 ** 20),

@@ -83,11 +83,17 @@ function imageEnvironment(): Array<[string, string]> {
     .map((pair) => pair.split('=') as [string, string]);
 }
 
+/** The Node options `npm start` passes (package.json's start script), which the image must pass too. */
+function npmStartNodeOptions(): string[] {
+  const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
+  return start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 describe('the Dockerfile', () => {
-  it('runs node as PID 1 in exec form as a non-root user, with a /livez healthcheck, the SQLite file on a volume, and only variables the app reads', () => {
+  it('runs node as PID 1 in exec form with npm start’s Node options, as a non-root user, with a /livez healthcheck, the SQLite file on a volume, and only variables the app reads', () => {
     const stage = runtimeStage();
     const get = (instruction: string) => stage.filter(([name]) => name === instruction).map(([, args]) => args);
-    expect(get('CMD')).toEqual(['["node", "dist/main.js"]']);
+    expect(JSON.parse(get('CMD')[0] ?? '[]')).toEqual(['node', ...npmStartNodeOptions(), 'dist/main.js']);
     expect(get('USER')).toEqual(['node']);
     expect(get('HEALTHCHECK').join()).toContain("'/livez'");
     const env = Object.fromEntries(imageEnvironment());
