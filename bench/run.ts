@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: runs each scenario against the DART sandbox and the Slack stand-in on
  * 127.0.0.1, prints the figures next to baselines measured in the same run, and writes
- * them to bench/RESULTS.md. Not part of `npm test`: figures are printed, never asserted.
+ * them to bench/RESULTS.md, followed by bench/BEFORE-AND-AFTER.md. Not part of `npm test`:
+ * figures are printed, never asserted.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { missing, resultsDocument, resultsTable, timesWorse, type NotesSection, type Row, type ScenarioResult } from './report.ts';
@@ -30,6 +31,9 @@ const FAR = 2;
 const WATCHDOG_MS = 12 * 60_000;
 
 const RESULTS_PATH = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+
+/** Kept by hand (figures before and after issue 14, with what dominated each); a full run appends it to RESULTS.md. */
+const HISTORY_PATH = new URL('./BEFORE-AND-AFTER.md', import.meta.url);
 
 /**
  * `node bench/run.ts [N …]`: with scenario numbers, runs only those and prints their table
@@ -107,7 +111,7 @@ async function main(args: string[]): Promise<number> {
   };
   process.stdout.write(`\n${resultsTable(rows)}\n\nnode ${machine.nodeVersion}, ${machine.cpuModel} × ${machine.cpuCount}\n`);
   if (chosen.length === SCENARIOS.length) {
-    writeFileSync(RESULTS_PATH, resultsDocument(machine, rows, sections));
+    writeFileSync(RESULTS_PATH, `${resultsDocument(machine, rows, sections)}\n${readFileSync(HISTORY_PATH, 'utf8')}`);
     process.stdout.write(`Written to ${RESULTS_PATH}\n`);
   } else {
     process.stdout.write(
