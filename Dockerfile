@@ -5,7 +5,7 @@
 # The app is compiled to JavaScript here, once: it then starts faster and smaller than with
 # Node's type stripping of the sources at every start (bench/RESULTS.md).
 # --max-semi-space-size=8, as in `npm start`: V8 otherwise lets its young generation grow to
-# 128 MiB under a burst of webhooks and keeps it (README, "Memory").
+# 128 MiB under a burst of webhooks and keeps it (README, "Build and start").
 # `npm run check:image` runs these same install and start steps in a clean folder.
 
 FROM node:24.21.0-bookworm-slim AS build

@@ -8,23 +8,15 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rm
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../src/sandbox/free-port.ts';
+import { npmStartArguments } from '../test/support/npm-start.ts';
 import { profileTables, summarizeProfile, type CpuProfile } from './profile.ts';
 import { appEnvironment, BENCH_SECRETS, type Bench } from './setup.ts';
 
-/** package.json's start script: what `npm start` runs (the compiled app, built first if a source changed). */
-export const NPM_START = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } })
-  .scripts.start;
+const npmStart = npmStartArguments();
 
-/** `NPM_START` as arguments to Node: its options, then its script made absolute. */
-function npmStartArguments(): string[] {
-  const [program, ...args] = NPM_START.trim().split(/\s+/);
-  if (program !== 'node') throw new Error(`package.json's start script does not run node: ${NPM_START}`);
-  return args.map((arg) => (arg.startsWith('-') ? arg : fileURLToPath(new URL(`../${arg}`, import.meta.url))));
-}
-
-/** The app's arguments to Node and the baseline's entry point, as absolute paths. */
+/** The app's arguments to Node (what `npm start` runs) and the baseline's entry point, as absolute paths. */
 const ENTRY_POINTS = {
-  app: npmStartArguments(),
+  app: [...npmStart.options, fileURLToPath(new URL(`../${npmStart.script}`, import.meta.url))],
   bareBolt: fileURLToPath(new URL('./bare-bolt.ts', import.meta.url)),
   memoryProbe: fileURLToPath(new URL('./memory-probe.ts', import.meta.url)),
 } as const;
@@ -32,7 +24,7 @@ const ENTRY_POINTS = {
 /** How to start one child. */
 export interface ChildOptions {
   /** Node's arguments: the target's own options, then its script. */
-  command: string[];
+  command: readonly string[];
   /** The child's whole environment (PORT is added); nothing is inherited but PATH. */
   env: Record<string, string>;
   /** Working folder: a scratch folder, so that no developer's `.env` is read. */

@@ -9,7 +9,6 @@ import {
   appChild,
   bareBoltChild,
   cpuProfileFlags,
-  NPM_START,
   memoryProbe,
   profileFolder,
   readMemory,
@@ -26,6 +25,7 @@ import { markdownTable, measured, median, type Row, type ScenarioResult } from '
 import type { Bench } from '../setup.ts';
 import { driveSlashCommands, SLASH_LOAD, waitForAnswers, type SentCommands } from './ack-latency.ts';
 import { driveWebhooks } from './webhook-intake.ts';
+import { NPM_START } from '../../test/support/npm-start.ts';
 
 export const TITLE = '4. Footprint';
 

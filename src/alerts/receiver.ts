@@ -48,7 +48,7 @@ export function registerWebhookRoutes(init: WebhookReceiverInit): void {
   if (settings.secrets === 'none') logger.warn('WEBHOOK_AUTH=none: DART webhooks are accepted without a secret');
   const writer = new GroupCommit(init.store);
   for (const name of WEBHOOK_NAMES) {
-    // One child logger per path, made once: a child per request cost more than the rest of the intake (bench/RESULTS.md).
+    // One child logger per path, made once: one per request was a third of the intake's allocations (bench/BEFORE-AND-AFTER.md).
     const log = logger.child({ component: 'webhook', webhook: name });
     router.add('POST', `${settings.pathPrefix}/webhook/${name}`, (request, response) =>
       receive(init, writer, { name, log }, request, response),

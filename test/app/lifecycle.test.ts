@@ -62,13 +62,24 @@ describe('start-up', () => {
   });
 });
 
+/** On a fresh clone `npm start` compiles first: tens of seconds on a busy 2-core machine. */
+const COMPILE_AND_START_MS = 120_000;
+
 describe('npm start as a process', () => {
-  it('serves /healthz, answers a signed /dart balance, and exits 0 on SIGTERM', async () => {
+  it('serves /healthz, answers a signed /dart balance, and exits 0 on SIGTERM', { timeout: COMPILE_AND_START_MS + 30_000 }, async () => {
     const slack = await slackStandin();
     const dart = createDartSandbox({ token: SECRETS.dartToken });
     await dart.start();
     cleanup.push(() => dart.stop());
-    const app = await startChildApp({ SLACK_API_URL: slack.apiUrl, DART_API_URL: dart.url }, { readyPath: '/healthz' });
+    // package.json's start script itself (its Node options included), compiling dist/ first when it is stale.
+    const app = await startChildApp(
+      { SLACK_API_URL: slack.apiUrl, DART_API_URL: dart.url },
+      {
+        readyPath: '/healthz',
+        npmStart: true,
+        readyWithinMs: COMPILE_AND_START_MS,
+      },
+    );
     const url = app.url;
     const { SlackRequests } = await import('../../src/sandbox/slack/requests.ts');
     const requests = new SlackRequests({ appUrl: `${url}/slack/events`, signingSecret: SECRETS.signingSecret, standin: slack });

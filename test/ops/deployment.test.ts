@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { conditionalRequirements, environmentSchema } from '../../src/config/schema.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
+import { npmStartArguments } from '../support/npm-start.ts';
 
 const root = new URL('../..', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
@@ -83,17 +84,11 @@ function imageEnvironment(): Array<[string, string]> {
     .map((pair) => pair.split('=') as [string, string]);
 }
 
-/** The Node options `npm start` passes (package.json's start script), which the image must pass too. */
-function npmStartNodeOptions(): string[] {
-  const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
-  return start.split(/\s+/).filter((word) => word.startsWith('--'));
-}
-
 describe('the Dockerfile', () => {
   it('runs node as PID 1 in exec form with npm start’s Node options, as a non-root user, with a /livez healthcheck, the SQLite file on a volume, and only variables the app reads', () => {
     const stage = runtimeStage();
     const get = (instruction: string) => stage.filter(([name]) => name === instruction).map(([, args]) => args);
-    expect(JSON.parse(get('CMD')[0] ?? '[]')).toEqual(['node', ...npmStartNodeOptions(), 'dist/main.js']);
+    expect(JSON.parse(get('CMD')[0] ?? '[]')).toEqual(['node', ...npmStartArguments().options, 'dist/main.js']);
     expect(get('USER')).toEqual(['node']);
     expect(get('HEALTHCHECK').join()).toContain("'/livez'");
     const env = Object.fromEntries(imageEnvironment());

@@ -22,18 +22,18 @@ export interface StartedChild {
 const started: Array<{ child: ChildProcess; cwd: string }> = [];
 
 /**
- * Starts `node <script>` hermetically: only `env` (plus PATH) as its environment, and an
+ * Starts `node [nodeOptions] <script>` hermetically: only `env` (plus PATH) as its environment, and an
  * empty temporary working directory, so no developer `.env` or variable reaches it.
  * The child's TMPDIR is that directory as well. `stdin` is written and closed (`'open'` leaves it open). `stopChildren` (call it in afterEach) ends it and removes the directory.
  */
 export function startNode(
   script: string,
   env: Record<string, string>,
-  options: { stdin?: string | 'open'; prepare?: (cwd: string) => void } = {},
+  options: { stdin?: string | 'open'; prepare?: (cwd: string) => void; nodeOptions?: readonly string[] } = {},
 ): StartedChild {
   const cwd = mkdtempSync(join(tmpdir(), 'dart-slack-child-'));
   options.prepare?.(cwd);
-  const child = spawn(process.execPath, [join(ROOT, script)], {
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), join(ROOT, script)], {
     cwd,
     // Its temporary files go in its own folder too, so whatever it leaves is removed with it.
     env: { PATH: process.env.PATH ?? '', TMPDIR: cwd, ...env },
