@@ -1,6 +1,6 @@
 /**
- * `npm run migrate-to-postgres -- <sqlite file>`: copies the audit log, the webhook outbox
- * and the reminders of a SQLite file into the PostgreSQL database named by `DATABASE_URL`
+ * `npm run migrate-to-postgres -- <sqlite file>`: copies the audit log, the webhook outbox,
+ * the reminders, the transfers and a freeze in force of a SQLite file into the PostgreSQL database named by `DATABASE_URL`
  * (see `src/storage/move-to-postgres.ts` and the README's "Running several instances").
  * Run it with every instance stopped. Exit codes: 0 moved, 1 refused or failed (nothing or
  * not everything was written: the message says which), 64 usage, 78 configuration.
@@ -26,9 +26,9 @@ async function main([path, ...rest]: string[]): Promise<void> {
     const moved = await moveToPostgres(path, url);
     const { pending, delivered, dead } = moved.events;
     say(
-      `copied ${moved.auditEntries} audit entries, ${pending + delivered + dead} webhook events (${delivered} delivered, ${pending} pending, ${dead} dead), ${moved.reminders} reminders`,
+      `copied ${moved.auditEntries} audit entries, ${pending + delivered + dead} webhook events (${delivered} delivered, ${pending} pending, ${dead} dead), ${moved.reminders} reminders, ${moved.transfers} transfers`,
     );
-    say('transfers are not copied: every one is finished, and the audit log records each');
+    if (moved.frozen) say('transfers were frozen and stay frozen: a treasurer lifts it with /dart unfreeze');
   } catch (error) {
     if (error instanceof MoveRefusedError) return fail(`nothing was copied: ${error.message}`, 1);
     fail(

@@ -1,5 +1,6 @@
 import type { AlertId, NewAlert, StoredAlert } from '../alerts/repository.ts';
-import { exportSqlite, type OpenTransfer } from './sqlite/export.ts';
+import { isSettled, type Transfer } from '../transfers/repository.ts';
+import { exportSqlite } from './sqlite/export.ts';
 import { openStorage, type Storage } from './storage.ts';
 
 /** What a move carried. */
@@ -8,6 +9,9 @@ export interface MovedCounts {
   /** Webhook events by where their delivery stood: each keeps it. */
   events: { pending: number; delivered: number; dead: number };
   reminders: number;
+  transfers: number;
+  /** The freeze in force, carried over: transfers stay frozen. */
+  frozen: boolean;
 }
 
 /** Why a move did not start; nothing was written. */
@@ -23,16 +27,18 @@ const BATCH = 500;
  * the repositories (PostgreSQL's migrations create its tables): the audit log and every
  * webhook event in the order they were written (delivered ones stay delivered, with their
  * Slack message; pending ones are delivered by the first instance that starts; dead ones
- * stay dead until a start sets them back), and the trade-script reminders. Transfers are
- * not copied: finished ones are recorded in the audit log, which is; a transfer still open
- * (waiting for Confirm/Approve, for DART, or with an unknown outcome to resolve) refuses the
- * move, as does a target that already holds any of the history. Run with every instance stopped.
+ * stay dead until a start sets them back), the trade-script reminders, every transfer as it
+ * stands (what went out in the last 24 hours keeps counting toward the daily limits) and a
+ * freeze in force (transfers stay frozen). A transfer not settled (waiting for
+ * Confirm/Approve, for DART, or with an unknown outcome to resolve) refuses the move, as
+ * does a target that already holds any of the history. Run with every instance stopped.
  */
 export async function moveToPostgres(sqlitePath: string, databaseUrl: string): Promise<MovedCounts> {
   const source = exportSqlite(sqlitePath);
-  if (source.openTransfers.length > 0) {
+  const unsettled = source.transfers.filter((transfer) => !isSettled(transfer));
+  if (unsettled.length > 0) {
     throw new MoveRefusedError(
-      `${source.openTransfers.length} transfer(s) are not finished (${source.openTransfers.map(describe).join('; ')}): ` +
+      `${unsettled.length} transfer(s) are not finished (${unsettled.map(describe).join('; ')}): ` +
         'confirm, cancel or resolve them (or let them expire) with the app on SQLite, then move',
     );
   }
@@ -42,9 +48,12 @@ export async function moveToPostgres(sqlitePath: string, databaseUrl: string): P
       ...new Set([
         ...source.audit.map((entry) => entry.customer),
         ...source.alerts.flatMap(({ alert }) => [alert.event.oldUserName, alert.event.newUserName]),
+        ...source.transfers.map((transfer) => transfer.customer),
       ]),
     ];
     await refuseIfAnyThere(target, customers);
+    await target.transfers.restore(source.transfers);
+    if (source.freeze) await target.transfers.freeze(source.freeze);
     for (const { id: _id, ...entry } of source.audit) await target.audit.append(entry);
     const events = { pending: 0, delivered: 0, dead: 0 };
     for (let start = 0; start < source.alerts.length; start += BATCH) {
@@ -72,7 +81,13 @@ export async function moveToPostgres(sqlitePath: string, databaseUrl: string): P
       for (const [reason, ids] of dead) await target.outbox.markDead(ids, reason);
     }
     for (const reminder of source.reminders) await target.reminders.put(reminder);
-    return { auditEntries: source.audit.length, events, reminders: source.reminders.length };
+    return {
+      auditEntries: source.audit.length,
+      events,
+      reminders: source.reminders.length,
+      transfers: source.transfers.length,
+      frozen: source.freeze !== undefined,
+    };
   } finally {
     await target.close();
   }
@@ -87,7 +102,7 @@ function newAlert(alert: StoredAlert): NewAlert {
   };
 }
 
-function describe(transfer: OpenTransfer): string {
+function describe(transfer: Transfer): string {
   return `${transfer.id}: ${transfer.amount} to ${transfer.customer}, ${transfer.state}`;
 }
 

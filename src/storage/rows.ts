@@ -1,8 +1,16 @@
 import type { AlertEvent } from '../alerts/schemas.ts';
 import type { AlertRoute, OutboxStatus, StoredAlert } from '../alerts/repository.ts';
 import type { AuditAction, AuditEntry, AuditOutcome } from '../audit/repository.ts';
-import type { Freeze, Resolution, Transfer, TransferOutcome, TransferState } from '../transfers/repository.ts';
+import {
+  isSettled,
+  type Freeze,
+  type Resolution,
+  type Transfer,
+  type TransferOutcome,
+  type TransferState,
+} from '../transfers/repository.ts';
 import type { Reminder } from '../trade-scripts/repository.ts';
+import { parseDecimalAmount } from '../util/money.ts';
 
 /**
  * Rows back into domain objects, for every engine. Each driver hands the same column
@@ -55,6 +63,53 @@ export function transferFromRow(row: Row): Transfer {
     version: Number(row.version),
     shownVersion: Number(row.shown_version),
     updatedAt: time(row.updated_at),
+  };
+}
+
+/** A column's value as written: times as `Date`, flags as booleans, absent fields as null (each engine converts what it must). */
+export type ColumnValue = string | number | bigint | boolean | Date | null;
+
+/**
+ * A settled transfer as the columns of its row, the inverse of `transferFromRow`, for
+ * `TransferRepository.restore`. Throws on a transfer that is not settled: one still
+ * waiting, executing or unresolved belongs to the store it is in.
+ */
+export function settledTransferColumns(transfer: Transfer): Record<string, ColumnValue> {
+  if (!isSettled(transfer)) throw new Error(`transfer ${transfer.id} is not settled (${transfer.state}): it cannot be copied`);
+  const amount = parseDecimalAmount(transfer.amount);
+  if (!amount.ok) throw new Error(`transfer ${transfer.id}: not a transfer amount: ${amount.reason}`);
+  const { resolution, lateAnswer } = transfer;
+  return {
+    id: transfer.id,
+    customer: transfer.customer,
+    customer_name: transfer.customerName,
+    amount: amount.decimal,
+    amount_cents: amount.cents,
+    needs_approval: transfer.needsApproval,
+    second_approval: transfer.secondApproval,
+    approved_by: transfer.approvedBy ?? null,
+    approved_at: transfer.approvedAt ?? null,
+    resolution: resolution?.outcome ?? null,
+    resolved_by: resolution?.by ?? null,
+    resolved_at: resolution?.at ?? null,
+    resolution_note: resolution?.note ?? null,
+    late_outcome: lateAnswer?.outcome ?? null,
+    late_detail: lateAnswer?.detail ?? null,
+    late_at: lateAnswer?.at ?? null,
+    state: transfer.state,
+    requested_by: transfer.requestedBy,
+    requested_at: transfer.requestedAt,
+    expires_at: transfer.expiresAt,
+    channel: transfer.channel ?? null,
+    message_ts: transfer.messageTs ?? null,
+    decided_by: transfer.decidedBy ?? null,
+    decided_at: transfer.decidedAt ?? null,
+    executor: transfer.executor ?? null,
+    finished_at: transfer.finishedAt ?? null,
+    detail: transfer.detail ?? null,
+    version: transfer.version,
+    shown_version: transfer.shownVersion,
+    updated_at: transfer.updatedAt,
   };
 }
 

@@ -11,6 +11,15 @@ export type TransferState = 'requested' | 'executing' | 'succeeded' | 'failed' |
 /** The most transfers `needingAttention` lists: `/dart transfers` shows one block each, within Slack's 50 blocks. */
 export const ATTENTION_LISTED = 40;
 
+/**
+ * Whether nothing more will happen to a transfer, by a click or by itself: not waiting for
+ * Confirm/Approve, not executing, and not an unknown outcome still to be resolved.
+ */
+export function isSettled(transfer: Pick<Transfer, 'state' | 'resolution'>): boolean {
+  if (transfer.state === 'requested' || transfer.state === 'executing') return false;
+  return transfer.state !== 'unknown' || transfer.resolution !== undefined;
+}
+
 /** The final states an execution can end in. */
 export type TransferOutcome = Extract<TransferState, 'succeeded' | 'failed' | 'unknown'>;
 
@@ -196,4 +205,10 @@ export interface TransferRepository {
   withStaleMessages(quietSince: Date): Promise<Transfer[]>;
   /** How many wait for a click or for DART's answer (`requested`, `executing`), for metrics. */
   countPending(): Promise<number>;
+  /**
+   * Copies settled transfers (`isSettled`) exactly as they stand, in one transaction, for a
+   * move from another engine: daily limits and history count them as before the move.
+   * Throws on an unsettled one or an id already stored, and then copies none.
+   */
+  restore(transfers: readonly Transfer[]): Promise<void>;
 }

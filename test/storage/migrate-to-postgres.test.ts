@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseWebhookBody, type AlertEvent } from '../../src/alerts/schemas.ts';
 import type { Standins } from '../../src/sandbox/standins.ts';
-import { openStorage } from '../../src/storage/storage.ts';
+import { openStorage, type Storage } from '../../src/storage/storage.ts';
 import { startChildApp } from '../support/child-app.ts';
 import { CHANNELS } from '../support/harness.ts';
 import { createTestDatabase } from '../support/postgres.ts';
@@ -47,8 +47,28 @@ function withdrawal(user: string): AlertEvent {
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 10, 2, 9, minutes));
 
+/** A transfer to billyjoel confirmed and answered at `when`, as the app would have stored it. */
+async function settledTransfer(storage: Storage, id: string, amount: string, outcome: 'succeeded' | 'unknown', when: Date) {
+  await storage.transfers.create({
+    id,
+    customer: 'billyjoel',
+    customerName: 'Billy Joel',
+    amount,
+    needsApproval: false,
+    requestedBy: 'U0TREASU01',
+    requestedAt: when,
+    expiresAt: new Date(when.getTime() + 600_000),
+  });
+  const message = { channel: CHANNELS.ops, ts: `1700000000.${id.length}${amount.length}` };
+  await storage.transfers.attachMessage(id, message.channel, message.ts);
+  await storage.transfers.startExecution(id, { kind: 'confirm', actor: 'U0TREASU01', executor: 'old', now: when, message }, []);
+  const finished = await storage.transfers.finish(id, 'old', outcome, 'DART answered', when);
+  if (!finished) throw new Error(`transfer ${id} did not finish`);
+  return finished;
+}
+
 describe('npm run migrate-to-postgres', () => {
-  it('carries the audit log, every webhook event as its delivery stood, and reminders; the first instance on PostgreSQL posts what was pending', async () => {
+  it('carries the audit log, every webhook event as its delivery stood, reminders, transfers (still counted toward the daily limits) and the freeze; the first instance on PostgreSQL posts what was pending', async () => {
     const file = standins.databasePath();
     const users = userNames('moved', 5);
     const reminder = {
@@ -95,12 +115,20 @@ describe('npm run migrate-to-postgres', () => {
       'not_in_channel',
     );
     await sqlite.reminders.put(reminder);
+    // What went out an hour ago still counts toward today's limits; a resolved unknown is settled; the freeze holds.
+    const recent = new Date(Date.now() - 3_600_000);
+    const sent = await settledTransfer(sqlite, 'tr-sent-1', '120.00', 'succeeded', recent);
+    const resolved = await settledTransfer(sqlite, 'tr-unknown-1', '80.00', 'unknown', recent);
+    const resolvedNow = await sqlite.transfers.resolve(resolved.id, { outcome: 'sent', by: 'U0TREASU02', at: recent, note: 'in DART' });
+    const freeze = { by: 'U0TREASU01', at: recent, reason: 'quarter-end audit' };
+    await sqlite.transfers.freeze(freeze);
     await sqlite.close();
 
     const url = await database();
     const run = await migrate(file, url);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('copied 3 audit entries, 5 webhook events (2 delivered, 2 pending, 1 dead), 1 reminders');
+    expect(run.stdout).toContain('copied 3 audit entries, 5 webhook events (2 delivered, 2 pending, 1 dead), 1 reminders, 2 transfers');
+    expect(run.stdout).toContain('transfers were frozen and stay frozen');
     expect(run.stdout).not.toContain(decodeURIComponent(new URL(url).password));
 
     const moved = await openStorage({ DATABASE_PATH: file, DATABASE_URL: url });
@@ -121,6 +149,9 @@ describe('npm run migrate-to-postgres', () => {
       );
       expect(await moved.outbox.stats(new Date())).toMatchObject({ depth: 2, dead: 1 });
       expect(await moved.reminders.get('billyjoel')).toEqual(reminder);
+      expect([await moved.transfers.get(sent.id), await moved.transfers.get(resolved.id)]).toEqual([sent, resolvedNow]);
+      expect(await moved.transfers.spentSince(new Date(Date.now() - 86_400_000))).toMatchObject({ cents: 20000n });
+      expect(await moved.transfers.currentFreeze()).toEqual(freeze);
     } finally {
       await moved.close();
     }

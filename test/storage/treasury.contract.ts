@@ -206,5 +206,34 @@ export function treasuryContract(handles: () => { a: TransferRepository; b: Tran
       expect((await a.startExecution(small.id, move('confirm', 'U1', 3), [notFrozen]))?.state).toBe('executing');
       expect(await a.freeze({ by: 'U2', at: at(4), reason: 'again' })).toEqual({ by: 'U2', at: at(4), reason: 'again' });
     });
+
+    it('restores settled transfers exactly as they stood, counted toward the limits; an unsettled one or a known id copies none', async () => {
+      const succeeded = (await executed('10.00', 'succeeded', 1, 'restored'))!;
+      const failed = (await executed('20.00', 'failed', 2, 'restored'))!;
+      const resolved = (await executed('30.00', 'unknown', 3, 'restored'))!;
+      await a.resolve(resolved.id, { outcome: 'sent', by: 'U2', at: at(5), note: 'seen in DART' });
+      const approved = await request({ amount: '6000.00', customer: 'restored', needsApproval: true, secondApproval: true });
+      await a.addApproval(approved.id, move('approve', 'U2'), []);
+      const cancelled = await a.cancel(approved.id, 'U1', at(2));
+      // A late answer beside a resolution: an execution whose lease lapsed, resolved, then answered.
+      const late = await request({ amount: '40.00', customer: 'restored', requestedAt: at(3), expiresAt: at(20) });
+      await a.startExecution(late.id, move('confirm', 'U1', 4, 'late-executor'), []);
+      await a.abandonExecutions(0, 'lease lapsed', at(5));
+      await a.resolve(late.id, { outcome: 'not_sent', by: 'U2', at: at(6), note: 'not in DART' });
+      const answered = await a.finish(late.id, 'late-executor', 'succeeded', 'DART said yes, late', at(7));
+      const originals = [succeeded, failed, (await a.get(resolved.id))!, cancelled!, answered!];
+      expect(answered?.lateAnswer).toMatchObject({ outcome: 'succeeded' });
+
+      const copies = originals.map((transfer) => ({ ...transfer, id: crypto.randomUUID(), customer: 'copied' }));
+      await b.restore(copies);
+      for (const copy of copies) expect(await a.get(copy.id)).toEqual(copy);
+      expect(await a.spentSince(at(0), ['copied'])).toEqual(await a.spentSince(at(0), ['restored']));
+
+      const unsettled = await request({ customer: 'restored' });
+      const fresh = { ...succeeded, id: crypto.randomUUID(), customer: 'never' };
+      await expect(b.restore([fresh, { ...unsettled, id: crypto.randomUUID(), customer: 'never' }])).rejects.toThrow(/not settled/);
+      await expect(b.restore([fresh, copies[0]!])).rejects.toThrow();
+      expect(await a.get(fresh.id)).toBeUndefined();
+    });
   });
 }

@@ -11,7 +11,7 @@ import {
   type TransferRepository,
 } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
-import { freezeFromRow, transferFromRow } from '../rows.ts';
+import { freezeFromRow, settledTransferColumns, transferFromRow } from '../rows.ts';
 import type { PostgresDatabase } from './pool.ts';
 
 /**
@@ -252,6 +252,18 @@ export class PostgresTransferRepository implements TransferRepository {
       "SELECT count(*) AS pending FROM transfers WHERE state IN ('requested', 'executing')",
     );
     return Number(rows[0]?.pending ?? 0);
+  }
+
+  async restore(transfers: readonly Transfer[]): Promise<void> {
+    await this.#database.transaction(async (client) => {
+      for (const transfer of transfers) {
+        const columns = Object.entries(settledTransferColumns(transfer));
+        await client.query(
+          `INSERT INTO transfers (${columns.map(([name]) => name).join(', ')}) VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')})`,
+          columns.map(([, value]) => value),
+        );
+      }
+    });
   }
 
   /** One statement after the execution lock, in its own transaction: no other move to executing runs beside it. */

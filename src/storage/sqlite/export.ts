@@ -1,17 +1,10 @@
 import type { StoredAlert } from '../../alerts/repository.ts';
 import type { AuditEntry } from '../../audit/repository.ts';
 import type { Reminder } from '../../trade-scripts/repository.ts';
-import { auditEntryFromRow, deliveredAtFromRow, reminderFromRow, storedAlertFromRow } from '../rows.ts';
+import type { Freeze, Transfer } from '../../transfers/repository.ts';
+import { auditEntryFromRow, deliveredAtFromRow, freezeFromRow, reminderFromRow, storedAlertFromRow, transferFromRow } from '../rows.ts';
 import { Database } from './database.ts';
 import { MIGRATIONS } from './migrations.ts';
-
-/** A transfer that still waits for someone or something: it cannot be moved mid-way. */
-export interface OpenTransfer {
-  id: string;
-  customer: string;
-  amount: string;
-  state: string;
-}
 
 /** What a SQLite file holds that another engine must carry, in the order it was written. */
 export interface SqliteExport {
@@ -19,8 +12,10 @@ export interface SqliteExport {
   /** Every webhook event, with when it was delivered (delivered ones). */
   alerts: Array<{ alert: StoredAlert; deliveredAt?: Date }>;
   reminders: Reminder[];
-  /** Transfers waiting for Confirm/Approve, for DART's answer, or for a treasurer to resolve an unknown outcome. */
-  openTransfers: OpenTransfer[];
+  /** Every transfer, oldest request first. */
+  transfers: Transfer[];
+  /** The freeze in force, if any. */
+  freeze?: Freeze;
 }
 
 /**
@@ -32,6 +27,7 @@ export function exportSqlite(path: string): SqliteExport {
   try {
     database.migrate(MIGRATIONS);
     const all = (sql: string) => database.sqlite.prepare(sql).all();
+    const freeze = database.sqlite.prepare('SELECT * FROM transfer_freezes WHERE lifted_at IS NULL ORDER BY id LIMIT 1').get();
     return {
       audit: all('SELECT * FROM audit_entries ORDER BY id').map(auditEntryFromRow),
       alerts: all('SELECT * FROM alert_outbox ORDER BY id').map((row) => {
@@ -39,9 +35,8 @@ export function exportSqlite(path: string): SqliteExport {
         return { alert: storedAlertFromRow(row), ...(deliveredAt ? { deliveredAt } : {}) };
       }),
       reminders: all('SELECT * FROM tsp_reminders ORDER BY customer').map(reminderFromRow),
-      openTransfers: all(
-        "SELECT id, customer, amount, state FROM transfers WHERE state IN ('requested', 'executing', 'unknown') ORDER BY requested_at",
-      ).map((row) => ({ id: String(row.id), customer: String(row.customer), amount: String(row.amount), state: String(row.state) })),
+      transfers: all('SELECT * FROM transfers ORDER BY requested_at, id').map(transferFromRow),
+      ...(freeze ? { freeze: freezeFromRow(freeze) } : {}),
     };
   } finally {
     database.close();

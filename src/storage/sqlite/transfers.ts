@@ -12,7 +12,7 @@ import {
   type Freeze,
 } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
-import { freezeFromRow, transferFromRow } from '../rows.ts';
+import { freezeFromRow, settledTransferColumns, transferFromRow } from '../rows.ts';
 import type { Database } from './database.ts';
 
 /** The transfers that count toward a daily limit (an unknown one may have moved the money), as a condition on alias `o`. */
@@ -319,6 +319,20 @@ export class SqliteTransferRepository implements TransferRepository {
   async countPending(): Promise<number> {
     const row = this.#database.prepare("SELECT COUNT(*) AS pending FROM transfers WHERE state IN ('requested', 'executing')").get();
     return Number(row?.pending ?? 0);
+  }
+
+  async restore(transfers: readonly Transfer[]): Promise<void> {
+    this.#database.transaction(() => {
+      for (const transfer of transfers) {
+        const columns = Object.entries(settledTransferColumns(transfer));
+        this.#database
+          .prepare(`INSERT INTO transfers (${columns.map(([name]) => name).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
+          // node:sqlite takes neither dates nor booleans: times are stored as epoch milliseconds, flags as 0/1.
+          .run(
+            ...columns.map(([, value]) => (value instanceof Date ? value.getTime() : typeof value === 'boolean' ? Number(value) : value)),
+          );
+      }
+    });
   }
 
   #one(sql: string, ...values: SQLInputValue[]): Transfer | undefined {
