@@ -67,110 +67,122 @@ async function settledTransfer(storage: Storage, id: string, amount: string, out
   return finished;
 }
 
+/** Two script runs (up to 60 s each) and an app start: more than the default 30 s on a loaded machine (seen once). */
+const MOVE_TIMEOUT = { timeout: 180_000 };
+
 describe('npm run migrate-to-postgres', () => {
-  it('carries the audit log, every webhook event as its delivery stood, reminders, transfers (still counted toward the daily limits) and the freeze; the first instance on PostgreSQL posts what was pending', async () => {
-    const file = standins.databasePath();
-    const users = userNames('moved', 5);
-    const reminder = {
-      customer: 'billyjoel',
-      channel: CHANNELS.ops,
-      scheduledMessageId: 'Q0REMIND1',
-      postAt: new Date(Date.now() + 86_400_000),
-    };
-    const audit = [
-      {
-        action: 'customer.update',
+  it(
+    'carries the audit log, every webhook event as its delivery stood, reminders, transfers (still counted toward the daily limits) and the freeze; the first instance on PostgreSQL posts what was pending',
+    MOVE_TIMEOUT,
+    async () => {
+      const file = standins.databasePath();
+      const users = userNames('moved', 5);
+      const reminder = {
         customer: 'billyjoel',
-        requestedBy: 'U0OPERAT01',
-        sent: { email: 'b@example.com' },
-        outcome: 'succeeded',
-        at: at(1),
-      },
-      {
-        action: 'transfer.execute',
-        customer: 'billyjoel',
-        requestedBy: 'U0TREASU01',
-        confirmedBy: 'U0TREASU01',
-        sent: { amount: '50.00' },
-        outcome: 'unknown',
-        dartAnswer: 'timeout',
-        at: at(2),
-      },
-      { action: 'tsp.suspend', customer: 'adaline', requestedBy: 'U0OPERAT01', sent: {}, outcome: 'failed', at: at(3) },
-    ] as const;
-    const sqlite = await openStorage({ DATABASE_PATH: file });
-    for (const entry of audit) await sqlite.audit.append(entry);
-    await sqlite.outbox.addAll(
-      users.map((user, index) => ({ event: withdrawal(user), route: 'withdrawals', receivedAt: at(10 + index), deliveryId: `d-${user}` })),
-    );
-    // Two were posted (one digest), one was refused for good, two wait.
-    const claim = (limit: number) => sqlite.outbox.claim({ routes: ['withdrawals'], owner: 'old', leaseMs: 60_000, limit });
-    await sqlite.outbox.markDelivered(
-      (await claim(2)).map((alert) => alert.id),
-      '1700000000.000100',
-      at(20),
-    );
-    await sqlite.outbox.markDead(
-      (await claim(1)).map((alert) => alert.id),
-      'not_in_channel',
-    );
-    await sqlite.reminders.put(reminder);
-    // What went out an hour ago still counts toward today's limits; a resolved unknown is settled; the freeze holds.
-    const recent = new Date(Date.now() - 3_600_000);
-    const sent = await settledTransfer(sqlite, 'tr-sent-1', '120.00', 'succeeded', recent);
-    const resolved = await settledTransfer(sqlite, 'tr-unknown-1', '80.00', 'unknown', recent);
-    const resolvedNow = await sqlite.transfers.resolve(resolved.id, { outcome: 'sent', by: 'U0TREASU02', at: recent, note: 'in DART' });
-    const freeze = { by: 'U0TREASU01', at: recent, reason: 'quarter-end audit' };
-    await sqlite.transfers.freeze(freeze);
-    await sqlite.close();
-
-    const url = await database();
-    const run = await migrate(file, url);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('copied 3 audit entries, 5 webhook events (2 delivered, 2 pending, 1 dead), 1 reminders, 2 transfers');
-    expect(run.stdout).toContain('transfers were frozen and stay frozen');
-    expect(run.stdout).not.toContain(decodeURIComponent(new URL(url).password));
-
-    const moved = await openStorage({ DATABASE_PATH: file, DATABASE_URL: url });
-    try {
-      const entries = await moved.audit.forCustomer(['billyjoel', 'adaline'], { limit: 10 });
-      expect(entries.map(({ id: _id, ...entry }) => entry)).toEqual([...audit].reverse());
-      const events = await moved.outbox.eventsFor(users, { limit: 10 });
-      expect(events.map((alert) => [alert.event.newUserName, alert.status, alert.slackTs, alert.deliveryId, alert.receivedAt])).toEqual(
-        users
-          .map((user, index) => [
-            user,
-            ['delivered', 'delivered', 'dead', 'pending', 'pending'][index],
-            index < 2 ? '1700000000.000100' : undefined,
-            `d-${user}`,
-            at(10 + index),
-          ])
-          .reverse(),
+        channel: CHANNELS.ops,
+        scheduledMessageId: 'Q0REMIND1',
+        postAt: new Date(Date.now() + 86_400_000),
+      };
+      const audit = [
+        {
+          action: 'customer.update',
+          customer: 'billyjoel',
+          requestedBy: 'U0OPERAT01',
+          sent: { email: 'b@example.com' },
+          outcome: 'succeeded',
+          at: at(1),
+        },
+        {
+          action: 'transfer.execute',
+          customer: 'billyjoel',
+          requestedBy: 'U0TREASU01',
+          confirmedBy: 'U0TREASU01',
+          sent: { amount: '50.00' },
+          outcome: 'unknown',
+          dartAnswer: 'timeout',
+          at: at(2),
+        },
+        { action: 'tsp.suspend', customer: 'adaline', requestedBy: 'U0OPERAT01', sent: {}, outcome: 'failed', at: at(3) },
+      ] as const;
+      const sqlite = await openStorage({ DATABASE_PATH: file });
+      for (const entry of audit) await sqlite.audit.append(entry);
+      await sqlite.outbox.addAll(
+        users.map((user, index) => ({
+          event: withdrawal(user),
+          route: 'withdrawals',
+          receivedAt: at(10 + index),
+          deliveryId: `d-${user}`,
+        })),
       );
-      expect(await moved.outbox.stats(new Date())).toMatchObject({ depth: 2, dead: 1 });
-      expect(await moved.reminders.get('billyjoel')).toEqual(reminder);
-      expect([await moved.transfers.get(sent.id), await moved.transfers.get(resolved.id)]).toEqual([sent, resolvedNow]);
-      expect(await moved.transfers.spentSince(new Date(Date.now() - 86_400_000))).toMatchObject({ cents: 20000n });
-      expect(await moved.transfers.currentFreeze()).toEqual(freeze);
-    } finally {
-      await moved.close();
-    }
+      // Two were posted (one digest), one was refused for good, two wait.
+      const claim = (limit: number) => sqlite.outbox.claim({ routes: ['withdrawals'], owner: 'old', leaseMs: 60_000, limit });
+      await sqlite.outbox.markDelivered(
+        (await claim(2)).map((alert) => alert.id),
+        '1700000000.000100',
+        at(20),
+      );
+      await sqlite.outbox.markDead(
+        (await claim(1)).map((alert) => alert.id),
+        'not_in_channel',
+      );
+      await sqlite.reminders.put(reminder);
+      // What went out an hour ago still counts toward today's limits; a resolved unknown is settled; the freeze holds.
+      const recent = new Date(Date.now() - 3_600_000);
+      const sent = await settledTransfer(sqlite, 'tr-sent-1', '120.00', 'succeeded', recent);
+      const resolved = await settledTransfer(sqlite, 'tr-unknown-1', '80.00', 'unknown', recent);
+      const resolvedNow = await sqlite.transfers.resolve(resolved.id, { outcome: 'sent', by: 'U0TREASU02', at: recent, note: 'in DART' });
+      const freeze = { by: 'U0TREASU01', at: recent, reason: 'quarter-end audit' };
+      await sqlite.transfers.freeze(freeze);
+      await sqlite.close();
 
-    // Started on PostgreSQL, the app posts the waiting events (and the dead one, set back at start), in order; never the delivered ones again.
-    await startChildApp({
-      SLACK_API_URL: standins.slack.apiUrl,
-      DART_API_URL: standins.dart.url,
-      DART_WITHDRAWAL_CHANNEL: CHANNELS.withdrawals,
-      DATABASE_PATH: undefined,
-      DATABASE_URL: url,
-    });
-    await expectShownOnceInOrder(standins.slack, users.slice(2), 30_000, CHANNELS.withdrawals);
-    expect(shownUsers(standins.slack, CHANNELS.withdrawals, users.slice(0, 2))).toEqual([]);
+      const url = await database();
+      const run = await migrate(file, url);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('copied 3 audit entries, 5 webhook events (2 delivered, 2 pending, 1 dead), 1 reminders, 2 transfers');
+      expect(run.stdout).toContain('transfers were frozen and stay frozen');
+      expect(run.stdout).not.toContain(decodeURIComponent(new URL(url).password));
 
-    const again = await migrate(file, url);
-    expect(again.code, again.stdout).toBe(1);
-    expect(again.stderr).toContain('nothing was copied: the PostgreSQL database already holds history');
-  });
+      const moved = await openStorage({ DATABASE_PATH: file, DATABASE_URL: url });
+      try {
+        const entries = await moved.audit.forCustomer(['billyjoel', 'adaline'], { limit: 10 });
+        expect(entries.map(({ id: _id, ...entry }) => entry)).toEqual([...audit].reverse());
+        const events = await moved.outbox.eventsFor(users, { limit: 10 });
+        expect(events.map((alert) => [alert.event.newUserName, alert.status, alert.slackTs, alert.deliveryId, alert.receivedAt])).toEqual(
+          users
+            .map((user, index) => [
+              user,
+              ['delivered', 'delivered', 'dead', 'pending', 'pending'][index],
+              index < 2 ? '1700000000.000100' : undefined,
+              `d-${user}`,
+              at(10 + index),
+            ])
+            .reverse(),
+        );
+        expect(await moved.outbox.stats(new Date())).toMatchObject({ depth: 2, dead: 1 });
+        expect(await moved.reminders.get('billyjoel')).toEqual(reminder);
+        expect([await moved.transfers.get(sent.id), await moved.transfers.get(resolved.id)]).toEqual([sent, resolvedNow]);
+        expect(await moved.transfers.spentSince(new Date(Date.now() - 86_400_000))).toMatchObject({ cents: 20000n });
+        expect(await moved.transfers.currentFreeze()).toEqual(freeze);
+      } finally {
+        await moved.close();
+      }
+
+      // Started on PostgreSQL, the app posts the waiting events (and the dead one, set back at start), in order; never the delivered ones again.
+      await startChildApp({
+        SLACK_API_URL: standins.slack.apiUrl,
+        DART_API_URL: standins.dart.url,
+        DART_WITHDRAWAL_CHANNEL: CHANNELS.withdrawals,
+        DATABASE_PATH: undefined,
+        DATABASE_URL: url,
+      });
+      await expectShownOnceInOrder(standins.slack, users.slice(2), 30_000, CHANNELS.withdrawals);
+      expect(shownUsers(standins.slack, CHANNELS.withdrawals, users.slice(0, 2))).toEqual([]);
+
+      const again = await migrate(file, url);
+      expect(again.code, again.stdout).toBe(1);
+      expect(again.stderr).toContain('nothing was copied: the PostgreSQL database already holds history');
+    },
+  );
 
   it('refuses a file with a transfer still open, and writes nothing', async () => {
     const file = standins.databasePath();

@@ -79,8 +79,11 @@ function verdict(holds: Hold[]) {
 
 afterEach(stopChildren);
 
+/** Above the drain's own 90 s wait: three processes on a loaded 2-core machine once took more than the default 30 s. */
+const STRESS_TIMEOUT = { timeout: 120_000 };
+
 describe('the outbox claim across processes (3 processes, 2 channels, events stored while they drain)', () => {
-  it('on PostgreSQL: each event posted once, in order per channel, one holder per channel at a time', async () => {
+  it('on PostgreSQL: each event posted once, in order per channel, one holder per channel at a time', STRESS_TIMEOUT, async () => {
     const database = await createTestDatabase();
     const storage = await openStorage({ DATABASE_PATH: '', DATABASE_URL: database.url, DATABASE_POOL_MAX: 2 }, createLogger('silent'));
     try {
@@ -92,7 +95,7 @@ describe('the outbox claim across processes (3 processes, 2 channels, events sto
     }
   });
 
-  it('on a shared SQLite file: the same', async () => {
+  it('on a shared SQLite file: the same', STRESS_TIMEOUT, async () => {
     const directory = mkdtempSync(join(tmpdir(), 'dart-claim-'));
     const path = join(directory, 'shared.db');
     const storage = await openStorage({ DATABASE_PATH: path }, createLogger('silent'));
