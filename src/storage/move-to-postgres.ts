@@ -51,9 +51,10 @@ export async function moveToPostgres(sqlitePath: string, databaseUrl: string): P
         ...source.transfers.map((transfer) => transfer.customer),
       ]),
     ];
-    await refuseIfAnyThere(target, customers);
-    await target.transfers.restore(source.transfers);
+    await refuseIfAnyThere(target, customers, source.transfers[0]);
+    // The freeze first: a move that fails after it leaves whatever it copied frozen.
     if (source.freeze) await target.transfers.freeze(source.freeze);
+    await target.transfers.restore(source.transfers);
     for (const { id: _id, ...entry } of source.audit) await target.audit.append(entry);
     const events = { pending: 0, delivered: 0, dead: 0 };
     for (let start = 0; start < source.alerts.length; start += BATCH) {
@@ -106,8 +107,15 @@ function describe(transfer: Transfer): string {
   return `${transfer.id}: ${transfer.amount} to ${transfer.customer}, ${transfer.state}`;
 }
 
-/** A second run, or a database instances already use, would mix or double the history. */
-async function refuseIfAnyThere(target: Storage, customers: readonly string[]): Promise<void> {
+/**
+ * A second run, or a database instances already use, would mix or double the history: any
+ * of the customers' history, a freeze, or the first transfer (they are restored all or none).
+ */
+async function refuseIfAnyThere(target: Storage, customers: readonly string[], firstTransfer: Transfer | undefined): Promise<void> {
+  const refusal = (what: string) =>
+    new MoveRefusedError(`the PostgreSQL database already holds history (${what}): move into a database no instance has used yet`);
+  if (await target.transfers.currentFreeze()) throw refusal('a freeze');
+  if (firstTransfer && (await target.transfers.get(firstTransfer.id))) throw refusal(`transfer ${firstTransfer.id}`);
   for (let start = 0; start < customers.length; start += BATCH) {
     const names = customers.slice(start, start + BATCH);
     const [audit, events] = await Promise.all([
@@ -115,10 +123,6 @@ async function refuseIfAnyThere(target: Storage, customers: readonly string[]): 
       target.outbox.eventsFor(names, { limit: 1 }),
     ]);
     const found = audit[0]?.customer ?? events[0]?.event.newUserName;
-    if (found !== undefined) {
-      throw new MoveRefusedError(
-        `the PostgreSQL database already holds history (about ${found}): move into a database no instance has used yet`,
-      );
-    }
+    if (found !== undefined) throw refusal(`about ${found}`);
   }
 }

@@ -56,6 +56,8 @@ export interface Transfer {
   decidedAt?: Date;
   /** The app instance that won the move to `executing` and is calling DART. */
   executor?: string;
+  /** When it moved to `executing` by the store's own clock: the start of the execution lease (`decidedAt` is the click's time). */
+  startedAt?: Date;
   finishedAt?: Date;
   /** DART's answer, why the outcome is unknown, or why it was voided or refused. */
   detail?: string;

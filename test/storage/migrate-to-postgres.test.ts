@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseWebhookBody, type AlertEvent } from '../../src/alerts/schemas.ts';
 import type { Standins } from '../../src/sandbox/standins.ts';
@@ -183,6 +184,39 @@ describe('npm run migrate-to-postgres', () => {
       expect(again.stderr).toContain('nothing was copied: the PostgreSQL database already holds history');
     },
   );
+
+  it('failing part-way leaves what it copied frozen, and a second run is refused before it writes anything', MOVE_TIMEOUT, async () => {
+    const file = standins.databasePath();
+    const sqlite = await openStorage({ DATABASE_PATH: file });
+    const sent = await settledTransfer(sqlite, 'tr-sent-2', '120.00', 'succeeded', new Date(Date.now() - 3_600_000));
+    await sqlite.transfers.freeze({ by: 'U0TREASU01', at: new Date(), reason: 'fraud suspected' });
+    await sqlite.close();
+    const url = await database();
+    // The tables as an instance would make them, then the database refuses transfers once (a connection lost, say).
+    await (await openStorage({ DATABASE_PATH: file, DATABASE_URL: url })).close();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'connection lost'; END $$;
+        CREATE TRIGGER refuse BEFORE INSERT ON transfers FOR EACH ROW EXECUTE FUNCTION refuse();`);
+      const failed = await migrate(file, url);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain('failed part-way');
+      await admin.query('DROP TRIGGER refuse ON transfers');
+    } finally {
+      await admin.end();
+    }
+    const target = await openStorage({ DATABASE_PATH: file, DATABASE_URL: url });
+    try {
+      expect(await target.transfers.get(sent.id)).toBeUndefined();
+      expect(await target.transfers.currentFreeze()).toMatchObject({ reason: 'fraud suspected' });
+    } finally {
+      await target.close();
+    }
+    const again = await migrate(file, url);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('nothing was copied: the PostgreSQL database already holds history (a freeze)');
+  });
 
   it('refuses a file with a transfer still open, and writes nothing', async () => {
     const file = standins.databasePath();
