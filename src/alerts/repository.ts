@@ -109,8 +109,8 @@ export interface OutboxRepository {
   stats(now: Date): Promise<OutboxStats>;
   /** Stored events whose old or new user name is one of `customers`, newest first (for `/dart history`). */
   eventsFor(customers: readonly string[], options: { limit: number; before?: Date | undefined }): Promise<StoredAlert[]>;
-  /** The newest stored event of one of `kinds` about `customer` (its new user name), if any. */
-  latestOf(customer: string, kinds: readonly AlertEvent['kind'][]): Promise<StoredAlert | undefined>;
+  /** The newest stored event of one of `kinds` whose new user name is one of `customers`, if any; ties newest id first. */
+  latestOf(customers: readonly string[], kinds: readonly AlertEvent['kind'][]): Promise<StoredAlert | undefined>;
   /** Every rename (customer-update with a new user name) whose old or new name is one of `names`. */
   renamesTouching(names: readonly string[]): Promise<Array<{ from: string; to: string }>>;
 }

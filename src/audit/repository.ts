@@ -48,6 +48,9 @@ export interface AuditRepository {
   append(entry: AuditEntryInput): Promise<AuditEntry>;
   /** The newest entries about any of `customers` strictly before `before` (all when absent), newest first; ties newest id first. */
   forCustomer(customers: string | readonly string[], options: { limit: number; before?: Date | undefined }): Promise<AuditEntry[]>;
-  /** The customer's newest entry of one of `actions` that DART confirmed (`succeeded`), if any. */
-  latestSucceeded(customer: string, actions: readonly AuditAction[]): Promise<AuditEntry | undefined>;
+  /** The newest entry about any of `customers` of one of `actions` that ended one of `outcomes`, if any; ties newest id first. */
+  latest(
+    customers: readonly string[],
+    filter: { actions: readonly AuditAction[]; outcomes: readonly AuditOutcome[] },
+  ): Promise<AuditEntry | undefined>;
 }

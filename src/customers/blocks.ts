@@ -20,7 +20,8 @@ import { CARD_ACTIONS } from '../slack/ids.ts';
 
 /**
  * The follow-up buttons the caller's roles allow. Suspend or Resume as the state calls
- * for; both when the app recorded no suspension, since one may have been set outside it.
+ * for; both when the app recorded no suspension (one may have been set outside it) or
+ * when its newest suspend or resume has an unknown outcome.
  */
 function cardButtons(userName: string, roles: ReadonlySet<Role>, suspension: SuspensionState): Button[] {
   const buttons: Button[] = [];
@@ -32,7 +33,7 @@ function cardButtons(userName: string, roles: ReadonlySet<Role>, suspension: Sus
     resume.confirm = confirmDialog('Lift the restriction?', `Let ${userName} use trade scripts again now?`, 'Resume');
     buttons.push(button('Edit', CARD_ACTIONS.edit, userName));
     if (suspension.kind !== 'suspended') buttons.push(button('Suspend', CARD_ACTIONS.suspend, userName, 'danger'));
-    if (suspension.kind === 'suspended' || suspension.kind === 'unknown') buttons.push(resume);
+    if (suspension.kind === 'suspended' || suspension.kind === 'unknown' || suspension.kind === 'outcome-unknown') buttons.push(resume);
   }
   if (roles.has('treasurer')) buttons.push(button('Transfer', CARD_ACTIONS.transfer, userName));
   return buttons;

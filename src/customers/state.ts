@@ -1,17 +1,22 @@
-import type { OutboxRepository } from '../alerts/repository.ts';
-import type { AuditRepository } from '../audit/repository.ts';
+import type { OutboxRepository, StoredAlert } from '../alerts/repository.ts';
+import type { AuditEntry, AuditRepository } from '../audit/repository.ts';
 import { mention, slackDate } from '../slack/mrkdwn.ts';
 
 /**
  * Whether a customer's trade scripts are suspended, as far as this app knows: from the
- * suspensions and resumes it sent and DART confirmed (its audit log). A restriction set
- * outside this app (DART's own tools) is not known here, hence `unknown`.
+ * newest suspension or resume it sent under any of the customer's user names, which DART
+ * confirmed (`suspended`, `ended`, `lifted`) or left uncertain (`outcome-unknown`: no answer
+ * that can be trusted). Refusals change nothing. A restriction set outside this app (DART's
+ * own tools) is not known here, hence `unknown`.
  */
 export type SuspensionState =
   | { kind: 'unknown' }
   | { kind: 'suspended'; by: string; until: Date }
   | { kind: 'ended'; by: string; until: Date }
-  | { kind: 'lifted'; by: string; at: Date };
+  | { kind: 'lifted'; by: string; at: Date }
+  /** `at`: when it was sent; `over`: whether `until` has passed (if it was applied, it has ended). */
+  | { kind: 'outcome-unknown'; write: 'suspend'; by: string; at: Date; until: Date; over: boolean }
+  | { kind: 'outcome-unknown'; write: 'resume'; by: string; at: Date };
 
 /** Whether DART deactivated the customer, as far as its webhooks told this app. */
 export type AccountState = { kind: 'unknown' } | { kind: 'activated' | 'deactivated'; at: Date };
@@ -27,22 +32,43 @@ export const NOTHING_KNOWN: CustomerState = { suspension: { kind: 'unknown' }, a
 /** Reads what the app knows about one customer's state from its own records (DART is not called). */
 export type CustomerStateReader = (userName: string) => Promise<CustomerState>;
 
-/** Reads the suspensions from the audit log and the account state from the webhooks stored in the outbox. */
-export function customerStateReader(audit: AuditRepository, outbox: OutboxRepository, now: () => Date): CustomerStateReader {
+/** A customer's user name and every name DART's renames link to it (`HistorySources.namesOf`). */
+export type NamesOf = (userName: string) => Promise<readonly string[]>;
+
+/**
+ * Reads the suspensions from the audit log and the account state from the webhooks stored
+ * in the outbox, under every name `namesOf` links, so a rename does not hide either.
+ */
+export function customerStateReader(
+  audit: AuditRepository,
+  outbox: OutboxRepository,
+  namesOf: NamesOf,
+  now: () => Date,
+): CustomerStateReader {
   return async (userName) => {
-    const last = await audit.latestSucceeded(userName, ['tsp.suspend', 'tsp.resume']);
-    let suspension: SuspensionState = { kind: 'unknown' };
-    if (last?.action === 'tsp.resume') suspension = { kind: 'lifted', by: last.requestedBy, at: last.at };
-    else if (last) {
-      const until = new Date(last.at.getTime() + Number(last.sent.tsp_duration) * 3_600_000);
-      suspension = { kind: until > now() ? 'suspended' : 'ended', by: last.requestedBy, until };
-    }
-    const event = await outbox.latestOf(userName, ['activated', 'deactivated']);
-    const account: AccountState = event
-      ? { kind: event.event.kind === 'deactivated' ? 'deactivated' : 'activated', at: event.receivedAt }
-      : { kind: 'unknown' };
-    return { suspension, account };
+    const names = await namesOf(userName);
+    const [write, event] = await Promise.all([
+      audit.latest(names, { actions: ['tsp.suspend', 'tsp.resume'], outcomes: ['succeeded', 'unknown'] }),
+      outbox.latestOf(names, ['activated', 'deactivated']),
+    ]);
+    return { suspension: write ? suspensionAfter(write, now()) : { kind: 'unknown' }, account: accountAfter(event) };
   };
+}
+
+/** The state the newest suspend or resume (succeeded or unknown) leaves. */
+function suspensionAfter(write: AuditEntry, now: Date): SuspensionState {
+  const { requestedBy: by, at } = write;
+  const certain = write.outcome === 'succeeded';
+  if (write.action === 'tsp.resume') return certain ? { kind: 'lifted', by, at } : { kind: 'outcome-unknown', write: 'resume', by, at };
+  const until = new Date(at.getTime() + Number(write.sent.tsp_duration) * 3_600_000);
+  if (!certain) return { kind: 'outcome-unknown', write: 'suspend', by, at, until, over: until <= now };
+  return { kind: until > now ? 'suspended' : 'ended', by, until };
+}
+
+/** The account state DART's newest activate or deactivate webhook leaves. */
+function accountAfter(event: StoredAlert | undefined): AccountState {
+  if (!event) return { kind: 'unknown' };
+  return { kind: event.event.kind === 'deactivated' ? 'deactivated' : 'activated', at: event.receivedAt };
 }
 
 /** The suspension state in a few words (mrkdwn), saying where the knowledge comes from. */
@@ -56,7 +82,18 @@ export function describeSuspension(state: SuspensionState): string {
       return `Not suspended: the last suspension by this app, by ${mention(state.by)}, ended ${slackDate(state.until)}`;
     case 'lifted':
       return `Not suspended: ${mention(state.by)} lifted the restriction ${slackDate(state.at)}`;
+    case 'outcome-unknown':
+      return `Outcome unknown: DART gave no answer that can be trusted to the ${uncertainEffect(state)}; check in DART`;
   }
+}
+
+/** What an uncertain suspend or resume may or may not have done. */
+function uncertainEffect(state: Extract<SuspensionState, { kind: 'outcome-unknown' }>): string {
+  const sent = `${mention(state.by)} sent ${slackDate(state.at)}`;
+  if (state.write === 'resume') return `resume ${sent}, so the restriction may or may not have been lifted`;
+  return state.over
+    ? `suspension ${sent}; if it was applied, it ended ${slackDate(state.until)}`
+    : `suspension ${sent}, so the trade scripts may or may not be suspended until ${slackDate(state.until)}`;
 }
 
 /** The account state from DART's webhooks, or undefined when none was received. */

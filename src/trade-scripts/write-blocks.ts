@@ -73,7 +73,8 @@ export function reminderMessage(suspension: Suspension): SlackMessage {
 
 /**
  * The channel's confirmation of a resume. It says "lifted" only for a suspension the app
- * itself recorded as running; otherwise it says what it knows, and what DART was told.
+ * itself recorded as running (DART confirmed it); otherwise it says what it knows, and
+ * what DART was told.
  */
 export function resumedMessage(userName: string, by: string, before: SuspensionState, reminderCancelled: boolean): SlackMessage {
   const text =
@@ -95,6 +96,11 @@ function notSuspended(state: SuspensionState): string {
       return `The last suspension by this app, by ${mention(state.by)}, had already ended ${slackDate(state.until)}`;
     case 'lifted':
       return `The last suspension by this app was already lifted by ${mention(state.by)} ${slackDate(state.at)}`;
+    case 'outcome-unknown':
+      return (
+        `The last ${state.write === 'suspend' ? 'suspension' : 'resume'} by this app, sent by ${mention(state.by)} ${slackDate(state.at)}, ` +
+        'had an unknown outcome, so whether a restriction was in force is not known'
+      );
     default:
       return 'No suspension by this app was recorded';
   }

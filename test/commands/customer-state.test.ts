@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { applyDartEvent } from '../../src/sandbox/dart/webhooks.ts';
+import { addCustomer } from '../../src/sandbox/dart/state.ts';
 import { startHarness, USERS, type Harness } from '../support/harness.ts';
 import { fixture, postWebhook } from '../support/webhooks.ts';
 
@@ -10,6 +12,7 @@ beforeAll(async () => {
   h = await startHarness({ now: () => NOW });
 });
 afterAll(() => h.stop());
+afterEach(() => h.dart.clearFaults());
 
 type Body = { blocks: Array<{ type: string; elements?: Array<{ action_id?: string }> }> };
 
@@ -18,6 +21,29 @@ async function answer(text: string, user: { id: string; name: string } = USERS.o
   return (
     await h.slack.waitForResponse((response) => response.id === sent.responseId && !JSON.stringify(response.body).includes('…'), 8000)
   ).body as unknown as Body;
+}
+
+const OPERATOR = `<@${USERS.operator.id}>`;
+/** How a time shows in Slack (`<!date^seconds^…>`), up to the fallback text. */
+const slackTime = (date: Date) => `<!date^${Math.floor(date.getTime() / 1000)}^`;
+const hoursLater = (hours: number) => new Date(NOW.getTime() + hours * 3_600_000);
+
+/** A customer of DART's that nothing has happened to yet. */
+function newCustomer(userName: string): void {
+  addCustomer(h.dart.state, {
+    first_name: 'Test',
+    last_name: userName,
+    user_name: userName,
+    email: `${userName}@example.com`,
+    password: 'password-123',
+  });
+}
+
+/** DART renames a customer and tells the app with its customer-update webhook. */
+async function rename(from: string, to: string): Promise<void> {
+  applyDartEvent(h.dart.state, { kind: 'update', user: from, newUser: to });
+  const body = { ...fixture('update'), old_dart_user_name: from, new_dart_user_name: to };
+  expect((await postWebhook(h.app.url, '/webhook/customer-update', body)).status).toBe(200);
 }
 
 const buttons = (body: Body) => body.blocks.flatMap((block) => block.elements ?? []).map((element) => element.action_id);
@@ -55,5 +81,98 @@ describe('the customer’s state, as far as this app knows', () => {
     const card = JSON.stringify(await answer('customer grace'));
     expect(card).toContain('Active (DART’s activate webhook, ');
     expect(card).not.toContain('Deactivated');
+  });
+
+  it('follows DART’s renames: suspended and deactivated as hopper, then renamed hopper2, the card and /dart scripts under hopper2 say so', async () => {
+    newCustomer('hopper');
+    await answer('suspend hopper 10');
+    const deactivate = { ...fixture('deactivate'), old_dart_user_name: 'hopper', new_dart_user_name: 'hopper' };
+    expect((await postWebhook(h.app.url, '/webhook/customer-deactivate', deactivate)).status).toBe(200);
+    await rename('hopper', 'hopper2');
+
+    const card = await answer('customer hopper2');
+    expect(JSON.stringify(card)).toContain(`Suspended by ${OPERATOR} until ${slackTime(hoursLater(10))}`);
+    expect(JSON.stringify(card)).toContain('Deactivated (DART’s deactivate webhook, ');
+    expect(buttons(card)).toContain('customer.resume');
+    expect(buttons(card)).not.toContain('customer.suspend');
+    expect(JSON.stringify(await answer('scripts hopper2'))).toContain(`Suspended by ${OPERATOR} until ${slackTime(hoursLater(10))}`);
+
+    // A resume under the new name lifts what was set under the old one, and says so.
+    expect(JSON.stringify(await answer('resume hopper2'))).toContain(
+      `${OPERATOR} lifted the trade-script restriction of \`hopper2\` (suspended by ${OPERATOR} until ${slackTime(hoursLater(10))}`,
+    );
+    expect(JSON.stringify(await answer('customer hopper2'))).toContain(`Not suspended: ${OPERATOR} lifted the restriction`);
+  });
+
+  it('a suspension DART gave no trusted answer to: said to be unknown, both buttons; a refused resume changes nothing, a confirmed one clears it', async () => {
+    newCustomer('turing');
+    h.dart.injectFault({ kind: 'status', status: 502 }, { endpoint: 'customer/update-tsp-status' });
+    expect(JSON.stringify(await answer('suspend turing 10'))).toContain('may or may not be suspended');
+
+    const unknown =
+      `Outcome unknown: DART gave no answer that can be trusted to the suspension ${OPERATOR} sent ${slackTime(NOW)}` +
+      `{date_short_pretty} at {time}|1 Mar 2025, 12:00 UTC>, so the trade scripts may or may not be suspended until ${slackTime(hoursLater(10))}`;
+    const card = await answer('customer turing');
+    expect(JSON.stringify(card)).toContain(unknown);
+    expect(JSON.stringify(card)).toContain('; check in DART');
+    expect(JSON.stringify(card)).not.toContain('No suspension by this app recorded');
+    expect(buttons(card)).toEqual(expect.arrayContaining(['customer.suspend', 'customer.resume']));
+    expect(JSON.stringify(await answer('scripts turing'))).toContain(unknown);
+
+    // DART limiting requests (429) did nothing: the state stays as it was.
+    h.dart.injectFault(
+      { kind: 'status', status: 429, body: '{"message":"Too Many Attempts."}' },
+      { endpoint: 'customer/update-tsp-status' },
+    );
+    expect(JSON.stringify(await answer('resume turing'))).toContain('DART is limiting requests');
+    expect(JSON.stringify(await answer('customer turing'))).toContain(unknown);
+
+    // Confirmed: the channel is told what was known, never that a suspension was lifted.
+    const resumed = JSON.stringify(await answer('resume turing'));
+    expect(resumed).toContain(
+      `${OPERATOR} told DART to allow the trade scripts of \`turing\`. The last suspension by this app, sent by ${OPERATOR} ${slackTime(NOW)}`,
+    );
+    expect(resumed).toContain('had an unknown outcome, so whether a restriction was in force is not known.');
+    expect(resumed).not.toContain('lifted');
+    const after = await answer('customer turing');
+    expect(JSON.stringify(after)).toContain(`Not suspended: ${OPERATOR} lifted the restriction`);
+    expect(buttons(after)).toContain('customer.suspend');
+    expect(buttons(after)).not.toContain('customer.resume');
+  });
+
+  it('a resume whose outcome is unknown, after a confirmed suspension: the restriction may or may not have been lifted', async () => {
+    newCustomer('lovelace');
+    await answer('suspend lovelace 10');
+    h.dart.injectFault({ kind: 'reset' }, { endpoint: 'customer/update-tsp-status' });
+    expect(JSON.stringify(await answer('resume lovelace'))).toContain('may or may not have been lifted');
+
+    const card = await answer('customer lovelace');
+    expect(JSON.stringify(card)).toContain(
+      `Outcome unknown: DART gave no answer that can be trusted to the resume ${OPERATOR} sent ${slackTime(NOW)}`,
+    );
+    expect(JSON.stringify(card)).toContain('so the restriction may or may not have been lifted; check in DART');
+    expect(JSON.stringify(card)).not.toContain('Suspended by');
+    expect(buttons(card)).toEqual(expect.arrayContaining(['customer.suspend', 'customer.resume']));
+
+    const resumed = JSON.stringify(await answer('resume lovelace'));
+    expect(resumed).toContain(`The last resume by this app, sent by ${OPERATOR} ${slackTime(NOW)}`);
+    expect(resumed).not.toContain('lifted the trade-script restriction');
+  });
+
+  it('an unknown suspension whose time is over: says that if it was applied, it has ended', async () => {
+    await h.app.services.audit.record({
+      action: 'tsp.suspend',
+      customer: 'grace',
+      requestedBy: USERS.operator.id,
+      sent: { dart_user_name: 'grace', external_tsp_status: 'false', tsp_duration: '2' },
+      outcome: 'unknown',
+      dartAnswer: 'DART did not answer in time',
+      at: hoursLater(-5),
+    });
+    const card = JSON.stringify(await answer('customer grace'));
+    expect(card).toContain(
+      `Outcome unknown: DART gave no answer that can be trusted to the suspension ${OPERATOR} sent ${slackTime(hoursLater(-5))}`,
+    );
+    expect(card).toContain(`; if it was applied, it ended ${slackTime(hoursLater(-3))}`);
   });
 });

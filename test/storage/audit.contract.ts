@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditEntryInput } from '../../src/audit/repository.ts';
+import type { AuditEntryInput, AuditOutcome } from '../../src/audit/repository.ts';
 import { databasePerTest, type NewTestDatabase } from './contracts.ts';
 
 export function auditContract(newDatabase: NewTestDatabase): void {
@@ -52,15 +52,27 @@ export function auditContract(newDatabase: NewTestDatabase): void {
       expect(await audit.forCustomer('nobody', { limit: 10 })).toEqual([]);
     });
 
-    it('finds the newest entry DART confirmed among some actions', async () => {
+    it('finds the newest entry of some actions and outcomes over several names, ties by newest id', async () => {
       const { audit } = await database.open();
+      const tsp = ['tsp.suspend', 'tsp.resume'] as const;
       await audit.append(entry('billyjoel', 1, { action: 'tsp.suspend' }));
       const resumed = await audit.append(entry('billyjoel', 2, { action: 'tsp.resume' }));
-      await audit.append(entry('billyjoel', 3, { action: 'tsp.suspend', outcome: 'failed' }));
-      await audit.append(entry('billyjoel', 4, { action: 'customer.update' }));
-      expect(await audit.latestSucceeded('billyjoel', ['tsp.suspend', 'tsp.resume'])).toEqual(resumed);
-      expect(await audit.latestSucceeded('billyjoel', ['transfer.execute'])).toBeUndefined();
-      expect(await audit.latestSucceeded('nobody', ['tsp.suspend'])).toBeUndefined();
+      const unknown = await audit.append(entry('billy', 3, { action: 'tsp.suspend', outcome: 'unknown' }));
+      await audit.append(entry('billy', 4, { action: 'tsp.suspend', outcome: 'failed' }));
+      await audit.append(entry('billyjoel', 5, { action: 'customer.update' }));
+      await audit.append(entry('someoneelse', 6, { action: 'tsp.resume' }));
+      const latest = (names: string[], outcomes: AuditOutcome[]) => audit.latest(names, { actions: tsp, outcomes });
+      expect(await latest(['billyjoel', 'billy'], ['succeeded', 'unknown'])).toEqual(unknown);
+      expect(await latest(['billyjoel', 'billy'], ['succeeded'])).toEqual(resumed);
+      expect(await latest(['billyjoel'], ['succeeded', 'unknown'])).toEqual(resumed);
+      expect(await audit.latest(['billyjoel'], { actions: ['transfer.execute'], outcomes: ['succeeded'] })).toBeUndefined();
+      expect(await latest(['nobody'], ['succeeded', 'unknown'])).toBeUndefined();
+
+      // Two entries at the same time under two names: the one appended last is the newest.
+      const tiedOlder = await audit.append(entry('billyjoel', 7, { action: 'tsp.suspend' }));
+      const tiedNewer = await audit.append(entry('billy', 7, { action: 'tsp.resume', outcome: 'unknown' }));
+      expect(await latest(['billyjoel', 'billy'], ['succeeded', 'unknown'])).toEqual(tiedNewer);
+      expect(await latest(['billyjoel', 'billy'], ['succeeded'])).toEqual(tiedOlder);
     });
   });
 }

@@ -6,10 +6,13 @@ import { parseWebhookBody, type AlertEvent } from '../../src/alerts/schemas.ts';
 import { fixture, fixtureWebhook, withdrawalBody, type FixtureName } from '../support/webhooks.ts';
 import { databasePerTest, type NewTestDatabase } from './contracts.ts';
 
-/** A fixture's event, or a withdrawal body's. */
-function event(name: FixtureName | Record<string, unknown>): AlertEvent {
+/** A fixture's event (about `user` when given, under both names), or a withdrawal body's. */
+function event(name: FixtureName | Record<string, unknown>, user?: string): AlertEvent {
+  const about = user === undefined ? {} : { old_dart_user_name: user, new_dart_user_name: user };
   const parsed =
-    typeof name === 'string' ? parseWebhookBody(fixtureWebhook(name), fixture(name)) : parseWebhookBody('trade-script-withdrawal', name);
+    typeof name === 'string'
+      ? parseWebhookBody(fixtureWebhook(name), { ...fixture(name), ...about })
+      : parseWebhookBody('trade-script-withdrawal', name);
   if (!parsed.ok) throw new Error(`${parsed.field} ${parsed.problem}`);
   return parsed.event;
 }
@@ -208,13 +211,20 @@ export function outboxContract(newDatabase: NewTestDatabase): void {
       expect(await kinds(['nobody'], { limit: 10 })).toEqual([]);
     });
 
-    it('finds the latest event of some kinds about a customer, and the renames touching some names', async () => {
+    it('finds the latest event of some kinds under any of some names, and the renames touching some names', async () => {
       const { outbox } = await database.open();
       await outbox.add({ event: event('activate'), route: 'alerts', receivedAt: at(1) });
       const deactivated = await outbox.add({ event: event('deactivate'), route: 'alerts', receivedAt: at(2) });
       await outbox.add({ event: event('update'), route: 'alerts', receivedAt: at(3) }); // billyjoel → billy
-      expect((await outbox.latestOf('billyjoel', ['activated', 'deactivated']))?.id).toBe(deactivated.id);
-      expect(await outbox.latestOf('billyjoel', ['withdrawal'])).toBeUndefined();
+      const activatedAsBilly = await outbox.add({ event: event('activate', 'billy'), route: 'alerts', receivedAt: at(4) });
+      // Same time, stored later: the newest.
+      const tiedNewer = await outbox.add({ event: event('deactivate', 'billy'), route: 'alerts', receivedAt: at(4) });
+      const account = ['activated', 'deactivated'] as const;
+      expect((await outbox.latestOf(['billyjoel'], account))?.id).toBe(deactivated.id);
+      expect((await outbox.latestOf(['billyjoel', 'billy'], ['activated']))?.id).toBe(activatedAsBilly.id);
+      expect((await outbox.latestOf(['billyjoel', 'billy'], account))?.id).toBe(tiedNewer.id);
+      expect(await outbox.latestOf(['billyjoel', 'billy'], ['withdrawal'])).toBeUndefined();
+      expect(await outbox.latestOf(['nobody'], account)).toBeUndefined();
       expect(await outbox.renamesTouching(['billy'])).toEqual([{ from: 'billyjoel', to: 'billy' }]);
       expect(await outbox.renamesTouching(['billyjoel', 'billy'])).toEqual([{ from: 'billyjoel', to: 'billy' }]);
       expect(await outbox.renamesTouching(['nobody'])).toEqual([]);

@@ -1,4 +1,4 @@
-import type { AuditAction, AuditEntry, AuditEntryInput, AuditRepository } from '../../audit/repository.ts';
+import type { AuditAction, AuditEntry, AuditEntryInput, AuditOutcome, AuditRepository } from '../../audit/repository.ts';
 import { auditEntryFromRow } from '../rows.ts';
 import type { PostgresDatabase } from './pool.ts';
 
@@ -40,10 +40,13 @@ export class PostgresAuditRepository implements AuditRepository {
     return rows.map(auditEntryFromRow);
   }
 
-  async latestSucceeded(customer: string, actions: readonly AuditAction[]): Promise<AuditEntry | undefined> {
+  async latest(
+    customers: readonly string[],
+    { actions, outcomes }: { actions: readonly AuditAction[]; outcomes: readonly AuditOutcome[] },
+  ): Promise<AuditEntry | undefined> {
     const { rows } = await this.#database.query(
-      `SELECT * FROM audit_entries WHERE customer = $1 AND outcome = 'succeeded' AND action = ANY($2) ORDER BY at DESC, id DESC LIMIT 1`,
-      [customer, actions],
+      `SELECT * FROM audit_entries WHERE customer = ANY($1) AND action = ANY($2) AND outcome = ANY($3) ORDER BY at DESC, id DESC LIMIT 1`,
+      [customers, actions, outcomes],
     );
     return rows[0] ? auditEntryFromRow(rows[0]) : undefined;
   }

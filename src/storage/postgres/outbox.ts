@@ -166,10 +166,10 @@ export class PostgresOutboxRepository implements OutboxRepository {
     return rows.map(storedAlertFromRow);
   }
 
-  async latestOf(customer: string, kinds: readonly AlertEvent['kind'][]): Promise<StoredAlert | undefined> {
+  async latestOf(customers: readonly string[], kinds: readonly AlertEvent['kind'][]): Promise<StoredAlert | undefined> {
     const { rows } = await this.#database.query(
-      `SELECT * FROM alert_outbox WHERE new_user_name = $1 AND kind = ANY($2) ORDER BY received_at DESC, id DESC LIMIT 1`,
-      [customer, kinds],
+      `SELECT * FROM alert_outbox WHERE new_user_name = ANY($1) AND kind = ANY($2) ORDER BY received_at DESC, id DESC LIMIT 1`,
+      [customers, kinds],
     );
     return rows[0] ? storedAlertFromRow(rows[0]) : undefined;
   }

@@ -1,6 +1,6 @@
-import type { AuditAction, AuditEntry, AuditEntryInput, AuditRepository } from '../../audit/repository.ts';
+import type { AuditAction, AuditEntry, AuditEntryInput, AuditOutcome, AuditRepository } from '../../audit/repository.ts';
 import { auditEntryFromRow } from '../rows.ts';
-import type { Database } from './database.ts';
+import { placeholders, type Database } from './database.ts';
 
 /** `AuditRepository` on the embedded SQLite database. */
 export class SqliteAuditRepository implements AuditRepository {
@@ -36,20 +36,22 @@ export class SqliteAuditRepository implements AuditRepository {
     const names = typeof customers === 'string' ? [customers] : customers;
     // ISO-8601 UTC strings of one length sort as the times they name.
     const rows = this.#database
-      .prepare(
-        `SELECT * FROM audit_entries WHERE customer IN (${names.map(() => '?').join(', ')}) AND at < ? ORDER BY at DESC, id DESC LIMIT ?`,
-      )
+      .prepare(`SELECT * FROM audit_entries WHERE customer IN (${placeholders(names.length)}) AND at < ? ORDER BY at DESC, id DESC LIMIT ?`)
       .all(...names, before?.toISOString() ?? '9999-12-31T23:59:59.999Z', limit);
     return rows.map(auditEntryFromRow);
   }
 
-  async latestSucceeded(customer: string, actions: readonly AuditAction[]): Promise<AuditEntry | undefined> {
+  async latest(
+    customers: readonly string[],
+    { actions, outcomes }: { actions: readonly AuditAction[]; outcomes: readonly AuditOutcome[] },
+  ): Promise<AuditEntry | undefined> {
     const row = this.#database
       .prepare(
-        `SELECT * FROM audit_entries WHERE customer = ? AND outcome = 'succeeded' AND action IN (${actions.map(() => '?').join(', ')})
+        `SELECT * FROM audit_entries WHERE customer IN (${placeholders(customers.length)}) AND action IN (${placeholders(actions.length)})
+           AND outcome IN (${placeholders(outcomes.length)})
          ORDER BY at DESC, id DESC LIMIT 1`,
       )
-      .get(customer, ...actions);
+      .get(...customers, ...actions, ...outcomes);
     return row ? auditEntryFromRow(row) : undefined;
   }
 }

@@ -9,6 +9,9 @@ function isLocked(error: unknown): boolean {
   return error instanceof Error && /database is locked|SQLITE_BUSY/i.test(error.message);
 }
 
+/** `?, ?, ?` for a list of `count` values (`IN (…)`). */
+export const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
+
 /** One schema step. Names are unique and never reused; they carry the aggregate's name so they never collide. */
 export interface Migration {
   name: string;

@@ -1,9 +1,7 @@
 import type { AddedAlert, AlertId, ClaimRequest, NewAlert, OutboxRepository, OutboxStats, StoredAlert } from '../../alerts/repository.ts';
 import type { AlertEvent } from '../../alerts/schemas.ts';
 import { storedAlertFromRow } from '../rows.ts';
-import type { Database } from './database.ts';
-
-const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
+import { placeholders, type Database } from './database.ts';
 
 /**
  * `OutboxRepository` on the embedded SQLite database; safe for several processes sharing
@@ -141,13 +139,13 @@ export class SqliteOutboxRepository implements OutboxRepository {
     return rows.map(storedAlertFromRow);
   }
 
-  async latestOf(customer: string, kinds: readonly AlertEvent['kind'][]): Promise<StoredAlert | undefined> {
+  async latestOf(customers: readonly string[], kinds: readonly AlertEvent['kind'][]): Promise<StoredAlert | undefined> {
     const row = this.#database
       .prepare(
-        `SELECT * FROM alert_outbox WHERE new_user_name = ? AND kind IN (${placeholders(kinds.length)})
+        `SELECT * FROM alert_outbox WHERE new_user_name IN (${placeholders(customers.length)}) AND kind IN (${placeholders(kinds.length)})
          ORDER BY received_at DESC, id DESC LIMIT 1`,
       )
-      .get(customer, ...kinds);
+      .get(...customers, ...kinds);
     return row ? storedAlertFromRow(row) : undefined;
   }
 
