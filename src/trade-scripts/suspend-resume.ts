@@ -42,6 +42,20 @@ export function registerSuspendResume(routes: SlackRoutes, services: Services, r
   const { dart, logger, webClient, now } = services;
   const reminders = new SuspensionReminders(repository, webClient, logger, now);
 
+  /**
+   * Takes back a pending end-of-suspension reminder under any of the customer's user names
+   * (one set before a rename would otherwise still post); true when one was still to come.
+   */
+  async function takeBackReminders(userName: string): Promise<boolean> {
+    const names = await services.history.namesOf(userName).catch((error: unknown) => {
+      // This runs after the write to DART: renames that cannot be read leave the one name, logged.
+      logger.warn({ err: error, customer: userName }, 'could not read the renames of a customer; reminders under other names stay');
+      return [userName];
+    });
+    const taken = await Promise.all(names.map((name) => reminders.cancel(name)));
+    return taken.some(Boolean);
+  }
+
   async function suspend(userName: string, hours: number, requestedBy: string, channelId: string | undefined): Promise<WriteReply> {
     const result = await auditedWrite(
       services,
@@ -61,6 +75,8 @@ export function registerSuspendResume(routes: SlackRoutes, services: Services, r
       };
     }
     const suspension = { userName, hours, until: new Date(now().getTime() + hours * 3_600_000), by: requestedBy };
+    // The new suspension replaces the old one, whatever name it was set under: so does its reminder.
+    await takeBackReminders(userName);
     const reminder = channelId ? await reminders.schedule(userName, channelId, suspension.until, reminderMessage(suspension)) : undefined;
     return { ok: true, post: suspendedMessage(suspension, reminder) };
   }
@@ -80,7 +96,7 @@ export function registerSuspendResume(routes: SlackRoutes, services: Services, r
         text: describeWriteFailure(result, `the restriction of ${code(userName)} may or may not have been lifted`, userName),
       };
     }
-    return { ok: true, post: resumedMessage(userName, requestedBy, before, await reminders.cancel(userName)) };
+    return { ok: true, post: resumedMessage(userName, requestedBy, before, await takeBackReminders(userName)) };
   }
 
   /** Commands and buttons: the confirmation in the channel, a failure only to the person who asked. */

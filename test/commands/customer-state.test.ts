@@ -97,10 +97,14 @@ describe('the customer’s state, as far as this app knows', () => {
     expect(buttons(card)).not.toContain('customer.suspend');
     expect(JSON.stringify(await answer('scripts hopper2'))).toContain(`Suspended by ${OPERATOR} until ${slackTime(hoursLater(10))}`);
 
-    // A resume under the new name lifts what was set under the old one, and says so.
-    expect(JSON.stringify(await answer('resume hopper2'))).toContain(
+    // A resume under the new name lifts what was set under the old one, takes back its reminder, and says so.
+    const callsBefore = h.slack.calls.length;
+    const resumed = JSON.stringify(await answer('resume hopper2'));
+    expect(resumed).toContain(
       `${OPERATOR} lifted the trade-script restriction of \`hopper2\` (suspended by ${OPERATOR} until ${slackTime(hoursLater(10))}`,
     );
+    expect(resumed).toContain('The pending end-of-suspension reminder was taken back.');
+    expect(h.slack.calls.slice(callsBefore).filter((call) => call.method === 'chat.deleteScheduledMessage')).toHaveLength(1);
     expect(JSON.stringify(await answer('customer hopper2'))).toContain(`Not suspended: ${OPERATOR} lifted the restriction`);
   });
 

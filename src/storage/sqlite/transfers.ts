@@ -13,7 +13,7 @@ import {
 } from '../../transfers/repository.ts';
 import { parseDecimalAmount } from '../../util/money.ts';
 import { freezeFromRow, settledTransferColumns, transferFromRow } from '../rows.ts';
-import type { Database } from './database.ts';
+import { placeholders, type Database } from './database.ts';
 
 /** The transfers that count toward a daily limit (an unknown one may have moved the money), as a condition on alias `o`. */
 const COUNTED = `(o.state IN ('executing', 'succeeded') OR (o.state = 'unknown' AND (o.resolution IS NULL OR o.resolution = 'sent')))`;
@@ -326,7 +326,7 @@ export class SqliteTransferRepository implements TransferRepository {
       for (const transfer of transfers) {
         const columns = Object.entries(settledTransferColumns(transfer));
         this.#database
-          .prepare(`INSERT INTO transfers (${columns.map(([name]) => name).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
+          .prepare(`INSERT INTO transfers (${columns.map(([name]) => name).join(', ')}) VALUES (${placeholders(columns.length)})`)
           // node:sqlite takes neither dates nor booleans: times are stored as epoch milliseconds, flags as 0/1.
           .run(
             ...columns.map(([, value]) => (value instanceof Date ? value.getTime() : typeof value === 'boolean' ? Number(value) : value)),
