@@ -160,10 +160,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const stopping = new AbortController();
   const listenerWork = new InFlight();
   let receiver: Receiver | undefined;
+  // New Slack work is refused from the first moment of the drain, in both modes (see drainingAnswer).
+  const draining = () => readyState === 'stopping';
   const ready = (async () => {
     const identity = await verifyBotToken(config.SLACK_BOT_TOKEN, clientOptions, logger, stopping.signal);
     receiver = config.SLACK_APP_TOKEN
-      ? new SocketReceiver(config.SLACK_APP_TOKEN, clientOptions, sdkLogger)
+      ? new SocketReceiver({ appToken: config.SLACK_APP_TOKEN, clientOptions, logger: sdkLogger, draining, work: listenerWork })
       : new HTTPReceiver({ signingSecret: '', signatureVerification: false, endpoints: '/slack/events', logger: sdkLogger });
     const app = new App({
       token: config.SLACK_BOT_TOKEN,
@@ -189,7 +191,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     if (receiver instanceof HTTPReceiver) {
       // Signatures are checked before Bolt sees the request (signedSlackRequests), against either secret.
       const secrets = [config.SLACK_SIGNING_SECRET, config.SLACK_SIGNING_SECRET_PREVIOUS].filter((secret) => secret !== undefined);
-      const forward = refuseWhileDraining(receiver.requestListener, () => readyState === 'stopping');
+      const forward = refuseWhileDraining(receiver.requestListener, draining);
       router.add('POST', '/slack/events', signedSlackRequests({ secrets, rejected, forward }));
     } else {
       await receiver.start();
@@ -209,8 +211,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     services,
     storage,
     /**
-     * The drain: /readyz answers 503 at once and new Slack work is refused (see
-     * refuseWhileDraining); requests in flight finish (a Slack listener's DART call and reply
+     * The drain: /readyz answers 503 at once and new Slack work is refused, over HTTP or the
+     * socket (see drainingAnswer); requests in flight finish (a Slack listener's DART call and reply
      * after its ack included, bounded by DART's timeout); then the listener closes, the
      * outbox gives its leases back, and only then does the database close.
      */

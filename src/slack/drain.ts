@@ -7,18 +7,34 @@ import type { InFlight } from '../util/in-flight.ts';
 const DRAINING_TEXT = ':hourglass: This DART app is restarting. Nothing was done; run the command again in a few seconds.';
 
 /**
- * Hands verified Slack requests (body already read) to `listener` until `draining()` turns true; from then on
- * nothing new starts. A slash command is answered 200 with a short ephemeral line saying
- * nothing was done (a 5xx would show the user Slack's bare "dispatch_failed"); a button,
- * form or shortcut gets a 503, which Slack shows as a failed click, so nobody believes it
- * worked. Requests already inside `listener` are not affected: they finish.
+ * What a draining app answers new Slack work, in either mode: a slash command is answered
+ * with `reply` (an ephemeral line saying nothing was done: a refusal would show the user
+ * Slack's bare "dispatch_failed"); anything else (a button, form, shortcut or event) is
+ * refused, which Slack shows as a failed click, so nobody believes it worked.
+ */
+export type DrainingAnswer = { kind: 'reply'; reply: { response_type: 'ephemeral'; text: string } } | { kind: 'refuse' };
+
+/**
+ * The one place that decides {@link DrainingAnswer}. `fields` are the request's top-level
+ * fields: an HTTP request's form fields, or a Socket Mode envelope's payload. Only a slash
+ * command has a `command` field; interactive payloads and events do not.
+ */
+export function drainingAnswer(fields: Readonly<Record<string, unknown>>): DrainingAnswer {
+  if (typeof fields.command !== 'string') return { kind: 'refuse' };
+  return { kind: 'reply', reply: { response_type: 'ephemeral', text: DRAINING_TEXT } };
+}
+
+/**
+ * Hands verified Slack requests (body already read) to `listener` until `draining()` turns
+ * true; from then on nothing new starts (see {@link drainingAnswer}): a slash command is
+ * answered 200 with the reply, anything else gets a 503. Requests already inside `listener`
+ * are not affected: they finish. Socket Mode does the same in SocketReceiver.
  */
 export function refuseWhileDraining(listener: SignedSlackHandler, draining: () => boolean): SignedSlackHandler {
   return (request, response) => {
     if (!draining()) return listener(request, response);
-    if (new URLSearchParams(request.rawBody.toString('utf8')).has('command')) {
-      return sendJson(response, 200, { response_type: 'ephemeral', text: DRAINING_TEXT });
-    }
+    const answer = drainingAnswer(Object.fromEntries(new URLSearchParams(request.rawBody.toString('utf8'))));
+    if (answer.kind === 'reply') return sendJson(response, 200, answer.reply);
     sendJson(response, 503, { error: 'draining' }, { 'retry-after': '5', connection: 'close' });
   };
 }

@@ -104,7 +104,7 @@ describe('npm start as a process', () => {
 describe('Socket Mode', () => {
   it('is chosen by SLACK_APP_TOKEN and opens its connection through SLACK_API_URL', async () => {
     const slack = await slackStandin();
-    // No WebSocket server here: refusing the app token ends the start, after the call was made.
+    // Refusing the app token ends the start, after the call was made (test/front-door/socket-mode.test.ts connects).
     slack.override('apps.connections.open', () => ({ ok: false, error: 'invalid_auth' }));
     const { SLACK_SIGNING_SECRET: _unused, ...env } = baseEnvironment();
     const config = loadConfig({ ...env, SLACK_API_URL: slack.apiUrl, SLACK_APP_TOKEN: 'xapp-1-A0DEMO-test' });

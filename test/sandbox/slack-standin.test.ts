@@ -212,6 +212,59 @@ describe('Slack stand-in: faults', () => {
   });
 });
 
+describe('Slack stand-in: Socket Mode', () => {
+  /** Opens the socket apps.connections.open points at, with Node's WebSocket client; resolves on the first message. */
+  function connect(url: string): Promise<{ socket: WebSocket; first: Record<string, unknown>; messages: Record<string, unknown>[] }> {
+    const socket = new WebSocket(url);
+    const messages: Record<string, unknown>[] = [];
+    return new Promise((resolve, reject) => {
+      socket.addEventListener('message', (event) => {
+        messages.push(JSON.parse(String(event.data)) as Record<string, unknown>);
+        if (messages.length === 1) resolve({ socket, first: messages[0]!, messages });
+      });
+      socket.addEventListener('error', () => reject(new Error('connection refused')));
+    });
+  }
+
+  const open = (token: string) =>
+    new WebClient(token, { slackApiUrl: standin.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR }).apps.connections.open();
+
+  it('opens a connection only with an app-level token, and says hello', async () => {
+    expect(await failure(open(TOKEN))).toMatchObject({ error: 'not_allowed_token_type' });
+    const { url } = await open('xapp-1-A0DEMO001-1-test');
+    expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=/);
+    const { socket, first } = await connect(String(url));
+    expect(first).toMatchObject({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0DEMO001' } });
+    await standin.socketMode.waitForConnections(1);
+    // A ticket is good for one connection.
+    await expect(connect(String(url))).rejects.toThrow('connection refused');
+    socket.close();
+    await standin.socketMode.waitForNoConnection();
+  });
+
+  it('sends envelopes, records acks and says when none came', async () => {
+    const { socket, messages } = await connect(String((await open('xapp-1-A0DEMO001-1-test')).url));
+    socket.addEventListener('message', (event) => {
+      const envelope = JSON.parse(String(event.data)) as { envelope_id?: string; type: string; payload: { text?: string } };
+      if (envelope.type === 'slash_commands')
+        socket.send(JSON.stringify({ envelope_id: envelope.envelope_id, payload: { text: `got ${envelope.payload.text}` } }));
+    });
+    const acked = await standin.socketMode.deliver('slash_commands', { command: '/dart', text: 'help' });
+    expect(acked.ack).toMatchObject({ envelope_id: acked.envelopeId, payload: { text: 'got help' } });
+    const ignored = await standin.socketMode.deliver('interactive', { type: 'block_actions' }, { ackTimeoutMs: 100 });
+    expect(ignored.ack).toBeUndefined();
+    expect(messages.slice(1).map((message) => [message.type, message.accepts_response_payload])).toEqual([
+      ['slash_commands', true],
+      ['interactive', false],
+    ]);
+    // Slack asks for a reconnect with a disconnect message; here the client just closes.
+    standin.socketMode.requestDisconnect('warning');
+    await vi.waitFor(() => expect(messages.at(-1)).toMatchObject({ type: 'disconnect', reason: 'warning' }));
+    socket.close();
+    await standin.socketMode.waitForNoConnection();
+  });
+});
+
 describe('Slack stand-in: waiting and watching', () => {
   it('waits for past and future calls, and times out listing what it saw', async () => {
     await client.chat.postMessage({ channel: 'C1', text: 'early' });

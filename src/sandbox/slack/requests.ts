@@ -1,6 +1,8 @@
 /**
  * Builds the requests Slack sends to an app (slash commands, interactive payloads), signed with Slack's
  * v0 algorithm, and POSTs them to the app. response_urls point at the Slack stand-in so replies are recorded.
+ * The same payloads go over Socket Mode (`slashCommandFields`, `blockActionPayload` and the stand-in's
+ * `socketMode.deliver`).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { SlackStandin } from './standin.ts';
@@ -48,6 +50,17 @@ export interface SentRequest {
   responseId: string;
 }
 
+/** The clicked element; block_id, text and value default to those found in the message or view. */
+type BlockAction = { action_id: string; block_id?: string; value?: string; type?: string; selected_option?: unknown };
+
+/** Where the click happens: a message (default: an ephemeral one), or a modal with `view`. */
+interface BlockActionOptions {
+  channelId?: string;
+  message?: { ts: string; blocks?: unknown[]; text?: string };
+  view?: Record<string, unknown>;
+  container?: Record<string, unknown>;
+}
+
 // Shared by all instances so ids stay unique when several users' SlackRequests target one stand-in.
 let counter = 0;
 
@@ -74,6 +87,16 @@ export class SlackRequests {
     text: string,
     options: { command?: string; channelId?: string } = {},
   ): { body: string; responseId: string } {
+    const { fields, responseId } = this.slashCommandFields(user, text, options);
+    return { body: new URLSearchParams(fields).toString(), responseId };
+  }
+
+  /** A slash command's fields: form-encoded over HTTP, the envelope's payload in Socket Mode. */
+  slashCommandFields(
+    user: SlackUser,
+    text: string,
+    options: { command?: string; channelId?: string } = {},
+  ): { fields: Record<string, string>; responseId: string } {
     const channelId = options.channelId ?? DEFAULT_CHANNEL;
     const responseId = nextId('cmd');
     const fields = {
@@ -91,7 +114,7 @@ export class SlackRequests {
       response_url: this.#target.standin.responseUrl(responseId),
       trigger_id: triggerId(),
     };
-    return { body: new URLSearchParams(fields).toString(), responseId };
+    return { fields, responseId };
   }
 
   /**
@@ -99,16 +122,17 @@ export class SlackRequests {
    * click is on an ephemeral message, for which Slack sends no `message`. Modal clicks carry no response_url.
    * The block_id, button text and value default to those of the element with this action_id in the blocks.
    */
-  blockAction(
+  blockAction(user: SlackUser, action: BlockAction, options: BlockActionOptions = {}): Promise<SentRequest> {
+    const { payload, responseId } = this.blockActionPayload(user, action, options);
+    return this.#postPayload(payload, responseId);
+  }
+
+  /** A click's `block_actions` payload (see `blockAction`): form-encoded over HTTP, the envelope's payload in Socket Mode. */
+  blockActionPayload(
     user: SlackUser,
-    action: { action_id: string; block_id?: string; value?: string; type?: string; selected_option?: unknown },
-    options: {
-      channelId?: string;
-      message?: { ts: string; blocks?: unknown[]; text?: string };
-      view?: Record<string, unknown>;
-      container?: Record<string, unknown>;
-    } = {},
-  ): Promise<SentRequest> {
+    action: BlockAction,
+    options: BlockActionOptions = {},
+  ): { payload: Record<string, unknown>; responseId: string } {
     const view = options.view === undefined ? undefined : fullView(options.view);
     const blocks = view !== undefined ? view.blocks : options.message?.blocks;
     const element = findElement(blocks, action.action_id);
@@ -161,7 +185,7 @@ export class SlackRequests {
       payload.state = { values: {} };
       payload.response_url = this.#target.standin.responseUrl(responseId);
     }
-    return this.#postPayload(payload, responseId);
+    return { payload, responseId };
   }
 
   /** A modal's submit button. Slack sends `response_urls: []` (no response_url) for modals. */

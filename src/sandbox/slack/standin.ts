@@ -1,11 +1,13 @@
 /**
  * A local stand-in for Slack: the Web API (`/api/<method>`) and response_url endpoints (`/response/<id>`),
- * on plain `node:http`. It records what the app sends, keeps the messages and views Slack would show,
- * and can be told to fail the way Slack fails (errors, 5xx, rate limits, delays, resets, outages).
+ * on plain `node:http`, and Socket Mode's WebSocket (`/link/`, see socket-mode.ts) on the same port.
+ * It records what the app sends, keeps the messages and views Slack would show, and can be told
+ * to fail the way Slack fails (errors, 5xx, rate limits, delays, resets, outages).
  * It never talks to the real Slack.
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createSocketModeServer, type SocketModeServer } from './socket-mode.ts';
 
 /** One Web API call the app made, in arrival order. */
 export interface RecordedSlackCall {
@@ -62,6 +64,8 @@ type SlackActivity = { type: 'call'; call: RecordedSlackCall } | { type: 'respon
 export interface SlackStandin {
   /** e.g. 'http://127.0.0.1:PORT/api/' (trailing slash); throws before start(). */
   readonly apiUrl: string;
+  /** Socket Mode: `apps.connections.open` (with an app-level token) points the app here. */
+  readonly socketMode: SocketModeServer;
   readonly calls: RecordedSlackCall[];
   readonly responses: RecordedResponse[];
   /** A response_url for a request; posts to it are recorded under `id`. */
@@ -83,7 +87,7 @@ export interface SlackStandin {
   override(method: string, handler: ((args: Record<string, unknown>) => Record<string, unknown>) | undefined): void;
   /** Slack's per-channel posting limit: at most one chat.postMessage per channel per `intervalMs`; beyond it 429 with Retry-After (seconds, rounded up). undefined turns it off. */
   setChannelRateLimit(intervalMs: number | undefined): void;
-  /** While true, new connections are refused/destroyed immediately (Slack unreachable); the port stays the same when turned back off. */
+  /** While true, new connections are refused/destroyed immediately and Socket Mode connections dropped (Slack unreachable); the port stays the same when turned back off. */
   setDown(down: boolean): void;
   /** User groups known to usergroups.users.list: { S123: ['U1','U2'] }. */
   setUserGroups(groups: Record<string, string[]>): void;
@@ -105,11 +109,15 @@ type Answer = { status: number; json?: Json; text?: string; retryAfter?: number 
 const TEAM_ID = 'T00000001';
 const BOT_USER_ID = 'U0BOT0001';
 const BOT_ID = 'B0BOT0001';
+const APP_ID = 'A0DEMO001';
 const API_PREFIX = '/api/';
 const RESPONSE_PREFIX = '/response/';
 
-/** Creates a stopped stand-in; call start(). With `botToken`, Web API calls with another token get invalid_auth. */
-export function createSlackStandin(options: { botToken?: string } = {}): SlackStandin {
+/**
+ * Creates a stopped stand-in; call start(). With `botToken`, Web API calls with another token get invalid_auth.
+ * `apps.connections.open` takes only an app-level token (`xapp-…`), and with `appToken` only that one.
+ */
+export function createSlackStandin(options: { botToken?: string; appToken?: string } = {}): SlackStandin {
   const calls: RecordedSlackCall[] = [];
   const responses: RecordedResponse[] = [];
   const listeners = new Set<(event: SlackActivity) => void>();
@@ -124,6 +132,7 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
   let down = false;
   let stalled = 0;
   let origin: string | undefined;
+  const socketMode = createSocketModeServer({ origin: () => started(), appId: APP_ID });
 
   // Counters are never reset so ts and ids stay unique for the stand-in's life, like Slack's.
   let tsCounter = 0;
@@ -151,7 +160,7 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
       // An update without external_id keeps the one the view was opened with.
       external_id: views.get(id)?.external_id ?? '',
       state: { values: {} },
-      app_id: 'A0DEMO001',
+      app_id: APP_ID,
       bot_id: BOT_ID,
       ...view,
       id,
@@ -237,6 +246,7 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
       const { tz = 'UTC', tz_offset = 0, real_name = `User ${id}` } = users[id] ?? {};
       return { ok: true, user: { id, team_id: TEAM_ID, name: id.toLowerCase(), real_name, tz, tz_offset, profile: { real_name } } };
     },
+    'apps.connections.open': () => ({ ok: true, url: socketMode.connectionUrl() }),
     'conversations.info': (args) => ({ ok: true, channel: { id: args.channel, name: `channel-${String(args.channel)}` } }),
     // A response_url post is handled like a method so faults and overrides apply to it too.
     response_url: () => ({ ok: true }),
@@ -266,9 +276,15 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
     }
   };
 
-  const authAnswer = (token: string | undefined): Answer | undefined => {
+  const authAnswer = (method: string, token: string | undefined): Answer | undefined => {
+    if (token === undefined) return options.botToken === undefined ? undefined : { status: 200, json: fail('not_authed') };
+    // Socket Mode's connection is opened with the app-level token, and only with it.
+    if (method === 'apps.connections.open') {
+      if (!token.startsWith('xapp-')) return { status: 200, json: fail('not_allowed_token_type') };
+      return options.appToken === undefined || token === options.appToken ? undefined : { status: 200, json: fail('invalid_auth') };
+    }
     if (options.botToken === undefined || token === options.botToken) return undefined;
-    return { status: 200, json: fail(token === undefined ? 'not_authed' : 'invalid_auth') };
+    return { status: 200, json: fail('invalid_auth') };
   };
 
   const rateLimitAnswer = (method: string, args: Args): Answer | undefined => {
@@ -311,7 +327,7 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
       const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
       delete args.token;
       if (fault?.kind !== 'reset') {
-        answer ??= authAnswer(token) ??
+        answer ??= authAnswer(name, token) ??
           rateLimitAnswer(name, args) ?? {
             status: 200,
             json: (overrides.get(name) ?? methods[name] ?? (() => ({ ok: true })))(args),
@@ -348,6 +364,7 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
   server.on('connection', (socket) => {
     if (down) socket.destroy();
   });
+  server.on('upgrade', (req, socket, head) => socketMode.handleUpgrade(req, socket, head));
 
   const waitFor = <T>(
     what: string,
@@ -384,6 +401,7 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
     get apiUrl() {
       return `${started()}${API_PREFIX}`;
     },
+    socketMode,
     calls,
     responses,
     get stalled() {
@@ -429,7 +447,10 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
     setDown(value) {
       down = value;
       // Kept-alive sockets would otherwise still reach us.
-      if (value) server.closeAllConnections();
+      if (value) {
+        server.closeAllConnections();
+        socketMode.dropConnections();
+      }
     },
     setUserGroups(groups) {
       userGroups = structuredClone(groups);
@@ -462,6 +483,8 @@ export function createSlackStandin(options: { botToken?: string } = {}): SlackSt
         if (!server.listening) return resolve();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
+        // Upgraded sockets are no longer the HTTP server's to close.
+        socketMode.dropConnections();
       });
     },
   };
