@@ -74,6 +74,13 @@ export interface AddedAlert {
  * - a delivery id is looked up and stored under one lock, so a retry reaching two
  *   instances at once is still stored once.
  */
+/** A customer-update webhook that changed a user name, first received `at`. */
+export interface Rename {
+  from: string;
+  to: string;
+  at: Date;
+}
+
 export interface OutboxRepository {
   /**
    * Stores an event. A delivery id seen before with the same webhook and content is a
@@ -109,8 +116,15 @@ export interface OutboxRepository {
   stats(now: Date): Promise<OutboxStats>;
   /** Stored events whose old or new user name is one of `customers`, newest first (for `/dart history`). */
   eventsFor(customers: readonly string[], options: { limit: number; before?: Date | undefined }): Promise<StoredAlert[]>;
-  /** The newest stored event of one of `kinds` whose new user name is one of `customers`, if any; ties newest id first. */
-  latestOf(customers: readonly string[], kinds: readonly AlertEvent['kind'][]): Promise<StoredAlert | undefined>;
-  /** Every rename (customer-update with a new user name) whose old or new name is one of `names`. */
-  renamesTouching(names: readonly string[]): Promise<Array<{ from: string; to: string }>>;
+  /**
+   * The newest stored event of one of `kinds` whose new user name is one of `customers`,
+   * received strictly between `after` and `before` when given, if any; ties newest id first.
+   */
+  latestOf(
+    customers: readonly string[],
+    kinds: readonly AlertEvent['kind'][],
+    window?: { after?: Date | undefined; before?: Date | undefined },
+  ): Promise<StoredAlert | undefined>;
+  /** Every rename (customer-update with a new user name) whose old or new name is one of `names`, with when it was first received. */
+  renamesTouching(names: readonly string[]): Promise<Rename[]>;
 }

@@ -97,8 +97,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const audit = new AuditLog(storage.audit, webClient, config.DART_AUDIT_CHANNEL, logger);
   const history = new HistorySources(logger);
   history.add(auditHistorySource(storage.audit));
-  // Renames are added to `history` when alerts register; the state follows the same chain of names.
-  const customerState = customerStateReader(storage.audit, storage.outbox, (name) => history.namesOf(name), now);
+  // Renames are added to `history` when alerts register; the state follows the customer's earlier names.
+  const customerState = customerStateReader(storage.audit, storage.outbox, (name) => history.earlierNamesOf(name), now);
   const services: Services = { logger, dart, access, audit, history, customerState, webClient, router, now };
   const transfers = new TransferService(services, storage.transfers, {
     limits: {

@@ -40,6 +40,14 @@ export interface AuditEntry extends AuditEntryInput {
   id: number;
 }
 
+/** Which entries `AuditRepository.latest` considers. */
+export interface LatestFilter {
+  actions: readonly AuditAction[];
+  outcomes: readonly AuditOutcome[];
+  after?: Date | undefined;
+  before?: Date | undefined;
+}
+
 /**
  * The audit log: append-only, read back per customer, newest first. Guarantee: once
  * `append` resolves, the entry is durable.
@@ -48,9 +56,9 @@ export interface AuditRepository {
   append(entry: AuditEntryInput): Promise<AuditEntry>;
   /** The newest entries about any of `customers` strictly before `before` (all when absent), newest first; ties newest id first. */
   forCustomer(customers: string | readonly string[], options: { limit: number; before?: Date | undefined }): Promise<AuditEntry[]>;
-  /** The newest entry about any of `customers` of one of `actions` that ended one of `outcomes`, if any; ties newest id first. */
-  latest(
-    customers: readonly string[],
-    filter: { actions: readonly AuditAction[]; outcomes: readonly AuditOutcome[] },
-  ): Promise<AuditEntry | undefined>;
+  /**
+   * The newest entry about any of `customers` of one of `actions` that ended one of
+   * `outcomes`, strictly between `after` and `before` when given, if any; ties newest id first.
+   */
+  latest(customers: readonly string[], filter: LatestFilter): Promise<AuditEntry | undefined>;
 }

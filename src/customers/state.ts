@@ -1,5 +1,6 @@
 import type { OutboxRepository, StoredAlert } from '../alerts/repository.ts';
 import type { AuditEntry, AuditRepository } from '../audit/repository.ts';
+import type { NameScope } from '../history/source.ts';
 import { mention, slackDate } from '../slack/mrkdwn.ts';
 
 /**
@@ -11,7 +12,8 @@ import { mention, slackDate } from '../slack/mrkdwn.ts';
  */
 export type SuspensionState =
   | { kind: 'unknown' }
-  | { kind: 'suspended'; by: string; until: Date }
+  /** `sentAs`: the user name the suspension was sent under (its end-of-suspension reminder is kept under it). */
+  | { kind: 'suspended'; by: string; until: Date; sentAs: string }
   | { kind: 'ended'; by: string; until: Date }
   | { kind: 'lifted'; by: string; at: Date }
   /** `at`: when it was sent; `over`: whether `until` has passed (if it was applied, it has ended). */
@@ -32,27 +34,47 @@ export const NOTHING_KNOWN: CustomerState = { suspension: { kind: 'unknown' }, a
 /** Reads what the app knows about one customer's state from its own records (DART is not called). */
 export type CustomerStateReader = (userName: string) => Promise<CustomerState>;
 
-/** A customer's user name and every name DART's renames link to it (`HistorySources.namesOf`). */
-export type NamesOf = (userName: string) => Promise<readonly string[]>;
+/** A customer's user name and the earlier names DART's renames link to it, each with when it was theirs (`HistorySources.earlierNamesOf`). */
+export type EarlierNamesOf = (userName: string) => Promise<readonly NameScope[]>;
 
 /**
  * Reads the suspensions from the audit log and the account state from the webhooks stored
- * in the outbox, under every name `namesOf` links, so a rename does not hide either.
+ * in the outbox, under the customer's name and its earlier names, each only for the time it
+ * was theirs: a rename does not hide either, and a name given up and taken by another
+ * customer does not mix the two.
  */
 export function customerStateReader(
   audit: AuditRepository,
   outbox: OutboxRepository,
-  namesOf: NamesOf,
+  earlierNamesOf: EarlierNamesOf,
   now: () => Date,
 ): CustomerStateReader {
   return async (userName) => {
-    const names = await namesOf(userName);
-    const [write, event] = await Promise.all([
-      audit.latest(names, { actions: ['tsp.suspend', 'tsp.resume'], outcomes: ['succeeded', 'unknown'] }),
-      outbox.latestOf(names, ['activated', 'deactivated']),
+    const scopes = await earlierNamesOf(userName);
+    const [writes, events] = await Promise.all([
+      Promise.all(
+        scopes.map(({ name, after, before }) =>
+          audit.latest([name], { actions: ['tsp.suspend', 'tsp.resume'], outcomes: ['succeeded', 'unknown'], after, before }),
+        ),
+      ),
+      Promise.all(scopes.map(({ name, after, before }) => outbox.latestOf([name], ['activated', 'deactivated'], { after, before }))),
     ]);
+    const write = newest(writes, (entry) => entry.at);
+    const event = newest(events, (alert) => alert.receivedAt);
     return { suspension: write ? suspensionAfter(write, now()) : { kind: 'unknown' }, account: accountAfter(event) };
   };
+}
+
+/** The newest of some records (by `time`, then by id, as each store orders them), if any. */
+function newest<T extends { id: number }>(records: ReadonlyArray<T | undefined>, time: (record: T) => Date): T | undefined {
+  const key = (record: T) => [time(record).getTime(), record.id] as const;
+  let found: T | undefined;
+  for (const record of records) {
+    if (!record) continue;
+    const [at, id] = key(record);
+    if (!found || at > key(found)[0] || (at === key(found)[0] && id > key(found)[1])) found = record;
+  }
+  return found;
 }
 
 /** The state the newest suspend or resume (succeeded or unknown) leaves. */
@@ -62,7 +84,7 @@ function suspensionAfter(write: AuditEntry, now: Date): SuspensionState {
   if (write.action === 'tsp.resume') return certain ? { kind: 'lifted', by, at } : { kind: 'outcome-unknown', write: 'resume', by, at };
   const until = new Date(at.getTime() + Number(write.sent.tsp_duration) * 3_600_000);
   if (!certain) return { kind: 'outcome-unknown', write: 'suspend', by, at, until, over: until <= now };
-  return { kind: until > now ? 'suspended' : 'ended', by, until };
+  return until > now ? { kind: 'suspended', by, until, sentAs: write.customer } : { kind: 'ended', by, until };
 }
 
 /** The account state DART's newest activate or deactivate webhook leaves. */

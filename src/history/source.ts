@@ -21,8 +21,19 @@ export interface HistorySource {
   ): Promise<readonly HistoryEntry[]> | readonly HistoryEntry[];
 }
 
-/** Renames the app has seen (e.g. DART's customer-update webhook) whose old or new name is one of `names`. */
-export type RenameSource = (names: readonly string[]) => Promise<ReadonlyArray<{ from: string; to: string }>>;
+/** Renames the app has seen (e.g. DART's customer-update webhook) whose old or new name is one of `names`, with when each was first seen. */
+export type RenameSource = (names: readonly string[]) => Promise<ReadonlyArray<{ from: string; to: string; at: Date }>>;
+
+/**
+ * One user name a customer had, and when it was theirs: records under it strictly after
+ * `after` (when another customer gave the name up) and strictly before `before` (just after
+ * this customer renamed it away) are about this customer; an absent bound is open.
+ */
+export interface NameScope {
+  name: string;
+  after?: Date;
+  before?: Date;
+}
 
 /** How many user names one customer's history follows at most: bounds the walk whatever the renames (even cycles). */
 const MAX_NAMES = 20;
@@ -78,6 +89,31 @@ export class HistorySources {
       }
     }
     return names;
+  }
+
+  /**
+   * The names a customer had, newest first, each with when it was theirs: the one asked for,
+   * then each name renamed into one already found (up to that rename, inclusive). A name's
+   * time starts after the last rename away from it before then: what came earlier under it
+   * was another customer's, whose records are not lent to this one. Never forward: a newer
+   * name is someone else's to ask for. At most `MAX_NAMES`.
+   */
+  async earlierNamesOf(customer: string): Promise<NameScope[]> {
+    const scopes: Array<NameScope & { gaveUpAt?: Date }> = [{ name: customer }];
+    for (let next = 0; next < scopes.length && scopes.length < MAX_NAMES; next += 1) {
+      const scope = scopes[next]!;
+      const renames = (await Promise.all(this.#renames.map((source) => source([scope.name])))).flat();
+      const whileHeld = (at: Date) => scope.gaveUpAt === undefined || at < scope.gaveUpAt;
+      const away = renames.filter((rename) => rename.from === scope.name && whileHeld(rename.at)).map((rename) => rename.at.getTime());
+      if (away.length > 0) scope.after = new Date(Math.max(...away));
+      for (const rename of renames) {
+        const into = rename.to === scope.name && whileHeld(rename.at) && (scope.after === undefined || rename.at > scope.after);
+        if (!into || scopes.length >= MAX_NAMES || scopes.some((known) => known.name === rename.from)) continue;
+        // A record of the rename's own millisecond is taken to have come before it.
+        scopes.push({ name: rename.from, before: new Date(rename.at.getTime() + 1), gaveUpAt: rename.at });
+      }
+    }
+    return scopes.map(({ name, after, before }) => ({ name, ...(after ? { after } : {}), ...(before ? { before } : {}) }));
   }
 
   /** One page of a customer's history, `size` entries at most, starting at `cursor` (the newest when undefined). */

@@ -1,6 +1,7 @@
 import type { RespondFn } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../app/services.ts';
+import type { SuspensionState } from '../customers/state.ts';
 import { auditedWrite } from '../audit/write.ts';
 import { parseWords, userNameSchema } from '../slack/arguments.ts';
 import type { SlackMessage } from '../slack/blocks.ts';
@@ -43,20 +44,23 @@ export function registerSuspendResume(routes: SlackRoutes, services: Services, r
   const reminders = new SuspensionReminders(repository, webClient, logger, now);
 
   /**
-   * Takes back a pending end-of-suspension reminder under any of the customer's user names
-   * (one set before a rename would otherwise still post); true when one was still to come.
+   * Takes back the pending end-of-suspension reminder of the customer: the one under the
+   * name asked for, and that of the suspension the app knew was running (`before`), which
+   * may have been sent under an earlier name, before a rename. True when one was still to come.
    */
-  async function takeBackReminders(userName: string): Promise<boolean> {
-    const names = await services.history.namesOf(userName).catch((error: unknown) => {
-      // This runs after the write to DART: renames that cannot be read leave the one name, logged.
-      logger.warn({ err: error, customer: userName }, 'could not read the renames of a customer; reminders under other names stay');
-      return [userName];
-    });
-    const taken = await Promise.all(names.map((name) => reminders.cancel(name)));
+  async function takeBackReminders(userName: string, before: SuspensionState): Promise<boolean> {
+    const names = new Set([userName, ...(before.kind === 'suspended' ? [before.sentAs] : [])]);
+    const taken = await Promise.all([...names].map((name) => reminders.cancel(name)));
     return taken.some(Boolean);
   }
 
+  /** What the app knew of the customer's suspension before a write: read first, since the write changes it. */
+  async function suspensionBefore(userName: string): Promise<SuspensionState> {
+    return (await services.customerState(userName)).suspension;
+  }
+
   async function suspend(userName: string, hours: number, requestedBy: string, channelId: string | undefined): Promise<WriteReply> {
+    const before = await suspensionBefore(userName);
     const result = await auditedWrite(
       services,
       {
@@ -75,15 +79,15 @@ export function registerSuspendResume(routes: SlackRoutes, services: Services, r
       };
     }
     const suspension = { userName, hours, until: new Date(now().getTime() + hours * 3_600_000), by: requestedBy };
-    // The new suspension replaces the old one, whatever name it was set under: so does its reminder.
-    await takeBackReminders(userName);
+    // The new suspension replaces the running one, whatever name it was sent under: so does its reminder.
+    await takeBackReminders(userName, before);
     const reminder = channelId ? await reminders.schedule(userName, channelId, suspension.until, reminderMessage(suspension)) : undefined;
     return { ok: true, post: suspendedMessage(suspension, reminder) };
   }
 
   async function resume(userName: string, requestedBy: string): Promise<WriteReply> {
     // What the app knew before, so the channel is told whether a suspension was lifted at all.
-    const before = (await services.customerState(userName)).suspension;
+    const before = await suspensionBefore(userName);
     const result = await auditedWrite(
       services,
       { action: 'tsp.resume', customer: userName, requestedBy, sent: { dart_user_name: userName, external_tsp_status: 'true' } },
@@ -96,7 +100,7 @@ export function registerSuspendResume(routes: SlackRoutes, services: Services, r
         text: describeWriteFailure(result, `the restriction of ${code(userName)} may or may not have been lifted`, userName),
       };
     }
-    return { ok: true, post: resumedMessage(userName, requestedBy, before, await takeBackReminders(userName)) };
+    return { ok: true, post: resumedMessage(userName, requestedBy, before, await takeBackReminders(userName, before)) };
   }
 
   /** Commands and buttons: the confirmation in the channel, a failure only to the person who asked. */

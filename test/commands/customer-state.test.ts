@@ -7,12 +7,18 @@ import { fixture, postWebhook } from '../support/webhooks.ts';
 // What the app knows of a customer's state, on the card and under `/dart scripts`.
 
 const NOW = new Date('2025-03-01T12:00:00.000Z');
+/** The app's clock: NOW, unless a test moves it on (renames are told apart from what came before and after them by time). */
+let clock = NOW;
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ now: () => NOW });
+  h = await startHarness({ now: () => clock });
 });
 afterAll(() => h.stop());
-afterEach(() => h.dart.clearFaults());
+afterEach(() => {
+  h.dart.clearFaults();
+  clock = NOW;
+});
+const minutesLater = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 
 type Body = { blocks: Array<{ type: string; elements?: Array<{ action_id?: string }> }> };
 
@@ -178,5 +184,31 @@ describe('the customer’s state, as far as this app knows', () => {
       `Outcome unknown: DART gave no answer that can be trusted to the suspension ${OPERATOR} sent ${slackTime(hoursLater(-5))}`,
     );
     expect(card).toContain(`; if it was applied, it ended ${slackTime(hoursLater(-3))}`);
+  });
+  it('a user name given up in a rename and taken by a new customer: neither customer is shown, or lifts, the other’s suspension', async () => {
+    newCustomer('lovelace');
+    await answer('suspend lovelace 10'); // X, before the rename
+    clock = minutesLater(1);
+    await rename('lovelace', 'lovelace2');
+    clock = minutesLater(2);
+    newCustomer('lovelace'); // Y takes the freed name
+    const untilX = hoursLater(10);
+
+    // X's suspension follows X to lovelace2; Y, under lovelace, has none recorded.
+    expect(JSON.stringify(await answer('customer lovelace2'))).toContain(`Suspended by ${OPERATOR} until ${slackTime(untilX)}`);
+    const yCard = await answer('customer lovelace');
+    expect(JSON.stringify(yCard)).toContain('No suspension by this app recorded');
+
+    // Y is suspended: X's card is not changed by it, and Y's resume takes back only Y's reminder.
+    clock = minutesLater(3);
+    await answer('suspend lovelace 2');
+    expect(JSON.stringify(await answer('customer lovelace2'))).toContain(`Suspended by ${OPERATOR} until ${slackTime(untilX)}`);
+    clock = minutesLater(4);
+    const callsBefore = h.slack.calls.length;
+    expect(JSON.stringify(await answer('resume lovelace'))).toContain('The pending end-of-suspension reminder was taken back.');
+    const deleted = h.slack.calls.slice(callsBefore).filter((call) => call.method === 'chat.deleteScheduledMessage');
+    expect(deleted).toHaveLength(1);
+    expect(JSON.stringify(await answer('customer lovelace2'))).toContain(`Suspended by ${OPERATOR} until ${slackTime(untilX)}`);
+    expect(JSON.stringify(await answer('customer lovelace'))).toContain(`Not suspended: ${OPERATOR} lifted the restriction`);
   });
 });

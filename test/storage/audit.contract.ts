@@ -67,6 +67,12 @@ export function auditContract(newDatabase: NewTestDatabase): void {
       expect(await latest(['billyjoel'], ['succeeded', 'unknown'])).toEqual(resumed);
       expect(await audit.latest(['billyjoel'], { actions: ['transfer.execute'], outcomes: ['succeeded'] })).toBeUndefined();
       expect(await latest(['nobody'], ['succeeded', 'unknown'])).toBeUndefined();
+      // Only strictly inside a time window, when one is given.
+      const within = (after: Date | undefined, before: Date | undefined) =>
+        audit.latest(['billyjoel', 'billy'], { actions: tsp, outcomes: ['succeeded', 'unknown'], after, before });
+      expect(await within(undefined, at(3))).toEqual(resumed);
+      expect(await within(at(2), at(4))).toEqual(unknown);
+      expect(await within(at(3), undefined)).toBeUndefined();
 
       // Two entries at the same time under two names: the one appended last is the newest.
       const tiedOlder = await audit.append(entry('billyjoel', 7, { action: 'tsp.suspend' }));

@@ -225,8 +225,15 @@ export function outboxContract(newDatabase: NewTestDatabase): void {
       expect((await outbox.latestOf(['billyjoel', 'billy'], account))?.id).toBe(tiedNewer.id);
       expect(await outbox.latestOf(['billyjoel', 'billy'], ['withdrawal'])).toBeUndefined();
       expect(await outbox.latestOf(['nobody'], account)).toBeUndefined();
-      expect(await outbox.renamesTouching(['billy'])).toEqual([{ from: 'billyjoel', to: 'billy' }]);
-      expect(await outbox.renamesTouching(['billyjoel', 'billy'])).toEqual([{ from: 'billyjoel', to: 'billy' }]);
+      // Only strictly inside a time window, when one is given.
+      expect((await outbox.latestOf(['billyjoel', 'billy'], account, { before: at(4) }))?.id).toBe(deactivated.id);
+      expect((await outbox.latestOf(['billyjoel', 'billy'], account, { after: at(2) }))?.id).toBe(tiedNewer.id);
+      expect(await outbox.latestOf(['billyjoel', 'billy'], account, { after: at(2), before: at(4) })).toBeUndefined();
+      // A rename repeated (DART's retry under another delivery id) is one rename, from when it was first received.
+      await outbox.add({ event: event('update'), route: 'alerts', receivedAt: at(5) });
+      const rename = { from: 'billyjoel', to: 'billy', at: at(3) };
+      expect(await outbox.renamesTouching(['billy'])).toEqual([rename]);
+      expect(await outbox.renamesTouching(['billyjoel', 'billy'])).toEqual([rename]);
       expect(await outbox.renamesTouching(['nobody'])).toEqual([]);
     });
 

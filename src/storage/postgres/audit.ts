@@ -1,4 +1,4 @@
-import type { AuditAction, AuditEntry, AuditEntryInput, AuditOutcome, AuditRepository } from '../../audit/repository.ts';
+import type { AuditEntry, AuditEntryInput, AuditRepository, LatestFilter } from '../../audit/repository.ts';
 import { auditEntryFromRow } from '../rows.ts';
 import type { PostgresDatabase } from './pool.ts';
 
@@ -40,13 +40,12 @@ export class PostgresAuditRepository implements AuditRepository {
     return rows.map(auditEntryFromRow);
   }
 
-  async latest(
-    customers: readonly string[],
-    { actions, outcomes }: { actions: readonly AuditAction[]; outcomes: readonly AuditOutcome[] },
-  ): Promise<AuditEntry | undefined> {
+  async latest(customers: readonly string[], { actions, outcomes, after, before }: LatestFilter): Promise<AuditEntry | undefined> {
     const { rows } = await this.#database.query(
-      `SELECT * FROM audit_entries WHERE customer = ANY($1) AND action = ANY($2) AND outcome = ANY($3) ORDER BY at DESC, id DESC LIMIT 1`,
-      [customers, actions, outcomes],
+      `SELECT * FROM audit_entries WHERE customer = ANY($1) AND action = ANY($2) AND outcome = ANY($3)
+         AND ($4::timestamptz IS NULL OR at > $4) AND ($5::timestamptz IS NULL OR at < $5)
+       ORDER BY at DESC, id DESC LIMIT 1`,
+      [customers, actions, outcomes, after ?? null, before ?? null],
     );
     return rows[0] ? auditEntryFromRow(rows[0]) : undefined;
   }

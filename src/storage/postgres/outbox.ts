@@ -1,5 +1,14 @@
 import type pg from 'pg';
-import type { AddedAlert, AlertId, ClaimRequest, NewAlert, OutboxRepository, OutboxStats, StoredAlert } from '../../alerts/repository.ts';
+import type {
+  AddedAlert,
+  AlertId,
+  ClaimRequest,
+  NewAlert,
+  OutboxRepository,
+  OutboxStats,
+  Rename,
+  StoredAlert,
+} from '../../alerts/repository.ts';
 import type { AlertEvent } from '../../alerts/schemas.ts';
 import { storedAlertFromRow } from '../rows.ts';
 import type { PostgresDatabase } from './pool.ts';
@@ -166,21 +175,28 @@ export class PostgresOutboxRepository implements OutboxRepository {
     return rows.map(storedAlertFromRow);
   }
 
-  async latestOf(customers: readonly string[], kinds: readonly AlertEvent['kind'][]): Promise<StoredAlert | undefined> {
+  async latestOf(
+    customers: readonly string[],
+    kinds: readonly AlertEvent['kind'][],
+    { after, before }: { after?: Date | undefined; before?: Date | undefined } = {},
+  ): Promise<StoredAlert | undefined> {
     const { rows } = await this.#database.query(
-      `SELECT * FROM alert_outbox WHERE new_user_name = ANY($1) AND kind = ANY($2) ORDER BY received_at DESC, id DESC LIMIT 1`,
-      [customers, kinds],
+      `SELECT * FROM alert_outbox WHERE new_user_name = ANY($1) AND kind = ANY($2)
+         AND ($3::timestamptz IS NULL OR received_at > $3) AND ($4::timestamptz IS NULL OR received_at < $4)
+       ORDER BY received_at DESC, id DESC LIMIT 1`,
+      [customers, kinds, after ?? null, before ?? null],
     );
     return rows[0] ? storedAlertFromRow(rows[0]) : undefined;
   }
 
-  async renamesTouching(names: readonly string[]): Promise<Array<{ from: string; to: string }>> {
-    const { rows } = await this.#database.query<{ old_user_name: string; new_user_name: string }>(
-      `SELECT DISTINCT old_user_name, new_user_name FROM alert_outbox
-       WHERE kind = 'updated' AND old_user_name <> new_user_name AND (old_user_name = ANY($1) OR new_user_name = ANY($1))`,
+  async renamesTouching(names: readonly string[]): Promise<Rename[]> {
+    const { rows } = await this.#database.query<{ old_user_name: string; new_user_name: string; at: Date }>(
+      `SELECT old_user_name, new_user_name, min(received_at) AS at FROM alert_outbox
+       WHERE kind = 'updated' AND old_user_name <> new_user_name AND (old_user_name = ANY($1) OR new_user_name = ANY($1))
+       GROUP BY old_user_name, new_user_name ORDER BY at`,
       [names],
     );
-    return rows.map((row) => ({ from: row.old_user_name, to: row.new_user_name }));
+    return rows.map((row) => ({ from: row.old_user_name, to: row.new_user_name, at: row.at }));
   }
 }
 

@@ -1,4 +1,13 @@
-import type { AddedAlert, AlertId, ClaimRequest, NewAlert, OutboxRepository, OutboxStats, StoredAlert } from '../../alerts/repository.ts';
+import type {
+  AddedAlert,
+  AlertId,
+  ClaimRequest,
+  NewAlert,
+  OutboxRepository,
+  OutboxStats,
+  Rename,
+  StoredAlert,
+} from '../../alerts/repository.ts';
 import type { AlertEvent } from '../../alerts/schemas.ts';
 import { storedAlertFromRow } from '../rows.ts';
 import { placeholders, type Database } from './database.ts';
@@ -139,24 +148,30 @@ export class SqliteOutboxRepository implements OutboxRepository {
     return rows.map(storedAlertFromRow);
   }
 
-  async latestOf(customers: readonly string[], kinds: readonly AlertEvent['kind'][]): Promise<StoredAlert | undefined> {
+  async latestOf(
+    customers: readonly string[],
+    kinds: readonly AlertEvent['kind'][],
+    { after, before }: { after?: Date | undefined; before?: Date | undefined } = {},
+  ): Promise<StoredAlert | undefined> {
     const row = this.#database
       .prepare(
         `SELECT * FROM alert_outbox WHERE new_user_name IN (${placeholders(customers.length)}) AND kind IN (${placeholders(kinds.length)})
+           AND received_at > ? AND received_at < ?
          ORDER BY received_at DESC, id DESC LIMIT 1`,
       )
-      .get(...customers, ...kinds);
+      .get(...customers, ...kinds, after?.getTime() ?? Number.MIN_SAFE_INTEGER, before?.getTime() ?? Number.MAX_SAFE_INTEGER);
     return row ? storedAlertFromRow(row) : undefined;
   }
 
-  async renamesTouching(names: readonly string[]): Promise<Array<{ from: string; to: string }>> {
+  async renamesTouching(names: readonly string[]): Promise<Rename[]> {
     const inNames = `IN (${placeholders(names.length)})`;
     const rows = this.#database
       .prepare(
-        `SELECT DISTINCT old_user_name, new_user_name FROM alert_outbox
-         WHERE kind = 'updated' AND old_user_name <> new_user_name AND (old_user_name ${inNames} OR new_user_name ${inNames})`,
+        `SELECT old_user_name, new_user_name, MIN(received_at) AS at FROM alert_outbox
+         WHERE kind = 'updated' AND old_user_name <> new_user_name AND (old_user_name ${inNames} OR new_user_name ${inNames})
+         GROUP BY old_user_name, new_user_name ORDER BY at`,
       )
       .all(...names, ...names);
-    return rows.map((row) => ({ from: String(row.old_user_name), to: String(row.new_user_name) }));
+    return rows.map((row) => ({ from: String(row.old_user_name), to: String(row.new_user_name), at: new Date(Number(row.at)) }));
   }
 }
