@@ -124,6 +124,20 @@ describe('Socket Mode', () => {
     expect(h.slack.callsTo('apps.connections.open')).toHaveLength(1);
   });
 
+  it('a reconnect still opening when the drain ends does not leave a live socket behind', async () => {
+    const { h, stop } = await socketApp();
+    // Slack asks for a new connection, and is slow to hand one out: the stop comes meanwhile.
+    h.slack.injectFault('apps.connections.open', { kind: 'delay', ms: 2000 });
+    h.slack.socketMode.requestDisconnect();
+    await waitUntil('the reconnect is asking for a new URL', () => h.slack.callsTo('apps.connections.open').length === 2, 15_000);
+    await stop();
+    // The late answer lets the client connect once more; the receiver closes that connection at once.
+    await waitUntil('the late connection', () => h.slack.socketMode.connectionsAccepted === 2, 10_000);
+    await h.slack.socketMode.waitForNoConnection(3000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.slack.socketMode.openConnections).toBe(0);
+  });
+
   it('reconnects when Slack asks it to, and serves on the new connection', async () => {
     const { h } = await socketApp();
     h.slack.socketMode.requestDisconnect();
