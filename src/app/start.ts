@@ -195,6 +195,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       router.add('POST', '/slack/events', signedSlackRequests({ secrets, rejected, forward }));
     } else {
       await receiver.start();
+      // A stop that began while the socket was opening has drained already: nothing starts after it.
+      if (stopping.signal.aborted) {
+        await receiver.stop();
+        throw new Error('stopped while starting');
+      }
     }
     transfers.startSweeping(options.transferSweepMs);
     readyState = 'ready';

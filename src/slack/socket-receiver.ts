@@ -26,9 +26,15 @@ export interface SocketReceiverOptions {
 export class SocketReceiver implements Receiver {
   readonly #client: SocketModeClient;
   #app: App | undefined;
+  #stopped = false;
 
   constructor({ appToken, clientOptions, logger, draining, work }: SocketReceiverOptions) {
     this.#client = new SocketModeClient({ appToken, clientOptions, logger });
+    // A reconnect already under way when the drain closed the socket (the client checks for a
+    // shutdown only before it starts one) can open a live socket after the stop: it is closed again.
+    this.#client.on('connected', () => {
+      if (this.#stopped) void this.#client.disconnect();
+    });
     this.#client.on('slack_event', async ({ type, body, ack, retry_num, retry_reason }) => {
       try {
         if (draining()) {
@@ -59,6 +65,7 @@ export class SocketReceiver implements Receiver {
   }
 
   stop(): Promise<unknown> {
+    this.#stopped = true;
     return this.#client.disconnect();
   }
 }
