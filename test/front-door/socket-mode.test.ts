@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDartSandbox } from '../../src/sandbox/dart/server.ts';
 import type { SlackUser } from '../../src/sandbox/slack/requests.ts';
 import { createSlackStandin } from '../../src/sandbox/slack/standin.ts';
 import { startApp } from '../../src/app/start.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { createLogger } from '../../src/util/logger.ts';
+import { capturedLogger } from '../support/captured-logger.ts';
 import { baseEnvironment, CHANNELS, type Harness, SECRETS, startHarness, USERS } from '../support/harness.ts';
 import { waitUntil } from '../support/webhooks.ts';
 import { type PostedTransfer, postedTransfer, transferCalls } from '../transfers/support.ts';
@@ -149,14 +148,8 @@ describe('Socket Mode', () => {
     slack.injectFault('apps.connections.open', { kind: 'delay', ms: 3000 });
     const { SLACK_SIGNING_SECRET: _unused, ...env } = baseEnvironment();
     const config = loadConfig({ ...env, DATABASE_PATH: ':memory:', SLACK_API_URL: slack.apiUrl, SLACK_APP_TOKEN: APP_TOKEN });
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString().trim().split('\n'));
-        done();
-      },
-    });
-    const app = await startApp(config, { host: '127.0.0.1', logger: createLogger('info', sink) });
+    const { logger, logs } = capturedLogger();
+    const app = await startApp(config, { host: '127.0.0.1', logger });
     // The stand-in records a call once it answers: the bot token is checked at once, then the socket's URL is held 3 s.
     await waitUntil('the bot token checked', () => slack.callsTo('auth.test').length === 1, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -167,7 +160,7 @@ describe('Socket Mode', () => {
       () => 'refused',
     );
     await new Promise((resolve) => setTimeout(resolve, 3500));
-    const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+    const messages = logs.map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(started).toBe('refused');
     expect(messages).toContain('stopped');
     expect(messages).not.toContain('ready');

@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
 import type { DeliveryOptions } from '../../src/alerts/delivery.ts';
 import { startApp, type RunningApp } from '../../src/app/start.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createDartSandbox, type DartSandbox } from '../../src/sandbox/dart/server.ts';
 import { SlackRequests, type SlackUser } from '../../src/sandbox/slack/requests.ts';
 import { createSlackStandin, type SlackStandin } from '../../src/sandbox/slack/standin.ts';
-import { createLogger } from '../../src/util/logger.ts';
+import { capturedLogger } from './captured-logger.ts';
 
 export const SECRETS = {
   botToken: 'xoxb-test-bot-token-0001',
@@ -82,16 +81,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (!options.slack) await slack.start();
   // Before the app starts: it reads the role lists' user groups at start-up.
   if (options.userGroups) slack.setUserGroups(options.userGroups);
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
   const config = loadConfig({ ...baseEnvironment(), DART_API_URL: dart.url, SLACK_API_URL: slack.apiUrl, ...options.env });
+  const { logger, logs } = capturedLogger(config.LOG_LEVEL);
   const app = await startApp(config, {
-    logger: createLogger(config.LOG_LEVEL, sink),
+    logger,
     host: '127.0.0.1',
     now: options.now,
     transferSweepMs: options.transferSweepMs,
