@@ -67,14 +67,8 @@ export function customerStateReader(
 
 /** The newest of some records (by `time`, then by id, as each store orders them), if any. */
 function newest<T extends { id: number }>(records: ReadonlyArray<T | undefined>, time: (record: T) => Date): T | undefined {
-  const key = (record: T) => [time(record).getTime(), record.id] as const;
-  let found: T | undefined;
-  for (const record of records) {
-    if (!record) continue;
-    const [at, id] = key(record);
-    if (!found || at > key(found)[0] || (at === key(found)[0] && id > key(found)[1])) found = record;
-  }
-  return found;
+  const later = (a: T, b: T) => time(a).getTime() - time(b).getTime() || a.id - b.id;
+  return records.reduce<T | undefined>((found, record) => (record && (!found || later(record, found) > 0) ? record : found), undefined);
 }
 
 /** The state the newest suspend or resume (succeeded or unknown) leaves. */

@@ -83,8 +83,7 @@ export class HistorySources {
   async namesOf(customer: string): Promise<string[]> {
     const names = [customer];
     for (let next = 0; next < names.length && names.length < MAX_NAMES; next += 1) {
-      const renames = await Promise.all(this.#renames.map((source) => source([names[next]!])));
-      for (const rename of renames.flat()) {
+      for (const rename of await this.#renamesTouching(names[next]!)) {
         for (const name of [rename.from, rename.to]) if (!names.includes(name) && names.length < MAX_NAMES) names.push(name);
       }
     }
@@ -102,7 +101,7 @@ export class HistorySources {
     const scopes: Array<NameScope & { gaveUpAt?: Date }> = [{ name: customer }];
     for (let next = 0; next < scopes.length && scopes.length < MAX_NAMES; next += 1) {
       const scope = scopes[next]!;
-      const renames = (await Promise.all(this.#renames.map((source) => source([scope.name])))).flat();
+      const renames = await this.#renamesTouching(scope.name);
       const whileHeld = (at: Date) => scope.gaveUpAt === undefined || at < scope.gaveUpAt;
       const away = renames.filter((rename) => rename.from === scope.name && whileHeld(rename.at)).map((rename) => rename.at.getTime());
       if (away.length > 0) scope.after = new Date(Math.max(...away));
@@ -114,6 +113,11 @@ export class HistorySources {
       }
     }
     return scopes.map(({ name, after, before }) => ({ name, ...(after ? { after } : {}), ...(before ? { before } : {}) }));
+  }
+
+  /** Every rename any source knows whose old or new name is `name`. */
+  async #renamesTouching(name: string): Promise<Array<{ from: string; to: string; at: Date }>> {
+    return (await Promise.all(this.#renames.map((source) => source([name])))).flat();
   }
 
   /** One page of a customer's history, `size` entries at most, starting at `cursor` (the newest when undefined). */

@@ -67,6 +67,13 @@ export function transferFromRow(row: Row): Transfer {
   };
 }
 
+/** A transfer's amount as stored: canonical decimal text and integer cents, so limits compare exactly; throws on anything else. */
+export function storedAmount(amount: string): { decimal: string; cents: bigint } {
+  const parsed = parseDecimalAmount(amount);
+  if (!parsed.ok) throw new Error(`not a transfer amount: ${parsed.reason}`);
+  return parsed;
+}
+
 /** A column's value as written: times as `Date`, flags as booleans, absent fields as null (each engine converts what it must). */
 export type ColumnValue = string | number | bigint | boolean | Date | null;
 
@@ -77,8 +84,7 @@ export type ColumnValue = string | number | bigint | boolean | Date | null;
  */
 export function settledTransferColumns(transfer: Transfer): Record<string, ColumnValue> {
   if (!isSettled(transfer)) throw new Error(`transfer ${transfer.id} is not settled (${transfer.state}): it cannot be copied`);
-  const amount = parseDecimalAmount(transfer.amount);
-  if (!amount.ok) throw new Error(`transfer ${transfer.id}: not a transfer amount: ${amount.reason}`);
+  const amount = storedAmount(transfer.amount);
   const { resolution, lateAnswer } = transfer;
   return {
     id: transfer.id,

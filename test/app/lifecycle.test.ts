@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/app/start.ts';
 import { loadConfig } from '../../src/config/load.ts';
@@ -6,6 +5,7 @@ import { SlackTokenRefusedError } from '../../src/slack/identity.ts';
 import { createSlackStandin, type SlackStandin } from '../../src/sandbox/slack/standin.ts';
 import { createDartSandbox } from '../../src/sandbox/dart/server.ts';
 import { createLogger } from '../../src/util/logger.ts';
+import { capturedLogger } from '../support/captured-logger.ts';
 import { startChildApp } from '../support/child-app.ts';
 import { baseEnvironment, SECRETS } from '../support/harness.ts';
 import { startNode, stopChildren } from '../support/processes.ts';
@@ -36,9 +36,8 @@ describe('start-up', () => {
   it('waits out a Slack outage: health says 503 until Slack answers, then 200', async () => {
     const slack = await slackStandin();
     slack.setDown(true);
-    const logs: string[] = [];
-    const sink = new Writable({ write: (chunk, _encoding, done) => done(void logs.push(String(chunk))) });
-    const app = await startApp(configFor(slack), { host: '127.0.0.1', logger: createLogger('info', sink) });
+    const { logger, logs } = capturedLogger();
+    const app = await startApp(configFor(slack), { host: '127.0.0.1', logger });
     cleanup.push(() => app.stop());
     expect(await health(app.url)).toMatchObject({ status: 503, body: { status: 'starting' } });
     await new Promise((resolve) => setTimeout(resolve, 1200));

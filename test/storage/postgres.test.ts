@@ -1,9 +1,8 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { parseWebhookBody } from '../../src/alerts/schemas.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/storage/postgres/migrations.ts';
 import { openStorage, type Storage } from '../../src/storage/storage.ts';
-import { createLogger } from '../../src/util/logger.ts';
+import { capturedLogger } from '../support/captured-logger.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { fixture } from '../support/webhooks.ts';
 import { repositoryContracts } from './contracts.ts';
@@ -30,8 +29,7 @@ repositoryContracts('postgres', newPostgresDatabase);
 describe('postgres engine', () => {
   it('migrates once when several instances open an empty database at the same moment; the others wait and go on', async () => {
     const database = await createTestDatabase();
-    const logs: string[] = [];
-    const logger = createLogger('info', new Writable({ write: (chunk, _encoding, done) => done(void logs.push(String(chunk))) }));
+    const { logger, logs } = capturedLogger();
     const handles = await Promise.all(
       Array.from({ length: 4 }, () => openStorage({ DATABASE_PATH: '', DATABASE_URL: database.url }, logger)),
     );

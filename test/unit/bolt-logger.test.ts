@@ -1,18 +1,11 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { slackLogger } from '../../src/slack/bolt-logger.ts';
-import { createLogger } from '../../src/util/logger.ts';
+import { capturedLogger } from '../support/captured-logger.ts';
 
 describe('the Slack SDKs’ logger', () => {
   it('never writes the payload lines the SDKs log at debug level (they carry typed and generated passwords)', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = slackLogger(createLogger('debug', sink));
+    const { logger: appLogger, logs: lines } = capturedLogger('debug');
+    const logger = slackLogger(appLogger);
     const payload = '{"view":{"state":{"values":{"password":{"value":{"value":"Hunter2-secret!"}}}}}}';
     logger.debug(`http request body: ${payload}`);
     logger.debug(`http request result: ${payload}`);

@@ -10,8 +10,7 @@ import {
   type TransferOutcome,
   type TransferRepository,
 } from '../../transfers/repository.ts';
-import { parseDecimalAmount } from '../../util/money.ts';
-import { freezeFromRow, settledTransferColumns, transferFromRow } from '../rows.ts';
+import { freezeFromRow, settledTransferColumns, storedAmount, transferFromRow } from '../rows.ts';
 import type { PostgresDatabase } from './pool.ts';
 
 /**
@@ -45,8 +44,7 @@ export class PostgresTransferRepository implements TransferRepository {
   }
 
   async create(transfer: NewTransfer): Promise<Transfer> {
-    const amount = parseDecimalAmount(transfer.amount);
-    if (!amount.ok) throw new Error(`not a transfer amount: ${amount.reason}`);
+    const amount = storedAmount(transfer.amount);
     const row = await this.#one(
       `INSERT INTO transfers (id, customer, customer_name, amount, amount_cents, needs_approval, second_approval, state, requested_by, requested_at, expires_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $10, 'requested', $7, $8, $9, $8) RETURNING *`,

@@ -11,8 +11,7 @@ import {
   type TransferRepository,
   type Freeze,
 } from '../../transfers/repository.ts';
-import { parseDecimalAmount } from '../../util/money.ts';
-import { freezeFromRow, settledTransferColumns, transferFromRow } from '../rows.ts';
+import { freezeFromRow, settledTransferColumns, storedAmount, transferFromRow } from '../rows.ts';
 import { placeholders, type Database } from './database.ts';
 
 /** The transfers that count toward a daily limit (an unknown one may have moved the money), as a condition on alias `o`. */
@@ -36,8 +35,7 @@ export class SqliteTransferRepository implements TransferRepository {
   }
 
   async create(transfer: NewTransfer): Promise<Transfer> {
-    const amount = parseDecimalAmount(transfer.amount);
-    if (!amount.ok) throw new Error(`not a transfer amount: ${amount.reason}`);
+    const amount = storedAmount(transfer.amount);
     const row = this.#one(
       `INSERT INTO transfers (id, customer, customer_name, amount, amount_cents, needs_approval, second_approval, state, requested_by, requested_at, expires_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING *`,
