@@ -175,7 +175,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       logger: sdkLogger,
       clientOptions,
     });
-    trackListenerWork(app, listenerWork);
+    // Over the socket, SocketReceiver tracks each envelope from its arrival (listeners included); over HTTP, this does.
+    if (receiver instanceof HTTPReceiver) trackListenerWork(app, listenerWork);
     access.warm();
     const routes = new SlackRoutes(app, access, logger, rejected);
     registerHelp(routes, services, async () => {

@@ -40,9 +40,10 @@ export function refuseWhileDraining(listener: SignedSlackHandler, draining: () =
 }
 
 /**
- * Tracks every Slack request's listeners until they finish. Bolt acks over HTTP at once and
- * runs the listener on (its DART call, its reply), so the HTTP request is over long before
- * the work is: a drain waits on this instead. Installed first, it wraps all the rest.
+ * Tracks every HTTP Slack request's listeners until they finish. Bolt acks over HTTP at once
+ * and runs the listener on (its DART call, its reply), so the HTTP request is over long before
+ * the work is: a drain waits on this instead. Installed first, it wraps all the rest. (Socket
+ * Mode tracks each envelope in SocketReceiver.)
  */
 export function trackListenerWork(app: App, work: InFlight): void {
   app.use(async ({ next }) => {
