@@ -98,7 +98,8 @@ export class HistorySources {
    * name is someone else's to ask for. At most `MAX_NAMES`.
    */
   async earlierNamesOf(customer: string): Promise<NameScope[]> {
-    const scopes: Array<NameScope & { gaveUpAt?: Date }> = [{ name: customer }];
+    // `gaveUpAt`: when the customer renamed this name away (none for the name asked for).
+    const scopes: Array<{ name: string; after?: Date; gaveUpAt?: Date }> = [{ name: customer }];
     for (let next = 0; next < scopes.length && scopes.length < MAX_NAMES; next += 1) {
       const scope = scopes[next]!;
       const renames = await this.#renamesTouching(scope.name);
@@ -108,11 +109,15 @@ export class HistorySources {
       for (const rename of renames) {
         const into = rename.to === scope.name && whileHeld(rename.at) && (scope.after === undefined || rename.at > scope.after);
         if (!into || scopes.length >= MAX_NAMES || scopes.some((known) => known.name === rename.from)) continue;
-        // A record of the rename's own millisecond is taken to have come before it.
-        scopes.push({ name: rename.from, before: new Date(rename.at.getTime() + 1), gaveUpAt: rename.at });
+        scopes.push({ name: rename.from, gaveUpAt: rename.at });
       }
     }
-    return scopes.map(({ name, after, before }) => ({ name, ...(after ? { after } : {}), ...(before ? { before } : {}) }));
+    // A record of the rename's own millisecond is taken to have come before it.
+    return scopes.map(({ name, after, gaveUpAt }) => ({
+      name,
+      ...(after ? { after } : {}),
+      ...(gaveUpAt ? { before: new Date(gaveUpAt.getTime() + 1) } : {}),
+    }));
   }
 
   /** Every rename any source knows whose old or new name is `name`. */
